@@ -1,0 +1,2 @@
+// Notebook renderer entry point (filled in by the notebook issue).
+export {};
