@@ -1,0 +1,146 @@
+// Reads a check block's YAML into a CheckSpec, keeping each key's span so problems (unknown keys,
+// wrong types, missing `when`/`severity`/`message`) point at the exact text. Never throws.
+
+import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { CheckSpec, FindingRule, FindingSeverity, Span } from './spec';
+
+export interface CheckProblem {
+  message: string;
+  /** Offsets relative to the YAML text. */
+  start: number;
+  end: number;
+  code: string;
+}
+
+const KEYS = ['parse', 'options', 'extract', 'values', 'findings', 'next'];
+const FINDING_KEYS = ['when', 'severity', 'message', 'hint', 'next'];
+const SEVERITIES: FindingSeverity[] = ['info', 'warning', 'critical'];
+
+export function readCheckSpec(yamlText: string): { spec: CheckSpec | undefined; problems: CheckProblem[] } {
+  const problems: CheckProblem[] = [];
+  const problem = (span: Span | undefined, code: string, message: string) =>
+    problems.push({ message, code, start: span?.start ?? 0, end: span?.end ?? Math.min(yamlText.length, 1) });
+  const doc = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true });
+  for (const error of doc.errors) problem({ start: error.pos[0], end: error.pos[1] }, 'check-yaml', `the check block is not valid YAML: ${error.message.split('\n')[0]}`);
+  if (doc.errors.length > 0) return { spec: undefined, problems };
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
+    problem(undefined, 'check-empty', 'the check block is empty: add `parse:`, `extract:` or `findings:`');
+    return { spec: undefined, problems };
+  }
+  if (!isMap(root)) {
+    problem(spanOf(root), 'check-type', 'a check block is a map of keys: parse, options, extract, values, findings, next');
+    return { spec: undefined, problems };
+  }
+  const spec: CheckSpec = { findings: [], spans: {} };
+  for (const pair of root.items) {
+    const key = keyOf(pair);
+    const value = pair.value as Node | null;
+    const span = spanOf(value) ?? spanOf(pair.key as Node);
+    switch (key) {
+      case 'parse':
+      case 'next': {
+        if (isScalar(value) && typeof value.value === 'string' && value.value !== '') {
+          spec[key] = value.value;
+          spec.spans[key] = span;
+        } else problem(span, 'check-type', `"${key}" must be a name, e.g. ${key === 'parse' ? 'parse: ss-tan' : 'next: conntrack'}`);
+        break;
+      }
+      case 'options':
+        if (isMap(value)) {
+          spec.options = value.toJSON() as Record<string, unknown>;
+          spec.spans.options = span;
+        } else problem(span, 'check-type', '"options" must be a map of parser options');
+        break;
+      case 'extract':
+      case 'values': {
+        const read = readStringMap(value, key, problem);
+        if (read) {
+          spec[key] = read.map;
+          spec.spans[key] = read.spans;
+        }
+        break;
+      }
+      case 'findings':
+        if (isSeq(value)) spec.findings = readFindings(value.items as Node[], problem);
+        else problem(span, 'check-type', '"findings" must be a list of {when, severity, message}');
+        break;
+      default:
+        problem(spanOf(pair.key as Node), 'check-unknown-key', `unknown key "${key}" in the check block; known keys: ${KEYS.join(', ')}`);
+    }
+  }
+  if (spec.extract) {
+    for (const [name, pattern] of Object.entries(spec.extract)) {
+      try {
+        new RegExp(pattern);
+      } catch (err) {
+        problem(spec.spans.extract?.[name], 'check-regex', `the regular expression for "${name}" does not compile: ${(err as Error).message}`);
+      }
+    }
+  }
+  return { spec, problems };
+}
+
+type Problem = (span: Span | undefined, code: string, message: string) => void;
+
+function readStringMap(value: Node | null, key: string, problem: Problem): { map: Record<string, string>; spans: Record<string, Span> } | undefined {
+  if (!isMap(value)) {
+    problem(spanOf(value), 'check-type', `"${key}" must be a map: name -> ${key === 'extract' ? 'regular expression' : 'expression'}`);
+    return undefined;
+  }
+  const map: Record<string, string> = {};
+  const spans: Record<string, Span> = {};
+  for (const pair of (value as YAMLMap).items) {
+    const name = keyOf(pair);
+    const v = pair.value as Node | null;
+    if (isScalar(v) && v.value !== null && typeof v.value !== 'object') {
+      map[name] = String(v.value);
+      spans[name] = spanOf(v) ?? { start: 0, end: 0 };
+    } else problem(spanOf(v) ?? spanOf(pair.key as Node), 'check-type', `"${key}.${name}" must be a single ${key === 'extract' ? 'regular expression' : 'expression'}`);
+  }
+  return { map, spans };
+}
+
+function readFindings(items: Node[], problem: Problem): FindingRule[] {
+  const rules: FindingRule[] = [];
+  for (const item of items) {
+    const itemSpan = spanOf(item);
+    if (!isMap(item)) {
+      problem(itemSpan, 'check-type', 'each finding is a map: {when, severity, message, hint, next}');
+      continue;
+    }
+    const rule: Partial<FindingRule> & { spans: FindingRule['spans'] } = { spans: { item: itemSpan } };
+    for (const pair of item.items) {
+      const key = keyOf(pair);
+      const v = pair.value as Node | null;
+      const span = spanOf(v) ?? spanOf(pair.key as Node);
+      if (!FINDING_KEYS.includes(key)) {
+        problem(spanOf(pair.key as Node), 'check-unknown-key', `unknown key "${key}" in a finding; known keys: ${FINDING_KEYS.join(', ')}`);
+        continue;
+      }
+      if (!isScalar(v) || v.value === null || typeof v.value === 'object') {
+        problem(span, 'check-type', `"${key}" of a finding must be a single value`);
+        continue;
+      }
+      const text = String(v.value);
+      rule.spans[key as keyof FindingRule['spans']] = span;
+      if (key === 'severity') {
+        if (SEVERITIES.includes(text as FindingSeverity)) rule.severity = text as FindingSeverity;
+        else problem(span, 'check-severity', `severity "${text}" is not one of ${SEVERITIES.join(', ')}`);
+      } else rule[key as 'when' | 'message' | 'hint' | 'next'] = text;
+    }
+    const missing = (['when', 'severity', 'message'] as const).filter((k) => rule[k] === undefined && !rule.spans[k]);
+    for (const k of missing) problem(itemSpan, 'check-missing-key', `this finding has no "${k}": add ${k}: ...`);
+    if (rule.when !== undefined && rule.severity !== undefined && rule.message !== undefined) rules.push(rule as FindingRule);
+  }
+  return rules;
+}
+
+function keyOf(pair: Pair): string {
+  const key = pair.key as Node | null;
+  return isScalar(key) ? String(key.value) : String(key);
+}
+
+function spanOf(node: Node | null | undefined): Span | undefined {
+  return node?.range ? { start: node.range[0], end: node.range[1] } : undefined;
+}

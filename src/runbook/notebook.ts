@@ -1,0 +1,202 @@
+// The notebook view of a runbook, as plain data (no vscode): cells for front matter, prose, steps and
+// check blocks, saved outputs on their step's cell. Each cell keeps the bytes it came from, so writing
+// the notebook back reproduces unchanged cells byte for byte and regenerates only edited ones.
+
+import { createHash } from 'node:crypto';
+import type { Diagnostic, Runbook, SavedOutput } from './model';
+import { LineIndex, dominantEol, endsWithLineBreak, normalizeEol, splitTrailingBlank, withEol } from './lines';
+import { readFenceLine, replaceFenceContent, writeFence } from './fence';
+import { fenceContent } from './step';
+import { renderSavedOutput } from './savedOutput';
+
+/** MIME type of a saved output in a notebook cell output: the SavedOutput as JSON. */
+export const OUTPUT_MIME = 'application/vnd.incident-runbook.output+json';
+
+export type CellRole = 'front-matter' | 'prose' | 'step' | 'check' | 'orphan';
+
+export interface CellMetadata {
+  role: CellRole;
+  /** The cell's bytes as read, without the blank lines after it; absent in a new cell. */
+  raw?: string;
+  /** The blank lines after the cell, as read. */
+  separator?: string;
+  /** Place among the cells when read: tells whether two cells were neighbours in the file. */
+  index?: number;
+  /** Step and check cells: the info string after the fence, e.g. `sh {id=x timeout=10s}`. */
+  info?: string;
+  stepKey?: string;
+  id?: string;
+  title?: string;
+  attributes?: { name: string; value: string }[];
+  /** Step cells: each saved output block as read (with its blank lines), and a digest of its output. */
+  outputBlocks?: { raw: string; digest: string }[];
+}
+
+export interface NotebookCell {
+  kind: 'markup' | 'code';
+  languageId: string;
+  value: string;
+  metadata: CellMetadata;
+  outputs: SavedOutput[];
+}
+
+export interface NotebookModel {
+  cells: NotebookCell[];
+  metadata: { eol: '\n' | '\r\n'; bom: boolean; /** Blank lines at the top of a file without front matter. */ leading?: string };
+}
+
+const LANGUAGE: Record<string, string> = { step: 'shellscript', check: 'runbook-check', 'front-matter': 'yaml' };
+
+/** Diagnostics that make a faithful round trip through an editor impossible: the file must not open as a notebook. */
+export function blockingProblem(runbook: Runbook): Diagnostic | undefined {
+  return runbook.diagnostics.find((d) => d.code === 'binary-content');
+}
+
+export function toNotebook(runbook: Runbook): NotebookModel {
+  const model: NotebookModel = { cells: [], metadata: { eol: runbook.eol, bom: runbook.bom } };
+  let step: NotebookCell | undefined;
+  runbook.parts.forEach((part, n) => {
+    if (n === 0 && part.kind === 'prose' && part.raw.trim() === '') {
+      model.metadata.leading = part.raw;
+      return;
+    }
+    if (part.kind === 'output') {
+      step?.outputs.push(part.output);
+      step?.metadata.outputBlocks?.push({ raw: part.raw, digest: digest(part.output) });
+      return;
+    }
+    const [raw, separator] = splitTrailingBlank(part.raw);
+    const metadata: CellMetadata = { role: part.kind, raw, separator, index: model.cells.length };
+    const cell: NotebookCell = { kind: 'code', languageId: LANGUAGE[part.kind] ?? 'markdown', value: valueOf(part.kind, raw), metadata, outputs: [] };
+    if (part.kind === 'prose' || part.kind === 'orphan') cell.kind = 'markup';
+    if (part.kind === 'step' || part.kind === 'check') metadata.info = infoOf(raw);
+    if (part.kind === 'step') {
+      const s = part.step;
+      Object.assign(metadata, { stepKey: s.key, id: s.id, title: s.title, attributes: s.attributes.map((a) => ({ name: a.name, value: a.value })), outputBlocks: [] });
+      step = cell;
+    } else if (part.kind === 'check') metadata.stepKey = part.stepKey;
+    else step = undefined;
+    model.cells.push(cell);
+  });
+  return model;
+}
+
+/** Writes the notebook back as runbook text. `original` (the file as read) supplies the line ending when the model has none. */
+export function fromNotebook(model: NotebookModel, original?: string): string {
+  const eol = model.metadata?.eol ?? (original !== undefined ? dominantEol(original) : '\n');
+  const writer = new Writer(eol);
+  const cells = model.cells;
+  let previous: number | undefined;
+  if (model.metadata?.leading && (cells.length === 0 || cells[0]?.metadata?.index === 0)) {
+    writer.push(model.metadata.leading);
+    previous = -1;
+  }
+  let pending: NotebookCell | undefined;
+  cells.forEach((cell, n) => {
+    const index = cell.metadata?.index;
+    const adjacent = previous !== undefined && index === previous + 1;
+    // A step's outputs go after its check block when that still follows it, else right after the step.
+    if (pending && !(cell.metadata?.role === 'check' && adjacent)) {
+      writeOutputs(writer, pending);
+      pending = undefined;
+    }
+    writer.cell(cellText(cell, eol), cell.metadata?.raw !== undefined ? (cell.metadata.separator ?? '') : '', adjacent);
+    if (cell.kind === 'code' && (cell.metadata?.role === 'step' || cell.outputs?.length)) pending = cell;
+    previous = index ?? Number.NaN;
+    if (n === cells.length - 1 && pending) writeOutputs(writer, pending);
+  });
+  return (model.metadata?.bom ? '\uFEFF' : '') + writer.text();
+}
+
+class Writer {
+  private chunks: string[] = [];
+  private last = '';
+
+  constructor(readonly eol: string) {}
+
+  push(chunk: string): void {
+    if (chunk === '') return;
+    this.chunks.push(chunk);
+    this.last = (this.last + chunk).slice(-8);
+  }
+
+  /** Starts a new line (and, between cells that were not neighbours, a blank line). */
+  cell(body: string, separator: string, adjacent: boolean): void {
+    if (this.chunks.length > 0) {
+      if (!endsWithLineBreak(this.last)) this.push(this.eol);
+      if (!adjacent && !/(\r\n|\r|\n)[ \t]*(\r\n|\r|\n)$/.test(this.last)) this.push(this.eol);
+    }
+    this.push(body);
+    this.push(separator);
+  }
+
+  text(): string {
+    return this.chunks.join('');
+  }
+}
+
+function writeOutputs(writer: Writer, cell: NotebookCell): void {
+  const blocks = cell.metadata?.outputBlocks ?? [];
+  (cell.outputs ?? []).forEach((output, k) => {
+    const block = blocks[k];
+    if (block && block.digest === digest(output)) writer.cell(block.raw, '', true);
+    else writer.cell(renderSavedOutput(output, writer.eol), writer.eol, false);
+  });
+}
+
+function cellText(cell: NotebookCell, eol: string): string {
+  const meta = cell.metadata ?? { role: cell.kind === 'markup' ? 'prose' : 'step' };
+  const raw = meta.raw;
+  const role = meta.role;
+  const sameKind = raw !== undefined && (cell.kind === 'markup') === (role === 'prose' || role === 'orphan') && (cell.kind === 'markup' || cell.languageId === LANGUAGE[role]);
+  if (raw !== undefined && sameKind) {
+    const infoChanged = meta.info !== undefined && meta.info !== infoOf(raw);
+    if (!infoChanged && normalizeEol(cell.value) === valueOf(role, raw)) return raw;
+    const finalBreak = endsWithLineBreak(raw) ? eol : '';
+    if (cell.kind === 'markup') return withEol(cell.value, eol) + finalBreak;
+    const withInfo = infoChanged ? replaceInfo(raw, meta.info ?? '') : raw;
+    return role === 'front-matter' ? frontMatterText(cell.value, eol, finalBreak) : replaceFenceContent(withInfo, cell.value, eol);
+  }
+  if (cell.kind === 'markup') return withEol(cell.value, eol) + eol;
+  if (role === 'front-matter' && cell.languageId === 'yaml') return frontMatterText(cell.value, eol, eol);
+  const language = cell.languageId === 'shellscript' ? 'sh' : cell.languageId === 'runbook-check' ? 'check' : cell.languageId;
+  return writeFence(meta.info ?? language, cell.value, eol);
+}
+
+function frontMatterText(value: string, eol: string, finalBreak: string): string {
+  const yaml = withEol(value, eol);
+  return `---${eol}${yaml}${yaml === '' ? '' : eol}---${finalBreak}`;
+}
+
+/** What a cell shows for its raw bytes: fence or front matter content, or the prose, with \n line breaks. */
+function valueOf(role: CellRole, raw: string): string {
+  if (role === 'prose' || role === 'orphan') return normalizeEol(raw).replace(/\n$/, '');
+  const lines = new LineIndex(raw);
+  return normalizeEol(fenceContent(lines, 0, lines.lineCount).text);
+}
+
+function infoOf(raw: string): string {
+  const firstLine = /^[^\r\n]*/.exec(raw)?.[0] ?? '';
+  return readFenceLine(firstLine)?.info ?? '';
+}
+
+function replaceInfo(raw: string, info: string): string {
+  const firstLine = /^[^\r\n]*/.exec(raw)?.[0] ?? '';
+  const fence = readFenceLine(firstLine);
+  return fence ? ' '.repeat(fence.indent) + fence.marker + info + raw.slice(firstLine.length) : raw;
+}
+
+/** A digest of an output's content (without its position), to tell an unchanged output from an edited one. */
+function digest(output: SavedOutput): string {
+  const { range: _range, ...rest } = output;
+  return createHash('sha1').update(canonicalJson(rest)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
