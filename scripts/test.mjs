@@ -36,6 +36,8 @@ const stage = (label, command, args, options) => {
 };
 
 stage('system packages', 'bash', ['scripts/setup-system.sh']);
+// A fresh clone: install the npm dependencies first (the lock file pins them).
+if (!existsSync('node_modules/.package-lock.json')) stage('npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund']);
 if (stage('build', 'node', ['scripts/build.mjs'])) {
   stage('type-check', 'npx', ['tsc', '--noEmit', '-p', '.']);
   stage('type-check renderer', 'npx', ['tsc', '--noEmit', '-p', 'media']);

@@ -1,2 +1,96 @@
-// CLI entry point.
-export {};
+// The `runbook` command: argument parsing only; each command lives in its own file.
+
+import { Command, Option } from 'commander';
+import { version } from '../../package.json';
+
+const program = new Command()
+  .name('runbook')
+  .description('Run incident runbooks (*.runbook.md) from a terminal: check them, run their steps over SSH, export the postmortem.')
+  .version(version, '-v, --version')
+  .showHelpAfterError('(run "runbook --help" for usage)')
+  .configureHelp({ sortSubcommands: false });
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+program
+  .command('check')
+  .description('Check runbooks for format errors, broken branches and risky steps; exit 1 on errors.')
+  .argument('<files...>', 'runbook files')
+  .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .action(async (files: string[], options: { format: 'text' | 'json' }) => {
+    const { checkCommand } = await import('./check');
+    process.exitCode = await checkCommand(files, options);
+  });
+
+program
+  .command('run')
+  .description('Run a runbook\'s steps on a host or group and print outputs, values, findings and decisions.')
+  .argument('<file>', 'runbook or incident record')
+  .option('--host <name>', 'host from ~/.ssh/config or the inventory, or "local"')
+  .option('--group <name>', 'inventory group: run on every host of it')
+  .option('--step <id>', 'run only this step', collect)
+  .option('--from <id>', 'start at this step')
+  .option('--auto', 'follow the decisions from step to step; stops at confirm steps and critical findings')
+  .option('--var <name=value>', 'set a parameter (repeatable)', collect)
+  .option('--yes', 'confirm steps marked confirm in advance (you are saying yes to changing the host)')
+  .option('--incident [title]', 'start an incident record from this runbook first and record into it')
+  .option('--inventory <file>', 'inventory file (default: runbook-inventory.yaml in the current folder)')
+  .option('-F, --ssh-config <file>', 'ssh_config file to read instead of ~/.ssh/config')
+  .option('--concurrency <n>', 'hosts run at the same time in a group', (v) => Number.parseInt(v, 10))
+  .option('--timeout <duration>', 'timeout for steps without their own, e.g. 30s')
+  .option('--quiet', 'do not print raw outputs, only values, findings and decisions')
+  .action(async (file: string, options) => {
+    const { runCommand } = await import('./run');
+    process.exitCode = await runCommand(file, options);
+  });
+
+program
+  .command('hosts')
+  .description('List the hosts and groups you can run on, and where each comes from.')
+  .option('--inventory <file>', 'inventory file')
+  .option('-F, --ssh-config <file>', 'ssh_config file')
+  .action(async (options) => {
+    const { hostsCommand } = await import('./hosts');
+    process.exitCode = await hostsCommand(options);
+  });
+
+program
+  .command('start')
+  .description('Start an incident: copy a runbook into an incident record (incidents/DATE-TITLE.runbook.md) with its metadata.')
+  .argument('<runbook>', 'runbook template')
+  .option('--title <title>', 'incident title')
+  .option('--folder <dir>', 'where records go', 'incidents')
+  .option('--host <name>', 'target host or group, recorded in the incident', collect)
+  .option('--var <name=value>', 'set a parameter (repeatable)', collect)
+  .action(async (template: string, options) => {
+    const { startCommand } = await import('./start');
+    process.exitCode = await startCommand(template, options);
+  });
+
+program
+  .command('export')
+  .description('Export an incident record as a postmortem (Markdown or self-contained HTML).')
+  .argument('<record>', 'incident record (*.runbook.md)')
+  .addOption(new Option('--format <format>', 'output format').choices(['md', 'html']).default('md'))
+  .option('-o, --output <file>', 'write here instead of <record>.postmortem.<format>')
+  .option('--anonymize', 'replace host names and IP addresses, for sharing outside the team')
+  .action(async (record: string, options) => {
+    const { exportCommand } = await import('./export');
+    process.exitCode = await exportCommand(record, options);
+  });
+
+program
+  .command('lab')
+  .description('Reproduce a TCP fault on this machine (loopback) to practise or test a runbook; Ctrl-C stops it.')
+  .argument('[scenario]', 'scenario name; omit to list them')
+  .option('--address <ip>', 'loopback address to use (127.x.y.z)')
+  .option('--for <seconds>', 'stop by itself after this many seconds', (v) => Number.parseInt(v, 10))
+  .action(async (scenario: string | undefined, options) => {
+    const { labCommand } = await import('./lab');
+    process.exitCode = await labCommand(scenario, options);
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`runbook: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+});

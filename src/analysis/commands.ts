@@ -1,0 +1,45 @@
+// A step's command: `{{var}}` it uses must be defined before it runs, and commands that change the
+// host need `confirm` on the step.
+
+import type { Diagnostic, Range, Step } from '../runbook/model';
+import { diagnostic } from '../runbook/diagnostics';
+import { hostChangesInLine } from './hostChanges';
+import { didYouMean } from './names';
+
+/** The same pattern the engine substitutes (src/ssh/script.ts). */
+const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
+
+export function commandLines(step: Step): { text: string; range: (from: number, to: number) => Range }[] {
+  const start = step.commandRange.start;
+  return step.command.split(/\r\n|\r|\n/).map((text, i) => ({
+    text,
+    range: (from: number, to: number) => {
+      const character = i === 0 ? start.character : 0;
+      return { start: { line: start.line + i, character: character + from }, end: { line: start.line + i, character: character + to } };
+    },
+  }));
+}
+
+export function hostChangeDiagnostics(step: Step): Diagnostic[] {
+  if (step.confirm) return [];
+  const out: Diagnostic[] = [];
+  for (const line of commandLines(step)) {
+    for (const change of hostChangesInLine(line.text)) {
+      out.push(diagnostic(line.range(change.start, change.end), 'warning', 'unconfirmed-change', `this step changes the host (${change.what}) but is not marked confirm; add confirm to its fence ({${step.id ? `id=${step.id} ` : ''}confirm}) so it runs only after an explicit confirmation`));
+    }
+  }
+  return out;
+}
+
+/** `{{name}}` in the command that no parameter and no earlier step defines. */
+export function variableDiagnostics(step: Step, known: (name: string) => boolean, candidates: () => Iterable<string>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const line of commandLines(step)) {
+    for (const m of line.text.matchAll(VARIABLE)) {
+      const name = m[1];
+      if (known(name)) continue;
+      out.push(diagnostic(line.range(m.index, m.index + m[0].length), 'warning', 'undefined-variable', `{{${name}}} has no value when this step runs: no parameter and no earlier step defines "${name}"; ${didYouMean(name, candidates())}declare it under params: in the front matter, or capture it in an earlier step's check (extract: or values:)`));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,128 @@
+// Check-block expressions: `when`, derived `values` and `{{...}}` in messages and hints must parse,
+// and may only read values something defines (the step's parser, extract, values, parameters, steps).
+
+import type { Diagnostic, Step } from '../runbook/model';
+import type { Span } from '../checks/spec';
+import { compileExpression } from '../checks/expression';
+import { listParsers } from '../checks/parsers/index';
+import { diagnostic } from '../runbook/diagnostics';
+import type { RunbookSource } from './source';
+import type { RunbookValues, StepValues } from './values';
+import { didYouMean, listNames } from './names';
+
+/** What an expression may read besides the step's own values. */
+export interface Scope {
+  own: StepValues;
+  params: Set<string>;
+  /** Top-level names from other steps. */
+  others: Set<string>;
+  othersOpen: boolean;
+  values: RunbookValues;
+}
+
+export function checkBlockDiagnostics(step: Step, source: RunbookSource, scope: Scope, messageScope: Scope): Diagnostic[] {
+  const check = step.check;
+  const spec = check?.spec;
+  if (!check || !spec) return [];
+  const out: Diagnostic[] = [];
+  if (spec.parse !== undefined && spec.spans.parse && !scope.own.parser) {
+    const names = listParsers().map((p) => p.name);
+    out.push(diagnostic(source.checkRange(check, spec.spans.parse), 'error', 'unknown-parser', `there is no parser "${spec.parse}"; ${didYouMean(spec.parse, names)}use one of ${names.join(', ')} (see docs/PARSERS.md), or drop \`parse:\` and use extract:`));
+  }
+  const expression = (text: string, span: Span | undefined, what: string, inScope: Scope, offset = 0) => {
+    if (!span) return;
+    const compiled = compileExpression(text);
+    if (!compiled.ok) {
+      const at = source.checkRange(check, span, { offset: offset + compiled.offset, length: 1 });
+      out.push(diagnostic(at, 'error', 'expression-syntax', `${what} \`${clip(text)}\` does not parse at character ${compiled.offset + 1}: ${compiled.message}; write e.g. \`count >= max * 0.9\``));
+      return;
+    }
+    for (const path of compiled.identifiers) {
+      if (isKnown(path, inScope)) continue;
+      const at = locate(text, path);
+      const range = source.checkRange(check, span, { offset: offset + at.offset, length: at.length });
+      out.push(diagnostic(range, 'warning', 'unknown-value', unknownMessage(path, inScope)));
+    }
+  };
+  for (const [name, text] of Object.entries(spec.values ?? {})) expression(text, spec.spans.values?.[name], `value "${name}" =`, scope);
+  spec.findings.forEach((rule, i) => {
+    expression(rule.when, rule.spans.when, `finding ${i + 1}: when`, scope);
+    for (const key of ['message', 'hint'] as const) {
+      const text = rule[key];
+      const span = rule.spans[key];
+      if (text === undefined || !span) continue;
+      for (const m of text.matchAll(/\{\{([^{}]*)\}\}/g)) {
+        const inner = m[1];
+        const lead = inner.length - inner.trimStart().length;
+        expression(inner.trim(), span, `{{${inner.trim()}}} in the ${key}:`, messageScope, m.index + 2 + lead);
+      }
+    }
+  });
+  return out;
+}
+
+/** `params.x`, `steps.key.x`, or a top-level name. */
+export function isKnown(path: string, scope: Scope): boolean {
+  const segments = pathSegments(path);
+  if (!segments) return true;
+  const [root, second, third] = segments;
+  if (segments.length === 1) {
+    return root === 'params' || root === 'steps' || scope.own.open || scope.own.names.has(root) || scope.params.has(root) || scope.others.has(root) || scope.othersOpen;
+  }
+  if (root === 'params') return scope.params.has(second);
+  if (root === 'steps') {
+    const step = scope.values.runbook.steps.find((s) => s.key === second);
+    if (!step) return false;
+    const values = scope.values.of(step);
+    return third === undefined || values.open || values.names.has(third);
+  }
+  // Paths under a value (`states.TIME_WAIT`) are checked through their root.
+  return true;
+}
+
+function unknownMessage(path: string, scope: Scope): string {
+  const segments = pathSegments(path) ?? [path];
+  if (segments[0] === 'params') {
+    return `no parameter "${segments[1]}" is declared; ${didYouMean(segments[1], scope.params)}declare it under params: in the front matter (parameters: ${listNames([...scope.params])})`;
+  }
+  if (segments[0] === 'steps') {
+    const keys = scope.values.runbook.steps.map((s) => s.key);
+    const step = scope.values.runbook.steps.find((s) => s.key === segments[1]);
+    if (!step) return `no step "${segments[1]}"; ${didYouMean(segments[1], keys)}write steps.<step id>.<value>`;
+    const names = [...scope.values.of(step).names.keys()];
+    return `step ${step.key} has no value "${segments[2]}"; ${didYouMean(segments[2], names)}its values are ${listNames(names)}`;
+  }
+  const own = [...scope.own.names.keys()];
+  const parser = scope.own.parser ? `parser ${scope.own.parser.name} gives ${listNames([...scope.own.parser.values.map((v) => v.name)])}` : 'this check has no parser';
+  const candidates = [...own, ...scope.params, ...scope.others];
+  return `nothing defines the value "${path}" (${parser}); ${didYouMean(path, candidates)}define it under extract: or values:, declare a parameter, or read another step's value as steps.<id>.${path}`;
+}
+
+/** Splits `a.b["c d"][0]` into segments; undefined when it is not a plain path. */
+export function pathSegments(path: string): string[] | undefined {
+  const root = /^[A-Za-z_$][\w$]*/.exec(path);
+  if (!root) return undefined;
+  const segments = [root[0]];
+  const rest = /\.([A-Za-z_$][\w$]*)|\[("(?:[^"\\]|\\.)*"|\d+)\]/gy;
+  rest.lastIndex = root[0].length;
+  while (rest.lastIndex < path.length) {
+    const m = rest.exec(path);
+    if (!m) return undefined;
+    segments.push(m[1] ?? String(JSON.parse(m[2]) as string | number));
+  }
+  return segments;
+}
+
+/** Where a value path is written in the expression (its first occurrence as a whole word). */
+function locate(text: string, path: string): { offset: number; length: number } {
+  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`(?<![\\w.$])${escaped}(?![\\w$])`).exec(text);
+  if (m) return { offset: m.index, length: path.length };
+  const root = pathSegments(path)?.[0] ?? path;
+  const r = new RegExp(`(?<![\\w.$])${root}(?![\\w$])`).exec(text);
+  return r ? { offset: r.index, length: root.length } : { offset: 0, length: text.length };
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}

@@ -1,0 +1,47 @@
+// The runbook's text rebuilt from its parts, so analysis can turn spans inside a check block's YAML
+// (offsets relative to the YAML) into file positions.
+
+import type { CheckBlock, Position, Range, Runbook } from '../runbook/model';
+import type { Span } from '../checks/spec';
+import { LineIndex } from '../runbook/lines';
+
+export class RunbookSource {
+  readonly lines: LineIndex;
+
+  constructor(readonly runbook: Runbook) {
+    // Positions in the model are relative to the text after the BOM, which is exactly the parts joined.
+    this.lines = new LineIndex(runbook.parts.map((p) => p.raw).join(''));
+  }
+
+  get text(): string {
+    return this.lines.text;
+  }
+
+  offsetAt(position: Position): number {
+    const line = this.lines.lines[Math.min(position.line, this.lines.lineCount - 1)];
+    if (!line) return 0;
+    return Math.min(line.start + position.character, line.end);
+  }
+
+  /** A span of the check block's YAML (plus an optional extra offset and length inside it) as a file range. */
+  checkRange(check: CheckBlock, span: Span, inner?: { offset: number; length: number }): Range {
+    const base = this.offsetAt(check.contentRange.start);
+    const lead = scalarLead(check.yamlText, span);
+    // A block scalar (`|`, `>`) folds its lines: offsets inside it do not map back, so point at all of it.
+    if (!inner || lead < 0) return this.lines.range(base + span.start, base + span.end);
+    const start = base + span.start + lead + inner.offset;
+    return this.lines.range(start, Math.min(start + Math.max(inner.length, 1), base + Math.max(span.end, span.start + 1)));
+  }
+
+  /** The YAML text of a span, as written (quotes included). */
+  spanText(check: CheckBlock, span: Span): string {
+    return check.yamlText.slice(span.start, span.end);
+  }
+}
+
+/** Characters before a scalar's value: 1 for a quoted scalar, 0 for a plain one, -1 for a block scalar. */
+function scalarLead(yamlText: string, span: Span): number {
+  const first = yamlText[span.start];
+  if (first === '|' || first === '>') return -1;
+  return first === '"' || first === "'" ? 1 : 0;
+}

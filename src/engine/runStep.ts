@@ -1,0 +1,160 @@
+// Runs one step on one or more hosts: substitute variables safely, execute, read the output
+// through the step's check, and decide where each host goes next. Knows nothing of VS Code.
+
+import { randomUUID } from 'node:crypto';
+import { evaluateCheck } from '../checks/evaluate';
+import type { CheckOutcome } from '../checks/spec';
+import type { HostConfig } from '../hosts/types';
+import type { Runbook, Step } from '../runbook/model';
+import { buildStepScript, type VariableRule } from '../ssh/script';
+import { RunbookError, type ExecResult, type Executor } from '../ssh/types';
+import { decideNext, type Decision } from './decide';
+import type { ValueStore } from './scope';
+
+export interface Confirmation {
+  by: string;
+  at: Date;
+}
+
+/** Told about every run as it starts and ends: the journal and the UI listen here. */
+export interface RunObserver {
+  started?(run: { runId: string; step: Step; host: HostConfig; command: string; startedAt: Date; confirmation?: Confirmation }): void;
+  output?(run: { runId: string; host: HostConfig; stream: 'stdout' | 'stderr'; chunk: string }): void;
+  ended?(run: HostRun): void;
+}
+
+export interface StepRunRequest {
+  runbook: Runbook;
+  step: Step;
+  hosts: HostConfig[];
+  executorFor: (host: HostConfig) => Executor;
+  values: ValueStore;
+  /** Declared parameters (type, pattern) used to validate values before they reach a command. */
+  declared?: Record<string, VariableRule>;
+  defaultTimeoutMs?: number;
+  /** Hosts run at the same time for a group (pssh's default is 32). */
+  concurrency?: number;
+  signal?: AbortSignal;
+  outputCapBytes?: number;
+  spillDir?: string;
+  /** Required for `confirm` steps: who said yes, and when. */
+  confirmation?: Confirmation;
+  observer?: RunObserver;
+}
+
+export interface HostRun {
+  runId: string;
+  step: Step;
+  host: HostConfig;
+  /** The script as run, after substitution. */
+  command: string;
+  result: ExecResult;
+  outcome?: CheckOutcome;
+  decision: Decision;
+}
+
+export interface StepRun {
+  step: Step;
+  hostRuns: HostRun[];
+  /** Where the runbook goes next: the decision all hosts agree on, else the first host's. */
+  decision: Decision;
+  /** Hosts whose decision differs from `decision` (they may go their own way). */
+  divergent: HostRun[];
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_CONCURRENCY = 32;
+
+export async function runStep(request: StepRunRequest): Promise<StepRun> {
+  const { step } = request;
+  if (step.confirm && !request.confirmation) {
+    throw new RunbookError('cancelled', `Step "${step.key}" changes the host and was not confirmed.`, 'Confirm the step before running it (in the CLI: --yes or answer the prompt).');
+  }
+  if (request.hosts.length === 0) throw new RunbookError('config', `No host to run step "${step.key}" on.`, 'Pick a host or a group.');
+
+  const hostRuns = await mapBounded(request.hosts, request.concurrency ?? DEFAULT_CONCURRENCY, (host) => runOnHost(request, host));
+  // Values are recorded after all hosts finished, so hosts of one group run do not see each other's values.
+  if (hostRuns.length === 1 && hostRuns[0].outcome) request.values.record(step.key, hostRuns[0].outcome.values);
+  const decision = hostRuns[0].decision;
+  const divergent = hostRuns.filter((run) => run.decision.next?.key !== decision.next?.key);
+  return { step, hostRuns, decision, divergent };
+}
+
+async function runOnHost(request: StepRunRequest, host: HostConfig): Promise<HostRun> {
+  const { step, runbook } = request;
+  const runId = randomUUID();
+  const startedAt = new Date();
+  let command = step.command;
+  try {
+    command = buildStepScript(step.command, request.values.commandVariables(), request.declared);
+  } catch (error) {
+    const failure = error instanceof RunbookError ? error : new RunbookError('config', String(error));
+    const result = failedResult(host.name, startedAt, failure);
+    const run: HostRun = { runId, step, host, command: step.command, result, decision: { why: `not run: ${failure.message}` } };
+    request.observer?.started?.({ runId, step, host, command: step.command, startedAt, confirmation: request.confirmation });
+    request.observer?.ended?.(run);
+    return run;
+  }
+
+  request.observer?.started?.({ runId, step, host, command, startedAt, confirmation: request.confirmation });
+  let result: ExecResult;
+  try {
+    result = await request.executorFor(host).exec({
+      script: command,
+      timeoutMs: step.timeoutMs ?? request.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+      signal: request.signal,
+      outputCapBytes: request.outputCapBytes,
+      spillDir: request.spillDir,
+      onStdout: (chunk) => request.observer?.output?.({ runId, host, stream: 'stdout', chunk }),
+      onStderr: (chunk) => request.observer?.output?.({ runId, host, stream: 'stderr', chunk }),
+    });
+  } catch (error) {
+    // Executors report failures in the result; anything thrown is still kept, never lost.
+    const failure = error instanceof RunbookError ? error : new RunbookError('internal', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+    result = failedResult(host.name, startedAt, failure);
+  }
+
+  let outcome: CheckOutcome | undefined;
+  let decision: Decision;
+  if (result.termination === 'exit' || result.termination === 'signal') {
+    if (step.check?.spec) {
+      const scope = request.values.scope();
+      outcome = evaluateCheck(step.check.spec, result.stdout.text, scope);
+    }
+    decision = decideNext(runbook, step, outcome);
+  } else {
+    decision = { why: `the step did not finish: ${result.error?.message ?? result.termination}` };
+  }
+  const run: HostRun = { runId, step, host, command, result, outcome, decision };
+  request.observer?.ended?.(run);
+  return run;
+}
+
+function failedResult(host: string, startedAt: Date, error: RunbookError): ExecResult {
+  const empty = { text: '', bytes: 0, truncated: false };
+  return {
+    host,
+    startedAt,
+    durationMs: Date.now() - startedAt.getTime(),
+    exitCode: null,
+    signal: null,
+    termination: error.kind === 'cancelled' ? 'cancelled' : 'error',
+    stdout: empty,
+    stderr: empty,
+    error,
+  };
+}
+
+/** Runs `work` over `items` with at most `limit` at a time, keeping the input order in the result. */
+export async function mapBounded<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let nextIndex = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (nextIndex < items.length) {
+      const index = nextIndex++;
+      results[index] = await work(items[index]);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}

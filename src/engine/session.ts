@@ -1,0 +1,168 @@
+// One responder working through one runbook: parameters, the values gathered so far, and (for an
+// incident record) the journal and the full outputs on disk. The CLI and the extension share it.
+
+import os from 'node:os';
+import type { HostConfig } from '../hosts/types';
+import type { Redactor } from '../redact/redactor';
+import type { Runbook, SavedOutput, Step } from '../runbook/model';
+import type { VariableType } from '../ssh/script';
+import type { Executor } from '../ssh/types';
+import { autoRun, type AutoRunRequest, type AutoRunResult } from './autoRun';
+import { Journal, writeOutput } from './journal';
+import { runStep, type Confirmation, type HostRun, type RunObserver, type StepRun } from './runStep';
+import { ValueStore } from './scope';
+
+export interface SessionOptions {
+  runbook: Runbook;
+  /** The incident record's path: runs are journaled next to it. Undefined for a template run. */
+  recordPath?: string;
+  params: Record<string, string>;
+  executorFor: (host: HostConfig) => Executor;
+  redactor: Redactor;
+  defaultTimeoutMs?: number;
+  outputCapBytes?: number;
+  concurrency?: number;
+  responder?: string;
+  /** Extra listener (the notebook's streaming output, the CLI's progress lines). */
+  observer?: RunObserver;
+}
+
+/** How much of an output goes into the record itself; the rest stays in the output file. */
+const RECORD_TEXT_LIMIT = 64 * 1024;
+
+export class IncidentSession {
+  readonly values: ValueStore;
+  private readonly journal?: Journal;
+  private readonly outputRefs = new Map<string, string>();
+
+  constructor(private readonly options: SessionOptions) {
+    this.values = new ValueStore(options.params);
+    for (const step of options.runbook.steps) {
+      const last = step.outputs.at(-1);
+      if (last) this.values.record(step.key, last.values);
+    }
+    if (options.recordPath) this.journal = Journal.open(options.recordPath, { redact: (t) => options.redactor.redactKnown(t) });
+  }
+
+  get runbook(): Runbook {
+    return this.options.runbook;
+  }
+
+  get responder(): string {
+    return this.options.responder ?? safeUserName();
+  }
+
+  /** Who confirms, for `confirm` steps: the responder, now. */
+  confirmation(how = 'confirmed'): Confirmation {
+    return { by: `${this.responder} (${how})`, at: new Date() };
+  }
+
+  async run(step: Step, hosts: HostConfig[], extra: { confirmation?: Confirmation; signal?: AbortSignal } = {}): Promise<StepRun> {
+    return runStep({ ...this.baseRequest(), step, hosts, ...extra });
+  }
+
+  async auto(from: Step, host: HostConfig, extra: Pick<AutoRunRequest, 'confirm' | 'signal' | 'onStep' | 'stopAtCritical'> = {}): Promise<AutoRunResult> {
+    return autoRun({ ...this.baseRequest(), from, host, ...extra });
+  }
+
+  /** The run as it is saved in a record: redacted, trimmed, with a link to the full output. */
+  async savedOutput(run: HostRun): Promise<SavedOutput> {
+    const { result } = run;
+    const raw = result.stdout.text + (result.stderr.text ? (result.stdout.text && !result.stdout.text.endsWith('\n') ? '\n' : '') + result.stderr.text : '');
+    const text = await this.options.redactor.redact(raw);
+    const tooLong = text.length > RECORD_TEXT_LIMIT;
+    return {
+      step: run.step.key,
+      host: run.host.name,
+      startedAt: result.startedAt.toISOString(),
+      durationMs: result.durationMs,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      termination: result.termination,
+      text: tooLong ? `${text.slice(0, RECORD_TEXT_LIMIT / 2)}\n… trimmed; full output in ${this.outputRefs.get(run.runId) ?? 'the output file'} …\n${text.slice(-RECORD_TEXT_LIMIT / 2)}` : text,
+      truncated: tooLong || result.stdout.truncated || result.stderr.truncated,
+      fullOutputRef: this.outputRefs.get(run.runId),
+      values: run.outcome?.values ?? {},
+      findings: run.outcome?.findings ?? [],
+      next: run.decision.next?.key,
+      why: run.decision.why,
+      runId: run.runId,
+    };
+  }
+
+  close(): void {
+    this.journal?.close();
+  }
+
+  private baseRequest() {
+    const { options } = this;
+    return {
+      runbook: options.runbook,
+      executorFor: options.executorFor,
+      values: this.values,
+      declared: Object.fromEntries((options.runbook.frontMatter?.parameters ?? []).map((p) => [p.name, { type: p.type as VariableType | undefined, pattern: p.pattern }])),
+      defaultTimeoutMs: options.defaultTimeoutMs,
+      outputCapBytes: options.outputCapBytes,
+      concurrency: options.concurrency,
+      observer: this.journalingObserver(),
+    };
+  }
+
+  /** Journals every run before it starts and when it ends, then passes events on. */
+  private journalingObserver(): RunObserver {
+    const outer = this.options.observer;
+    const journal = this.journal;
+    const recordPath = this.options.recordPath;
+    const redactor = this.options.redactor;
+    return {
+      started: (run) => {
+        journal?.append({
+          type: 'step-start',
+          runId: run.runId,
+          step: { key: run.step.key, id: run.step.id, title: run.step.title },
+          host: run.host.name,
+          command: run.command,
+          startedAt: run.startedAt.toISOString(),
+          confirmedBy: run.confirmation ? { user: run.confirmation.by, at: run.confirmation.at.toISOString() } : undefined,
+        });
+        outer?.started?.(run);
+      },
+      output: (event) => outer?.output?.(event),
+      ended: (run) => {
+        const { result } = run;
+        let outputRef: string | undefined;
+        if (journal && recordPath) {
+          const full = redactor.redactKnown(result.stdout.text + result.stderr.text);
+          outputRef = writeOutput(recordPath, run.runId, full);
+          this.outputRefs.set(run.runId, outputRef);
+          journal.append({
+            type: 'step-end',
+            runId: run.runId,
+            endedAt: new Date(result.startedAt.getTime() + result.durationMs).toISOString(),
+            durationMs: result.durationMs,
+            exitCode: result.exitCode,
+            signal: result.signal,
+            termination: result.termination,
+            outputRef,
+            outputBytes: result.stdout.bytes + result.stderr.bytes,
+            truncated: result.stdout.truncated || result.stderr.truncated,
+            values: run.outcome?.values ?? {},
+            findings: run.outcome?.findings ?? [],
+            next: run.decision.next?.key,
+            why: run.decision.why,
+            error: result.error ? { kind: result.error.kind, message: result.error.message, hint: result.error.hint } : undefined,
+          });
+        }
+        outer?.ended?.(run);
+      },
+    };
+  }
+}
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
