@@ -3,9 +3,7 @@
 import fs from 'node:fs';
 import { journalPathFor, readJournal } from '../engine/journal';
 import { createRedactor } from '../redact/redactor';
-import { buildPostmortem } from '../report/postmortem';
-import { renderHtml } from '../report/html';
-import { renderMarkdown } from '../report/markdown';
+import { exportPostmortem } from '../report/export';
 import { loadRunbook } from './record';
 import { writeFileAtomic } from './run';
 
@@ -20,8 +18,7 @@ export async function exportCommand(record: string, options: { format: 'md' | 'h
   }
   const secrets = (runbook.frontMatter?.parameters ?? []).filter((p) => p.secret).map((p) => runbook.frontMatter?.incident?.parameters?.[p.name]).filter((v): v is string => Boolean(v));
   const redactor = createRedactor({ secrets, anonymize: options.anonymize });
-  const postmortem = await buildPostmortem({ runbook, journal: entries, recordPath: record, redactor });
-  const text = options.format === 'html' ? renderHtml(postmortem) : renderMarkdown(postmortem);
+  const text = await exportPostmortem({ runbook, journal: entries, recordPath: record, redactor, format: options.format === 'html' ? 'html' : 'markdown' });
   const output = options.output ?? record.replace(/(\.runbook)?\.md$/i, `.postmortem.${options.format}`);
   writeFileAtomic(output, text);
   process.stdout.write(`${output}\n`);

@@ -1,0 +1,130 @@
+// The postmortem as Markdown. Every field from the runbook, the journal or a host is escaped:
+// prose with backslashes, identifiers and values as code spans, outputs in fences no content can close.
+
+import { mermaidFlowchart } from './mermaid';
+import type { Postmortem, PostmortemRun } from './postmortem';
+import { code, escapeHtml, excerpt, fenced, mdText, oneLine, utc, valueText } from './text';
+
+const toFill = (prompt: string) => `_${mdText(prompt)}_`;
+
+/** A table cell: already-safe Markdown with `|` escaped. */
+const cell = (markdown: string) => markdown.replace(/(?<!\\)\|/g, '\\|');
+
+function valuesList(values: Record<string, unknown>): string {
+  const entries = Object.entries(values);
+  return entries.length ? entries.map(([k, v]) => `${code(k)} = ${code(valueText(v))}`).join(', ') : '_none_';
+}
+
+function header(pm: Postmortem): string[] {
+  const rows: [string, string][] = [
+    ['Date', mdText(pm.date)],
+    ['Authors', pm.authors.map(mdText).join(', ') || toFill('To fill')],
+    ['Status', `${mdText(pm.status)}; incident ${mdText(pm.incidentStatus.replace(/ at (\S+)$/, (_m, t: string) => ` at ${utc(t)}`))}`],
+    ['Incident record', code(pm.recordFile) + (pm.incidentId ? ` (id ${code(pm.incidentId)})` : '')],
+  ];
+  if (pm.template) rows.push(['Runbook', code(pm.template)]);
+  if (pm.target.length) rows.push(['Target', pm.target.map(code).join(', ')]);
+  const params = Object.entries(pm.parameters);
+  if (params.length) rows.push(['Parameters', params.map(([k, v]) => `${code(k)} = ${code(v)}`).join(', ')]);
+  if (pm.tags.length) rows.push(['Tags', pm.tags.map(code).join(', ')]);
+  rows.push(['Generated', mdText(utc(pm.generatedAt))]);
+  return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| **${k}** | ${cell(v)} |`)];
+}
+
+function runRef(run: { stepTitle: string; host: string; label: string }): string {
+  return `${mdText(run.stepTitle)} on ${code(run.host)} (evidence ${run.label})`;
+}
+
+function exitText(run: PostmortemRun): string {
+  if (run.termination === 'exit') return `exit code ${run.exitCode}`;
+  if (run.termination === 'signal') return `killed by ${run.signal ?? 'a signal'}`;
+  return run.termination;
+}
+
+function evidence(run: PostmortemRun): string[] {
+  const out = excerpt(run.output);
+  const lines = [
+    `### ${run.label}. ${mdText(run.stepTitle)} on ${code(run.host)}`,
+    '',
+    `Started ${mdText(utc(run.startedAt))}${run.durationMs !== undefined ? `, took ${run.durationMs} ms` : ''}, ${mdText(exitText(run))}.` +
+      (run.confirmedBy ? ` Confirmed by ${mdText(run.confirmedBy.user)} at ${mdText(utc(run.confirmedBy.at))}.` : ''),
+    '',
+    fenced(run.command, 'sh'),
+    '',
+  ];
+  if (run.error) lines.push(`Error (${code(run.error.kind)}): ${mdText(run.error.message)}${run.error.hint ? ` ${mdText(run.error.hint)}` : ''}`, '');
+  lines.push(out.omittedLines ? `Output (first and last lines of ${out.totalLines}):` : 'Output:', '', fenced(out.text || '(no output)', 'text'), '');
+  if (Object.keys(run.values).length) lines.push(`Values: ${valuesList(run.values)}`, '');
+  for (const f of run.findings) lines.push(`- **${f.severity}**: ${mdText(f.message)} (because ${code(f.when)})`);
+  if (run.findings.length) lines.push('');
+  if (run.next) lines.push(`Decision: ${run.next === 'end' ? 'end' : `next ${code(run.next)}`}${run.why ? `, because ${mdText(run.why)}` : ''}.`, '');
+  return lines;
+}
+
+export function renderMarkdown(pm: Postmortem): string {
+  const md: string[] = [`# Postmortem: ${mdText(pm.title)}`, '', ...header(pm), ''];
+
+  md.push('## Summary', '', toFill(pm.summary.prompt), '');
+  if (pm.summary.mostSevere) {
+    const m = pm.summary.mostSevere;
+    md.push(`> Most severe finding: **${m.finding.severity}**: ${mdText(m.finding.message)}, from ${runRef({ ...m, label: m.evidence })}.`, '');
+  }
+
+  md.push('## Impact', '', toFill('To fill:'), '', ...pm.impactPrompts.map((p) => `- ${mdText(p)}`), '');
+
+  md.push('## Root cause candidates', '');
+  if (pm.rootCauses.length === 0) md.push('_No critical finding was raised. To fill: the root cause, as found._', '');
+  pm.rootCauses.forEach((rc, i) => {
+    md.push(`${i + 1}. **${mdText(rc.finding.message)}**`);
+    md.push(`   - Evidence: ${runRef({ ...rc, label: rc.evidence })} at ${mdText(utc(rc.time))}`);
+    md.push(`   - Because: ${code(rc.finding.when)}`);
+    md.push(`   - Values: ${valuesList(rc.values)}`);
+  });
+  if (pm.rootCauses.length) md.push('', toFill('To fill: confirm or reject each candidate; say why.'), '');
+
+  md.push('## Trigger', '', toFill(pm.triggerPrompt), '');
+
+  md.push('## Detection', '', toFill('To fill:'), '', ...pm.detectionPrompts.map((p) => `- ${mdText(p)}`), '');
+  if (pm.startedAt) md.push(`The incident record was started at ${mdText(utc(pm.startedAt))}.`, '');
+
+  md.push('## Resolution', '');
+  if (pm.resolution.length === 0) md.push('_No step that changes a host was run from the runbook. To fill: what was done to resolve it._', '');
+  for (const run of pm.resolution) {
+    const who = run.confirmedBy ? `confirmed by ${mdText(run.confirmedBy.user)} at ${mdText(utc(run.confirmedBy.at))}` : 'not confirmed in the journal';
+    md.push(`- ${runRef(run)}, ${who}, ${mdText(exitText(run))}:`, '', indent(fenced(run.command, 'sh')), '', indent(fenced(excerpt(run.output, 6, 4).text || '(no output)', 'text')), '');
+  }
+
+  md.push('## Action items', '', '| Action item | Type | Priority | Owner | Bug | From |', '|---|---|---|---|---|---|');
+  for (const item of pm.actionItems) {
+    const priority = item.severity === 'critical' ? 'P1' : item.severity === 'warning' ? 'P2' : 'P3';
+    md.push(`| ${cell(mdText(item.action))} | mitigate | ${priority} | ${cell(mdText(item.owner)) || '_to fill_'} | ${cell(mdText(item.bug)) || '_to fill_'} | ${cell(`${mdText(item.because)} (${item.evidence.join(', ')})`)} |`);
+  }
+  md.push('| _To fill: prevention items_ | prevent | | | | |', '');
+
+  md.push('## Lessons learned', '', '### What went well', '', toFill(pm.lessonPrompts.wentWell), '', '### What went wrong', '', toFill(pm.lessonPrompts.wentWrong), '', '### Where we got lucky', '', toFill(pm.lessonPrompts.gotLucky), '');
+
+  md.push('## Timeline', '', 'All times UTC.', '', '| Time | Host | Step | Result |', '|---|---|---|---|');
+  for (const t of pm.timeline) {
+    md.push(`| ${cell(mdText(utc(t.time).replace(/ UTC$/, '')))} | ${t.host ? cell(code(t.host)) : ''} | ${t.step ? cell(mdText(t.step)) : ''} | ${cell(mdText(t.result))} |`);
+  }
+  md.push('');
+
+  md.push('## Path through the runbook', '', fenced(mermaidFlowchart(pm.path), 'mermaid'), '');
+
+  md.push('## Evidence', '');
+  for (const run of pm.runs) md.push(...evidence(run));
+
+  md.push('## Appendix: full outputs', '');
+  for (const run of pm.runs) {
+    // Raw HTML in Markdown: the summary is HTML-escaped; the output stays inside a fence, where `</details>` is text.
+    md.push(`<details><summary>${escapeHtml(`${run.label}. ${oneLine(run.stepTitle)} on ${oneLine(run.host)}`)}</summary>`, '');
+    md.push(fenced(run.output || '(no output)', 'text'), '');
+    if (run.outputTruncated) md.push('_The output was longer than the capture limit; this is what was kept._', '');
+    md.push('</details>', '');
+  }
+  return md.join('\n');
+}
+
+function indent(block: string): string {
+  return block.split('\n').map((l) => `  ${l}`).join('\n');
+}

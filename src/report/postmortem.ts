@@ -1,0 +1,291 @@
+// The postmortem as plain data, built from an incident record and its journal, following
+// Google SRE's postmortem template. The Markdown and HTML renderers only lay this model out.
+
+import path from 'node:path';
+import type { Finding, FindingSeverity } from '../checks/spec';
+import { readOutputText, type JournalEntry, type StepEndEntry, type StepStartEntry } from '../engine/journal';
+import type { Runbook, Step } from '../runbook/model';
+
+/** One run of one step on one host, with everything the report says about it. */
+export interface PostmortemRun {
+  /** `E1`, `E2`...: how the report refers to this run's evidence. */
+  label: string;
+  runId: string;
+  stepKey: string;
+  stepTitle: string;
+  host: string;
+  command: string;
+  /** The step changes the host (a remediation). */
+  confirm: boolean;
+  confirmedBy?: { user: string; at: string };
+  startedAt: string;
+  durationMs?: number;
+  exitCode: number | null;
+  signal?: string | null;
+  termination: string;
+  values: Record<string, unknown>;
+  findings: Finding[];
+  next?: string;
+  why?: string;
+  error?: { kind: string; message: string; hint?: string };
+  /** The full output as recorded (already redacted by the engine; redacted again before export). */
+  output: string;
+  /** The engine kept only part of the output. */
+  outputTruncated: boolean;
+}
+
+export interface RootCauseCandidate {
+  finding: Finding;
+  /** Label of the run that raised it (its evidence). */
+  evidence: string;
+  stepTitle: string;
+  host: string;
+  time: string;
+  values: Record<string, unknown>;
+}
+
+export interface ActionItem {
+  action: string;
+  /** The finding(s) that suggested it. */
+  because: string;
+  severity: FindingSeverity;
+  evidence: string[];
+  owner: string;
+  bug: string;
+}
+
+export interface TimelineEntry {
+  time: string;
+  host?: string;
+  step?: string;
+  /** What happened: exit code, findings, decision; or the note's text. */
+  result: string;
+}
+
+export interface PathNode {
+  key: string;
+  title: string;
+  runs: number;
+}
+
+export interface PathEdge {
+  from: string;
+  /** A step key, or `end` when the runbook (or the incident) ended there. */
+  to: string;
+  label: string;
+}
+
+export interface Postmortem {
+  title: string;
+  /** YYYY-MM-DD, UTC, of the incident's start. */
+  date: string;
+  authors: string[];
+  /** The document's status (`Draft` until someone finalises it) and the incident's. */
+  status: string;
+  incidentStatus: string;
+  incidentId?: string;
+  recordFile: string;
+  template?: string;
+  target: string[];
+  parameters: Record<string, string>;
+  tags: string[];
+  startedAt?: string;
+  endedAt?: string;
+  generatedAt: string;
+  summary: { prompt: string; mostSevere?: { finding: Finding; stepTitle: string; host: string; evidence: string } };
+  impactPrompts: string[];
+  rootCauses: RootCauseCandidate[];
+  triggerPrompt: string;
+  detectionPrompts: string[];
+  /** The `confirm` steps that were run: what changed the hosts. */
+  resolution: PostmortemRun[];
+  actionItems: ActionItem[];
+  lessonPrompts: { wentWell: string; wentWrong: string; gotLucky: string };
+  timeline: TimelineEntry[];
+  path: { nodes: PathNode[]; edges: PathEdge[] };
+  runs: PostmortemRun[];
+}
+
+export interface PostmortemInput {
+  runbook: Runbook;
+  journal: readonly JournalEntry[];
+  recordPath: string;
+  now?: Date;
+}
+
+const SEVERITY_RANK: Record<FindingSeverity, number> = { critical: 3, warning: 2, info: 1 };
+
+function collectRuns(runbook: Runbook, journal: readonly JournalEntry[], recordPath: string): PostmortemRun[] {
+  const steps = new Map<string, Step>(runbook.steps.map((s) => [s.key, s]));
+  const saved = new Map(runbook.steps.flatMap((s) => s.outputs.map((o) => [o.runId, o] as const)));
+  const ends = new Map<string, StepEndEntry>();
+  for (const e of journal) if (e.type === 'step-end') ends.set(e.runId, e);
+  const starts = journal.filter((e): e is StepStartEntry => e.type === 'step-start');
+  return starts.map((start, index) => {
+    const end = ends.get(start.runId);
+    const step = steps.get(start.step.key);
+    const savedOutput = saved.get(start.runId);
+    // The full output file is the whole story; the record's copy may be trimmed.
+    const output = end?.outputRef ? readOutputText(recordPath, end.outputRef) : (savedOutput?.text ?? '');
+    return {
+      label: `E${index + 1}`,
+      runId: start.runId,
+      stepKey: start.step.key,
+      stepTitle: start.step.title ?? step?.title ?? start.step.key,
+      host: start.host,
+      command: start.command,
+      confirm: step?.confirm ?? start.confirmedBy !== undefined,
+      confirmedBy: start.confirmedBy,
+      startedAt: start.startedAt,
+      durationMs: end?.durationMs,
+      exitCode: end?.exitCode ?? null,
+      signal: end?.signal,
+      termination: end?.termination ?? 'unfinished',
+      values: end?.values ?? {},
+      findings: end?.findings ?? [],
+      next: end?.next,
+      why: end?.why,
+      error: end?.error,
+      output,
+      outputTruncated: end?.truncated ?? false,
+    };
+  });
+}
+
+function runResult(run: PostmortemRun): string {
+  const parts: string[] = [];
+  if (run.termination === 'exit') parts.push(`exit ${run.exitCode}`);
+  else if (run.termination === 'signal') parts.push(`killed by ${run.signal ?? 'a signal'}`);
+  else parts.push(run.termination);
+  if (run.error) parts.push(`${run.error.kind}: ${run.error.message}`);
+  for (const f of run.findings) parts.push(`${f.severity}: ${f.message}`);
+  if (run.next) parts.push(run.next === 'end' ? `end${run.why ? ` (${run.why})` : ''}` : `next: ${run.next}${run.why ? ` (${run.why})` : ''}`);
+  return parts.join('; ');
+}
+
+function buildTimeline(journal: readonly JournalEntry[], runs: PostmortemRun[]): TimelineEntry[] {
+  const byRunId = new Map(runs.map((r) => [r.runId, r]));
+  const timeline: TimelineEntry[] = [];
+  for (const e of journal) {
+    if (e.type === 'incident-start') timeline.push({ time: e.time, result: `incident record started by ${e.responder}` });
+    else if (e.type === 'note') timeline.push({ time: e.time, result: `note by ${e.author}: ${e.text}` });
+    else if (e.type === 'incident-end') timeline.push({ time: e.time, result: `incident ended${e.status ? `: ${e.status}` : ''}${e.author ? ` (${e.author})` : ''}` });
+    else if (e.type === 'step-start') {
+      const run = byRunId.get(e.runId)!;
+      if (e.confirmedBy) timeline.push({ time: e.confirmedBy.at, host: run.host, step: run.stepTitle, result: `confirmed by ${e.confirmedBy.user}` });
+      timeline.push({ time: e.startedAt, host: run.host, step: run.stepTitle, result: `${run.label}: ${runResult(run)}` });
+    }
+  }
+  return timeline.sort((a, b) => a.time.localeCompare(b.time));
+}
+
+/** Steps in the order they were first taken; an edge each time the path moves to another step. */
+function buildPath(runs: PostmortemRun[], ended: boolean): { nodes: PathNode[]; edges: PathEdge[] } {
+  const nodes = new Map<string, PathNode>();
+  const edges: PathEdge[] = [];
+  let previous: PostmortemRun | undefined;
+  for (const run of runs) {
+    const node = nodes.get(run.stepKey) ?? { key: run.stepKey, title: run.stepTitle, runs: 0 };
+    node.runs++;
+    nodes.set(run.stepKey, node);
+    if (previous && previous.stepKey !== run.stepKey) {
+      const label = previous.next === run.stepKey ? (previous.why ?? `next: ${run.stepKey}`) : `chosen by the responder${previous.why ? ` (check said: ${previous.why})` : ''}`;
+      if (!edges.some((e) => e.from === previous!.stepKey && e.to === run.stepKey && e.label === label)) {
+        edges.push({ from: previous.stepKey, to: run.stepKey, label });
+      }
+    }
+    previous = run;
+  }
+  if (previous && (previous.next === 'end' || ended)) {
+    edges.push({ from: previous.stepKey, to: 'end', label: previous.why ?? 'incident ended' });
+  }
+  return { nodes: [...nodes.values()], edges };
+}
+
+function buildActionItems(runs: PostmortemRun[]): ActionItem[] {
+  const items = new Map<string, ActionItem>();
+  for (const run of runs) {
+    for (const f of run.findings) {
+      if (!f.hint) continue;
+      const item = items.get(f.hint);
+      if (item) {
+        if (!item.evidence.includes(run.label)) item.evidence.push(run.label);
+        if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[item.severity]) item.severity = f.severity;
+        continue;
+      }
+      items.set(f.hint, { action: f.hint, because: f.message, severity: f.severity, evidence: [run.label], owner: '', bug: '' });
+    }
+  }
+  return [...items.values()].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+}
+
+export function buildPostmortem(input: PostmortemInput): Postmortem {
+  const { runbook, journal, recordPath } = input;
+  const fm = runbook.frontMatter;
+  const start = journal.find((e) => e.type === 'incident-start');
+  const end = [...journal].reverse().find((e) => e.type === 'incident-end');
+  const meta = fm?.incident;
+  const runs = collectRuns(runbook, journal, recordPath);
+  const startedAt = meta?.startedAt ?? start?.time ?? runs[0]?.startedAt;
+  const responder = meta?.responder ?? start?.responder;
+  const confirmers = runs.flatMap((r) => (r.confirmedBy ? [r.confirmedBy.user] : []));
+  const noteAuthors = journal.flatMap((e) => (e.type === 'note' ? [e.author] : []));
+  const authors = [...new Set([responder, ...confirmers, ...noteAuthors].filter((a): a is string => !!a))];
+
+  let mostSevere: Postmortem['summary']['mostSevere'];
+  for (const run of runs) {
+    for (const finding of run.findings) {
+      if (!mostSevere || SEVERITY_RANK[finding.severity] > SEVERITY_RANK[mostSevere.finding.severity]) {
+        mostSevere = { finding, stepTitle: run.stepTitle, host: run.host, evidence: run.label };
+      }
+    }
+  }
+
+  const rootCauses: RootCauseCandidate[] = runs.flatMap((run) =>
+    run.findings
+      .filter((f) => f.severity === 'critical')
+      .map((finding) => ({ finding, evidence: run.label, stepTitle: run.stepTitle, host: run.host, time: run.startedAt, values: run.values })),
+  );
+
+  return {
+    title: meta?.title ?? start?.title ?? fm?.title ?? path.basename(recordPath),
+    date: startedAt ? startedAt.slice(0, 10) : '',
+    authors,
+    status: 'Draft',
+    incidentStatus: end ? `${end.status ?? 'ended'} at ${end.time}` : 'ongoing (no incident-end entry in the journal)',
+    incidentId: meta?.id ?? start?.id,
+    recordFile: path.basename(recordPath),
+    template: meta?.template ?? start?.template,
+    target: meta?.target ?? start?.target ?? fm?.hosts ?? [],
+    parameters: meta?.parameters ?? start?.parameters ?? {},
+    tags: fm?.tags ?? [],
+    startedAt,
+    endedAt: end?.time,
+    generatedAt: (input.now ?? new Date()).toISOString(),
+    summary: {
+      prompt: 'To fill: in two or three sentences, what happened, who was affected, how it was fixed.',
+      mostSevere,
+    },
+    impactPrompts: [
+      'Which users, services or requests were affected, and how (errors, timeouts, latency)?',
+      'For how long (start and end of the user-visible impact)?',
+      'How much: failed requests, error rate, revenue or SLO budget spent?',
+    ],
+    rootCauses,
+    triggerPrompt: 'To fill: what set it off (a deploy, a traffic peak, a config change, a dependency failing)?',
+    detectionPrompts: [
+      'How was the incident detected: an alert (which one), a user report, by chance?',
+      'How long between the start of the impact and its detection? Could an alert have caught it sooner?',
+    ],
+    resolution: runs.filter((r) => r.confirm),
+    actionItems: buildActionItems(runs),
+    lessonPrompts: {
+      wentWell: 'To fill: what helped (an alert that fired, a runbook step that pointed straight at the cause)?',
+      wentWrong: 'To fill: what slowed the response or made it worse?',
+      gotLucky: 'To fill: what went right by chance, and would not next time?',
+    },
+    timeline: buildTimeline(journal, runs),
+    path: buildPath(runs, end !== undefined),
+    runs,
+  };
+}
