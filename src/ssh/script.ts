@@ -1,0 +1,66 @@
+// Puts a step's variables into its command safely: each `{{name}}` becomes one single-quoted POSIX sh
+// word after the value passed its declared type. The result travels on stdin, never on the exec line.
+import { RunbookError } from './types';
+
+export type VariableType = 'int' | 'port' | 'ipv4' | 'host' | 'path' | 'pid' | 'identifier' | 'string';
+
+export interface VariableRule {
+  type?: VariableType;
+  /** A JavaScript regular expression the whole value must match. */
+  pattern?: string;
+}
+
+/** Quotes a value as one literal word for POSIX sh: `'` becomes `'\''`. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+const checks: Record<VariableType, { test: (v: string) => boolean; rule: string }> = {
+  int: { test: (v) => /^-?\d{1,18}$/.test(v), rule: 'a whole number' },
+  port: { test: (v) => /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535, rule: 'a port number 1-65535' },
+  ipv4: {
+    test: (v) => /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(v) && v.split('.').every((o) => Number(o) <= 255 && String(Number(o)) === o),
+    rule: 'an IPv4 address like 10.0.0.1',
+  },
+  // A leading '-' would make the value an option of the command it is given to.
+  host: { test: (v) => /^[A-Za-z0-9_.:[\]%]{1,253}$/.test(v) && !v.startsWith('-'), rule: 'a host name or IP address (letters, digits, . - _ :)' },
+  path: { test: (v) => /^[^\0\n\r]{1,4096}$/.test(v) && !v.startsWith('-'), rule: 'a file path on one line, not starting with -' },
+  pid: { test: (v) => /^[1-9]\d{0,9}$/.test(v), rule: 'a process id (a positive whole number)' },
+  identifier: { test: (v) => /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/.test(v), rule: 'an identifier (letters, digits, _ . -, starting with a letter or _)' },
+  string: { test: (v) => !v.includes('\0'), rule: 'text without NUL bytes' },
+};
+
+/** Throws RunbookError('config') naming the variable and the rule when `value` does not fit. */
+export function validateVariable(name: string, value: string, rule: VariableRule = {}): void {
+  const type = rule.type ?? 'string';
+  const check = checks[type];
+  if (!check) throw new RunbookError('config', `Variable "${name}" declares unknown type "${type}".`, `Use one of: ${Object.keys(checks).join(', ')}.`);
+  if (!check.test(value)) {
+    throw new RunbookError('config', `Variable "${name}" = ${JSON.stringify(clip(value))} is not ${check.rule}; the step was not run.`,
+      `Check where "${name}" came from (the earlier step's output) or change its declared type.`);
+  }
+  if (rule.pattern !== undefined && !new RegExp(`^(?:${rule.pattern})$`).test(value)) {
+    throw new RunbookError('config', `Variable "${name}" = ${JSON.stringify(clip(value))} does not match its pattern /${rule.pattern}/; the step was not run.`,
+      `Check where "${name}" came from or loosen its pattern.`);
+  }
+}
+
+/**
+ * Replaces every `{{name}}` in `command` by the quoted value. A name with no value is an error,
+ * so a step never runs with a hole in its command line.
+ */
+export function buildStepScript(command: string, variables: Record<string, string>, declared: Record<string, VariableRule> = {}): string {
+  return command.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g, (_, name: string) => {
+    const value = variables[name];
+    if (value === undefined) {
+      throw new RunbookError('config', `The command uses {{${name}}} but no value for "${name}" is known.`,
+        `Run the step that captures "${name}" first, or give it a value.`);
+    }
+    validateVariable(name, value, declared[name]);
+    return shellQuote(value);
+  });
+}
+
+function clip(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 80)}…` : value;
+}
