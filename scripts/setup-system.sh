@@ -18,6 +18,7 @@ have tcpdump          || need+=(tcpdump)
 have busybox          || need+=(busybox)
 have dash             || need+=(dash)
 have pgrep            || need+=(procps)
+have perl             || need+=(perl-base)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
 
 if [ ${#need[@]} -eq 0 ]; then

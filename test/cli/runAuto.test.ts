@@ -89,7 +89,9 @@ describe('runbook run --auto on the local host', function () {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /branch=many/);
     assert.doesNotMatch(result.stdout, /branch=few/);
-    assert.match(result.stdout, /WARNING\s+1\d\d sockets in TIME_WAIT on 127\.0\.0\.211/);
+    const finding = /WARNING\s+(\d+) sockets in TIME_WAIT on 127\.0\.0\.211/.exec(result.stdout);
+    assert.ok(finding, result.stdout);
+    assert.ok(Number(finding[1]) >= 100, `the finding reports the real count: ${finding[1]}`);
     assert.match(result.stdout, /Path taken on local: count → many/);
   });
 
