@@ -4,6 +4,8 @@ import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// `--only=extension,renderer` builds just those bundles (named by their dist/ file), e.g. for packaging.
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 
 // ssh2 tries to load optional native code inside try/catch; leave those requires unresolved
 // so the bundle works without node_modules and falls back to pure JS.
@@ -25,7 +27,7 @@ const node = {
   plugins: [optionalNative],
 };
 
-const builds = [
+const allBuilds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
@@ -42,6 +44,8 @@ const builds = [
     loader: { '.css': 'text' },
   },
 ];
+
+const builds = only ? allBuilds.filter((b) => only.some((name) => b.outfile === `dist/${name}.js`)) : allBuilds;
 
 if (watch) {
   for (const options of builds) {

@@ -48,6 +48,19 @@ export interface StepResultView {
   next?: NextStepView | null;
   /** Values worth a bar chart across hosts, e.g. `states.TIME_WAIT`. */
   chartValues?: string[];
+  /** Set for a step with `compare=...`: the two ends and what the check made of the comparison. */
+  comparison?: ComparisonView;
+}
+
+/** The comparison of the two ends of a connection (`roles=client,server compare=established-pairs`). */
+export interface ComparisonView {
+  name: string;
+  client: { role: string; hosts: string[] };
+  server: { role: string; hosts: string[] };
+  /** `halfOpen.count`, `halfOpen.connections`, `onlyOnServer`, `disagree`, `matched`, `established`... */
+  values: Record<string, unknown>;
+  findings: Finding[];
+  warnings: string[];
 }
 
 /** Renderer -> extension: the user clicked "Run next step". */
@@ -63,3 +76,25 @@ export interface RevealStepMessage {
 }
 
 export type RendererToExtensionMessage = RunStepMessage | RevealStepMessage;
+
+/**
+ * Raw output of a step, ANSI colours included; media/renderer shows it as text with whitelisted colour
+ * classes. Same value as OUTPUT_MIME in src/runbook/notebook.ts, whose payload (a SavedOutput) fits
+ * OutputView: the renderer accepts both.
+ */
+export const OUTPUT_MIME = 'application/vnd.incident-runbook.output+json';
+
+/** The payload of an OUTPUT_MIME output item (a SavedOutput carries these fields and more). */
+export interface OutputView {
+  text: string;
+  /** Absent in a SavedOutput, whose text is stdout then stderr. */
+  stream?: 'stdout' | 'stderr';
+  /** The output was cut (size cap): what is shown is its start. */
+  truncated?: boolean;
+  /** Where the full output is kept when `truncated`. */
+  fullOutputRef?: string;
+  host?: string;
+  exitCode?: number | null;
+  termination?: string;
+  durationMs?: number;
+}

@@ -1,0 +1,50 @@
+// Renders a step's result (RESULT_MIME): for one host its values, findings, error and decision;
+// for a group run the host table and bar charts first, then each host's findings.
+
+import type { HostResultView, StepResultView } from '../../src/engine/resultTypes';
+import { renderDecision, type PostMessage } from './decision';
+import { displayText, el } from './dom';
+import { renderFindings } from './findings';
+import { describeRun } from './output';
+import { renderChart, renderHostTable } from './group';
+import { renderValues } from './values';
+
+export function renderStepResult(doc: Document, view: StepResultView, post: PostMessage | undefined): HTMLElement {
+  const root = el(doc, 'div', 'irb-result');
+  root.append(el(doc, 'div', 'irb-title', view.stepTitle ? displayText(view.stepTitle) : view.stepKey));
+  if (view.hosts.length === 1) {
+    root.append(renderHost(doc, view.hosts[0], true));
+  } else if (view.hosts.length > 1) {
+    const chartValues = Array.isArray(view.chartValues) ? view.chartValues.map(displayText) : [];
+    root.append(renderHostTable(doc, view.hosts, chartValues));
+    for (const name of chartValues) root.append(renderChart(doc, view.hosts, name));
+    for (const host of view.hosts) {
+      if (host.error) root.append(renderError(doc, host));
+      if (host.findings.length > 0) root.append(renderFindings(doc, host.findings, host.host));
+    }
+  } else {
+    root.append(el(doc, 'div', 'irb-empty', 'No host ran this step.'));
+  }
+  const next = view.next !== undefined ? view.next : view.hosts.length === 1 ? view.hosts[0].next : undefined;
+  if (next !== undefined) root.append(renderDecision(doc, next, post));
+  return root;
+}
+
+function renderHost(doc: Document, host: HostResultView, single: boolean): HTMLElement {
+  const root = el(doc, 'div', 'irb-host-result');
+  root.append(el(doc, 'div', 'irb-meta', describeRun(host)));
+  if (host.error) root.append(renderError(doc, host));
+  if (Object.keys(host.values).length > 0) root.append(renderValues(doc, host.values));
+  if (host.findings.length > 0) root.append(renderFindings(doc, host.findings, single ? undefined : host.host));
+  return root;
+}
+
+function renderError(doc: Document, host: HostResultView): HTMLElement {
+  const error = host.error!;
+  const root = el(doc, 'div', 'irb-error');
+  root.append(el(doc, 'span', 'irb-error-kind', displayText(error.kind)));
+  root.append(el(doc, 'span', 'irb-host', displayText(host.host)));
+  root.append(el(doc, 'span', 'irb-message', displayText(error.message)));
+  if (error.hint) root.append(el(doc, 'div', 'irb-hint', `Hint: ${displayText(error.hint)}`));
+  return root;
+}

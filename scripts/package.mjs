@@ -1,0 +1,29 @@
+// `npm run package`: production build, then `vsce package --no-dependencies` to dist/incident-runbooks.vsix.
+// The allow-list in .vscodeignore keeps the .vsix to the bundles and assets; prints what went in.
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist', 'incident-runbooks.vsix');
+const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
+
+// The CLI is not part of the .vsix, so only the three bundles it carries are built.
+run(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production', '--only=extension,server,renderer']);
+
+for (const bundle of ['extension.js', 'server.js', 'renderer.js']) {
+  const file = join(root, 'dist', bundle);
+  if (!existsSync(file)) {
+    console.error(`package: dist/${bundle} is missing after the build; see the build errors above.`);
+    process.exit(1);
+  }
+  console.log(`package: dist/${bundle} ${(statSync(file).size / 1024).toFixed(1)} KiB`);
+}
+
+run(process.execPath, [
+  join(root, 'node_modules', '@vscode', 'vsce', 'vsce'),
+  // No public repository yet: README links stay relative instead of being rewritten to a repository URL.
+  'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out,
+]);
+console.log(`package: ${out} ${(statSync(out).size / 1024).toFixed(1)} KiB`);
