@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { AutoRunResult } from '../engine/autoRun';
 import { createExecutors } from '../engine/executors';
 import { startIncident } from '../engine/incident';
-import type { HostRun, StepRun } from '../engine/runStep';
+import type { Confirmation, HostRun, StepRun } from '../engine/runStep';
 import { IncidentSession } from '../engine/session';
 import { findStep } from '../engine/decide';
 import type { HostConfig } from '../hosts/types';
@@ -16,9 +16,12 @@ import type { Runbook, Step } from '../runbook/model';
 import { bold, dim, formatFinding, formatHostRun } from './print';
 import { loadRunbook, recordWriter } from './record';
 import { resolveParameters } from './parameters';
-import { printGroupRun } from './group';
+import { printAutoPaths, printGroupRun } from './group';
 import { terminalPrompter } from './prompt';
-import { resolveCliTarget } from './target';
+import { resolveCliTarget, targetOptions } from './target';
+import { runOnRoles, stepRoles } from '../engine/compare';
+import { resolveRoles } from '../hosts/targets';
+import { RunbookError } from '../ssh/types';
 
 export interface RunOptions {
   host?: string;
@@ -69,6 +72,15 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
 
   const hosts = await resolveCliTarget(runbook, options);
   if (!hosts) return 2;
+  const roles = await targetRoles(runbook, options, hosts);
+  if (!roles) return 2;
+  if (options.auto && hosts.length > 1) {
+    const comparing = runbook.steps.find((s) => s.attributes.some((a) => a.name === 'compare'));
+    if (comparing) {
+      process.stderr.write(`${runbook.fileName}:${comparing.range.start.line + 1}: step "${comparing.key}" compares two ends, but --auto runs each host on its own. Run without --auto (e.g. --from ${comparing.id ?? comparing.key}).\n`);
+      return 2;
+    }
+  }
 
   const executors = createExecutors({ prompter: watchedPrompter });
   const write = isRecord ? recordWriter(recordPath) : undefined;
@@ -103,12 +115,13 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
         ),
       );
       results.forEach((result, i) => printAutoSummary(hosts[i], result, hosts.length > 1));
+      if (hosts.length > 1) printAutoPaths(hosts, results);
       failures = results.filter((r) => r.reason === 'error').length;
     } else {
       const steps = selectSteps(runbook, options);
       if (!steps) return 2;
       for (const step of steps) {
-        let confirmation;
+        let confirmation: Confirmation | undefined;
         if (step.confirm) {
           if (!(await confirmStep(step, hosts, options, watchedPrompter))) {
             process.stdout.write(`\n${bold(stepTitle(step))}\n  ${dim('skipped: changes the host and was not confirmed')}\n`);
@@ -116,9 +129,16 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
           }
           confirmation = session.confirmation(options.yes ? '--yes' : 'typed yes');
         }
-        const run = await session.run(step, hosts, { confirmation });
+        let run;
+        try {
+          run = await runOnRoles(step, roles, { runbook, values: session.values, run: (s, h) => session.run(s, h, { confirmation }) });
+        } catch (error) {
+          if (!(error instanceof RunbookError) || error.kind !== 'config') throw error;
+          process.stderr.write(`${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
+          return 2;
+        }
         for (const hostRun of run.hostRuns) await save(hostRun);
-        if (hosts.length === 1) printStep(step, run.hostRuns, options);
+        if (run.hostRuns.length === 1) printStep(step, run.hostRuns, options);
         else printGroupRun(run, options);
         failures += countFailures(run);
       }
@@ -191,6 +211,23 @@ function groupProgress(total: number) {
       process.stderr.write(`  [${String(done).padStart(String(total).length)}/${total}] ${run.host.name}: ${run.step.key} ${status} in ${(r.durationMs / 1000).toFixed(2)} s\n`);
     },
   };
+}
+
+/** The target's hosts per role: the roles of an inventory group such as `{ client: [a], server: [b] }`, else `all`. */
+async function targetRoles(runbook: Runbook, options: RunOptions, hosts: HostConfig[]): Promise<Record<string, HostConfig[]> | undefined> {
+  const group = options.group ?? (options.host ? undefined : runbook.frontMatter?.group);
+  const usesRoles = runbook.steps.some((s) => s.attributes.some((a) => a.name === 'roles'));
+  if (!group || !usesRoles) return { all: hosts };
+  try {
+    for (const step of runbook.steps) stepRoles(step, runbook.fileName);
+    return await resolveRoles(group, targetOptions(options));
+  } catch (error) {
+    if (!(error instanceof RunbookError)) throw error;
+    // A plain group: steps without roles= run on all of it; a step with roles= says what it needs.
+    if (/is not a group with roles/.test(error.message)) return { all: hosts };
+    process.stderr.write(`${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
+    return undefined;
+  }
 }
 
 function countFailures(run: StepRun): number {

@@ -27,7 +27,8 @@ export interface AutoRunRequest extends Omit<StepRunRequest, 'step' | 'hosts' | 
   /** Stop at a critical finding (default true: the cause is found, a person decides what to change). */
   stopAtCritical?: boolean;
   maxSteps?: number;
-  onStep?: (run: HostRun) => void;
+  /** Awaited: a save into the record finishes before the next step starts. */
+  onStep?: (run: HostRun) => void | Promise<void>;
 }
 
 export async function autoRun(request: AutoRunRequest): Promise<AutoRunResult> {
@@ -53,7 +54,7 @@ export async function autoRun(request: AutoRunRequest): Promise<AutoRunResult> {
     const hostRun = run.hostRuns[0];
     path.push(hostRun);
     findings.push(...(hostRun.outcome?.findings ?? []));
-    request.onStep?.(hostRun);
+    await request.onStep?.(hostRun);
 
     const { result, decision } = hostRun;
     if (result.termination === 'cancelled') return stop('cancelled', step, `cancelled during ${stepLabel(step)}`);

@@ -89,6 +89,11 @@ function applyAttribute(step: Step, name: string, value: string, flag: boolean, 
       if (!flag && /^[\w./-]+$/.test(value)) step.shell = value;
       else bad(`shell "${flag ? '' : value}" is not a shell name: write e.g. shell=bash`);
       break;
+    case 'roles':
+    case 'compare':
+      // Read by engine/compare.ts (stepRoles), which checks the names against the target's roles.
+      if (flag || value.trim() === '') bad(`${name} needs a value, e.g. ${name === 'roles' ? 'roles=client,server' : 'compare=established-pairs'}`);
+      break;
     default:
       unknown();
   }
