@@ -5,6 +5,7 @@ import { compileExpression, evaluateExpression, explainExpression, type Compiled
 import { interpolateWithWarnings } from './interpolate';
 import { extractValues } from './extract';
 import { getParser, listParsers } from './parsers/index';
+import type { ParseResult } from './parsers/types';
 import { unsafeKeys } from './parsers/text';
 
 export { listParsers, getParser, valuesOf } from './parsers/index';
@@ -52,10 +53,19 @@ function parseOutput(spec: CheckSpec, output: string, warnings: string[]): Recor
   }
 }
 
-export function evaluateCheck(spec: CheckSpec, output: string, scope: Record<string, unknown>): CheckOutcome {
+/**
+ * `parsed`: the parser's result computed elsewhere, e.g. streamed over an output too large to keep
+ * in memory (the engine does that); `output` is then only used for `extract`.
+ */
+export function evaluateCheck(spec: CheckSpec, output: string, scope: Record<string, unknown>, parsed?: ParseResult): CheckOutcome {
   const warnings: string[] = [];
   const values: Record<string, unknown> = {};
-  assignSafely(values, parseOutput(spec, output, warnings));
+  if (parsed) {
+    for (const w of parsed.warnings) warnings.push(`${spec.parse}: ${w}`);
+    assignSafely(values, parsed.values);
+  } else {
+    assignSafely(values, parseOutput(spec, output, warnings));
+  }
   if (spec.extract) {
     const extracted = extractValues(output, spec.extract);
     assignSafely(values, extracted.values);

@@ -9,6 +9,7 @@ import type { Runbook, Step } from '../runbook/model';
 import { buildStepScript, type VariableRule } from '../ssh/script';
 import { RunbookError, type ExecResult, type Executor } from '../ssh/types';
 import { decideNext, type Decision } from './decide';
+import { parseSpilledOutput } from './parseFull';
 import type { ValueStore } from './scope';
 
 export interface Confirmation {
@@ -119,7 +120,8 @@ async function runOnHost(request: StepRunRequest, host: HostConfig): Promise<Hos
   if (result.termination === 'exit' || result.termination === 'signal') {
     if (step.check?.spec) {
       const scope = request.values.scope();
-      outcome = evaluateCheck(step.check.spec, result.stdout.text, scope);
+      const spilled = result.stdout.truncated && result.stdout.fullPath ? await parseSpilledOutput(step.check.spec, result.stdout.fullPath) : undefined;
+      outcome = evaluateCheck(step.check.spec, result.stdout.text, scope, spilled);
     }
     decision = decideNext(runbook, step, outcome);
   } else {
