@@ -12,10 +12,12 @@ import { hostChangeDiagnostics, variableDiagnostics } from './commands';
 export interface AnalysisOptions {
   /** Leave out the format's own diagnostics (when the caller already shows them). */
   skipFormat?: boolean;
+  /** The runbook's source, when the caller has it indexed already (the language server). */
+  source?: RunbookSource;
 }
 
 export function analyzeRunbook(runbook: Runbook, options: AnalysisOptions = {}): Diagnostic[] {
-  const source = new RunbookSource(runbook);
+  const source = options.source ?? new RunbookSource(runbook);
   const values = new RunbookValues(runbook);
   const out: Diagnostic[] = options.skipFormat ? [] : [...runbook.diagnostics];
   out.push(...flowDiagnostics(runbook, source));

@@ -20,7 +20,19 @@ export function commandLines(step: Step): { text: string; range: (from: number, 
   }));
 }
 
+// Steps are not changed after parsing; the language server reuses unchanged ones across edits.
+const changesOf = new WeakMap<Step, Diagnostic[]>();
+
 export function hostChangeDiagnostics(step: Step): Diagnostic[] {
+  let found = changesOf.get(step);
+  if (!found) {
+    found = readHostChanges(step);
+    changesOf.set(step, found);
+  }
+  return found;
+}
+
+function readHostChanges(step: Step): Diagnostic[] {
   if (step.confirm) return [];
   const out: Diagnostic[] = [];
   for (const line of commandLines(step)) {

@@ -31,7 +31,7 @@ export function checkBlockDiagnostics(step: Step, source: RunbookSource, scope: 
   }
   const expression = (text: string, span: Span | undefined, what: string, inScope: Scope, offset = 0) => {
     if (!span) return;
-    const compiled = compileExpression(text);
+    const compiled = compiledOnce(text);
     if (!compiled.ok) {
       const at = source.checkRange(check, span, { offset: offset + compiled.offset, length: 1 });
       out.push(diagnostic(at, 'error', 'expression-syntax', `${what} \`${clip(text)}\` does not parse at character ${compiled.offset + 1}: ${compiled.message}; write e.g. \`count >= max * 0.9\``));
@@ -59,6 +59,18 @@ export function checkBlockDiagnostics(step: Step, source: RunbookSource, scope: 
     }
   });
   return out;
+}
+
+// The language server analyses the same expressions after every edit: parse each text once.
+const compiledCache = new Map<string, ReturnType<typeof compileExpression>>();
+function compiledOnce(text: string): ReturnType<typeof compileExpression> {
+  let compiled = compiledCache.get(text);
+  if (!compiled) {
+    if (compiledCache.size > 20_000) compiledCache.clear();
+    compiled = compileExpression(text);
+    compiledCache.set(text, compiled);
+  }
+  return compiled;
 }
 
 /** `params.x`, `steps.key.x`, or a top-level name. */
@@ -93,7 +105,7 @@ function unknownMessage(path: string, scope: Scope): string {
     return `step ${step.key} has no value "${segments[2]}"; ${didYouMean(segments[2], names)}its values are ${listNames(names)}`;
   }
   const own = [...scope.own.names.keys()];
-  const parser = scope.own.parser ? `parser ${scope.own.parser.name} gives ${listNames([...scope.own.parser.values.map((v) => v.name)])}` : 'this check has no parser';
+  const parser = scope.own.parser ? `parser ${scope.own.parser.name} gives ${listNames(own)}` : own.length > 0 ? `this check defines ${listNames(own)}` : 'this check has no parser';
   const candidates = [...own, ...scope.params, ...scope.others];
   return `nothing defines the value "${path}" (${parser}); ${didYouMean(path, candidates)}define it under extract: or values:, declare a parameter, or read another step's value as steps.<id>.${path}`;
 }

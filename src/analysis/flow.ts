@@ -54,7 +54,8 @@ export function flowDiagnostics(runbook: Runbook, source: RunbookSource): Diagno
       out.push(diagnostic(at, 'error', 'unknown-next', `no step has id "${ref.target}"; ${didYouMean(ref.target, ids)}use a step id (${listNames(ids)}) or "end", or add a step with {id=${ref.target}}`));
     }
   }
-  out.push(...unreachable(runbook, byId), ...closedLoops(runbook, byId));
+  const next = successors(runbook, byId);
+  out.push(...unreachable(runbook, next), ...closedLoops(runbook, next));
   return out;
 }
 
@@ -78,9 +79,8 @@ export function successors(runbook: Runbook, byId: Map<string, Step>): number[][
   });
 }
 
-function unreachable(runbook: Runbook, byId: Map<string, Step>): Diagnostic[] {
+function unreachable(runbook: Runbook, next: number[][]): Diagnostic[] {
   if (runbook.steps.length === 0) return [];
-  const next = successors(runbook, byId);
   const seen = new Set<number>([0]);
   const queue = [0];
   while (queue.length > 0) {
@@ -100,8 +100,7 @@ function unreachable(runbook: Runbook, byId: Map<string, Step>): Diagnostic[] {
 }
 
 /** Strongly connected steps (Tarjan) with no edge out and no `end`: once entered, the runbook never finishes. */
-function closedLoops(runbook: Runbook, byId: Map<string, Step>): Diagnostic[] {
-  const next = successors(runbook, byId);
+function closedLoops(runbook: Runbook, next: number[][]): Diagnostic[] {
   const n = runbook.steps.length;
   const order = new Array<number>(n).fill(-1);
   const low = new Array<number>(n).fill(0);

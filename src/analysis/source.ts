@@ -8,9 +8,10 @@ import { LineIndex } from '../runbook/lines';
 export class RunbookSource {
   readonly lines: LineIndex;
 
-  constructor(readonly runbook: Runbook) {
+  /** `lines`: the text after the BOM, indexed, when the caller has it already. */
+  constructor(readonly runbook: Runbook, lines?: LineIndex) {
     // Positions in the model are relative to the text after the BOM, which is exactly the parts joined.
-    this.lines = new LineIndex(runbook.parts.map((p) => p.raw).join(''));
+    this.lines = lines ?? new LineIndex(runbook.parts.map((p) => p.raw).join(''));
   }
 
   get text(): string {
@@ -29,8 +30,10 @@ export class RunbookSource {
     const lead = scalarLead(check.yamlText, span);
     // A block scalar (`|`, `>`) folds its lines: offsets inside it do not map back, so point at all of it.
     if (!inner || lead < 0) return this.lines.range(base + span.start, base + span.end);
-    const start = base + span.start + lead + inner.offset;
-    return this.lines.range(start, Math.min(start + Math.max(inner.length, 1), base + Math.max(span.end, span.start + 1)));
+    const end = base + Math.max(span.end, span.start + 1);
+    // An error at the very end of the text (an unclosed bracket) still gets one character to underline.
+    const start = Math.min(base + span.start + lead + inner.offset, end - 1);
+    return this.lines.range(start, Math.min(start + Math.max(inner.length, 1), end));
   }
 
   /** The YAML text of a span, as written (quotes included). */

@@ -4,6 +4,7 @@
 import type { Runbook, Step } from '../runbook/model';
 import type { ParserInfo, ValueInfo } from '../checks/spec';
 import { getParser } from '../checks/parsers/index';
+import { COMPARISON_VALUES } from '../checks/compareEnds';
 
 export interface StepValues {
   /** Value names the step defines, with what they are. */
@@ -13,7 +14,19 @@ export interface StepValues {
   parser?: ParserInfo;
 }
 
+// Steps are not changed after parsing; the language server reuses unchanged ones across edits.
+const known = new WeakMap<Step, StepValues>();
+
 export function valuesOfStep(step: Step): StepValues {
+  let values = known.get(step);
+  if (!values) {
+    values = readValues(step);
+    known.set(step, values);
+  }
+  return values;
+}
+
+function readValues(step: Step): StepValues {
   const spec = step.check?.spec;
   const names = new Map<string, ValueInfo>();
   let open = false;
@@ -24,6 +37,8 @@ export function valuesOfStep(step: Step): StepValues {
     if (dynamic === 'open') open = true;
     else for (const name of dynamic) names.set(name, { name, type: 'number', description: `Named in the ${parser.name} options or command.` });
   }
+  // A two-end step (`compare=established-pairs`) also yields the comparison's values.
+  if (step.attributes.some((a) => a.name === 'compare')) for (const value of COMPARISON_VALUES) names.set(value.name, value);
   for (const name of Object.keys(spec?.extract ?? {})) names.set(name, { name, type: 'string', description: `Extracted by the regular expression \`${spec!.extract![name]}\`.` });
   for (const name of Object.keys(spec?.values ?? {})) names.set(name, { name, type: 'number', description: `Computed: \`${spec!.values![name]}\`.` });
   return { names, open, parser };

@@ -1,2 +1,5 @@
-// Language server entry point (filled in by the language server issue).
-export {};
+// Language server entry point (bundled to dist/server.js): stdio or node IPC, as the client asks.
+import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
+import { startServer } from './server';
+
+startServer(createConnection(ProposedFeatures.all));

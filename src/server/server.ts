@@ -1,0 +1,161 @@
+// The language server over a connection it is given: runbook text documents and notebook cells in,
+// diagnostics, completion, hover, navigation, outline and quick fixes out.
+
+import { NotebookDocuments, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult, type Position } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ChunkedParser } from './chunkedParse';
+import { Debouncer, lspDiagnostics } from './diagnostics';
+import { notebookView, textView, type Parse, type RunbookView } from './views';
+import { completions } from './completion';
+import { hover } from './hover';
+import { definition, documentSymbols, references } from './navigation';
+import { codeActions } from './codeActions';
+
+export interface ServerOptions {
+  /** Quiet time after an edit before diagnostics are computed (ms). */
+  diagnosticsDelayMs?: number;
+  parse?: Parse;
+}
+
+export const NOTEBOOK_TYPE = 'incident-runbook';
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const parse = options.parse ?? new ChunkedParser().parse;
+  const documents = new TextDocuments(TextDocument);
+  const notebooks = new NotebookDocuments(TextDocument);
+  let delay = options.diagnosticsDelayMs ?? 50;
+  let debouncer = new Debouncer(delay);
+  const views = new Map<string, RunbookView>();
+  /** Cell documents each notebook last published to, so removed problems are cleared. */
+  const published = new Map<string, Set<string>>();
+
+  const textViewOf = (uri: string): RunbookView | undefined => {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const key = `${uri}@${doc.version}`;
+    let view = views.get(key);
+    if (!view) {
+      for (const k of views.keys()) if (k.startsWith(`${uri}@`)) views.delete(k);
+      view = textView(uri, doc.getText(), parse);
+      views.set(key, view);
+    }
+    return view;
+  };
+
+  const notebookViewOf = (notebookUri: string): RunbookView | undefined => {
+    const notebook = notebooks.getNotebookDocument(notebookUri);
+    if (!notebook) return undefined;
+    const versions: number[] = [];
+    const cells = notebook.cells.flatMap((cell) => {
+      const doc = notebooks.getCellTextDocument(cell);
+      if (!doc) return [];
+      versions.push(doc.version);
+      return [{ uri: doc.uri, languageId: doc.languageId, text: doc.getText(), metadata: cell.metadata as { role?: string; info?: string } | undefined }];
+    });
+    const key = `${notebookUri}@${notebook.version}:${versions.join(',')}`;
+    let view = views.get(key);
+    if (!view) {
+      for (const k of views.keys()) if (k.startsWith(`${notebookUri}@`)) views.delete(k);
+      view = notebookView(notebookUri, cells, parse);
+      views.set(key, view);
+    }
+    return view;
+  };
+
+  /** The view for a request's document: a runbook file, or a cell of a runbook notebook. */
+  const viewFor = (uri: string): RunbookView | undefined => {
+    if (documents.get(uri)) return textViewOf(uri);
+    const notebook = notebooks.findNotebookDocumentForCell(uri);
+    return notebook ? notebookViewOf(notebook.uri) : undefined;
+  };
+
+  const publishText = (uri: string) => {
+    const view = textViewOf(uri);
+    if (view) void connection.sendDiagnostics({ uri, diagnostics: lspDiagnostics(view).get(uri) ?? [] });
+  };
+
+  const publishNotebook = (notebookUri: string) => {
+    const view = notebookViewOf(notebookUri);
+    if (!view) return;
+    const byUri = lspDiagnostics(view);
+    const notebook = notebooks.getNotebookDocument(notebookUri);
+    const now = new Set(notebook?.cells.map((c) => c.document) ?? []);
+    for (const uri of new Set([...now, ...(published.get(notebookUri) ?? [])])) {
+      void connection.sendDiagnostics({ uri, diagnostics: byUri.get(uri) ?? [] });
+    }
+    published.set(notebookUri, now);
+  };
+
+  connection.onInitialize((params): InitializeResult => {
+    const requested = (params.initializationOptions as { diagnosticsDelayMs?: unknown } | undefined)?.diagnosticsDelayMs;
+    if (typeof requested === 'number' && requested >= 0) {
+      delay = requested;
+      debouncer = new Debouncer(delay);
+    }
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        notebookDocumentSync: {
+          notebookSelector: [{ notebook: { notebookType: NOTEBOOK_TYPE }, cells: [{ language: 'runbook-check' }, { language: 'shellscript' }, { language: 'yaml' }] }],
+        },
+        completionProvider: { triggerCharacters: [':', ' ', '{', '=', '.'] },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+      },
+      serverInfo: { name: 'incident-runbooks' },
+    };
+  });
+
+  documents.onDidOpen((e) => debouncer.schedule(e.document.uri, () => publishText(e.document.uri)));
+  documents.onDidChangeContent((e) => debouncer.schedule(e.document.uri, () => publishText(e.document.uri)));
+  documents.onDidClose((e) => {
+    debouncer.cancel(e.document.uri);
+    for (const k of views.keys()) if (k.startsWith(`${e.document.uri}@`)) views.delete(k);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+  notebooks.onDidOpen((n) => debouncer.schedule(n.uri, () => publishNotebook(n.uri)));
+  notebooks.onDidChange((e) => debouncer.schedule(e.notebookDocument.uri, () => publishNotebook(e.notebookDocument.uri)));
+  notebooks.onDidClose((n) => {
+    debouncer.cancel(n.uri);
+    for (const uri of published.get(n.uri) ?? []) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    published.delete(n.uri);
+    for (const k of views.keys()) if (k.startsWith(`${n.uri}@`)) views.delete(k);
+  });
+
+  /** Runs a feature at a position of a file or cell, in runbook coordinates. */
+  const at = <T>(uri: string, position: Position, feature: (view: RunbookView, p: Position) => T): T | undefined => {
+    const view = viewFor(uri);
+    const p = view?.toRunbook(uri, position);
+    return view && p ? feature(view, p) : undefined;
+  };
+
+  connection.onCompletion((params) => at(params.textDocument.uri, params.position, completions) ?? []);
+  connection.onHover((params) => {
+    const view = viewFor(params.textDocument.uri);
+    const p = view?.toRunbook(params.textDocument.uri, params.position);
+    const result = view && p ? hover(view, p) : undefined;
+    if (!result || !view) return null;
+    const place = result.range ? view.toDocument(result.range) : undefined;
+    return { contents: result.contents, range: place?.uri === params.textDocument.uri ? place.range : undefined };
+  });
+  connection.onDefinition((params) => {
+    const place = at(params.textDocument.uri, params.position, definition);
+    return place ? { uri: place.uri, range: place.range } : null;
+  });
+  connection.onReferences((params) => at(params.textDocument.uri, params.position, (view, p) => references(view, p, params.context.includeDeclaration)) ?? []);
+  connection.onDocumentSymbol((params) => {
+    const view = documents.get(params.textDocument.uri) ? textViewOf(params.textDocument.uri) : undefined;
+    return view ? documentSymbols(view) : [];
+  });
+  connection.onCodeAction((params) => {
+    const view = viewFor(params.textDocument.uri);
+    return view ? codeActions(view, params.textDocument.uri, params.context.diagnostics) : [];
+  });
+
+  documents.listen(connection);
+  notebooks.listen(connection);
+  connection.listen();
+}
