@@ -1,10 +1,117 @@
-// Extension entry point: registers the runbook notebook pieces. Placeholder until the notebook issue.
+// Extension entry point: registers the runbook notebook (serializer, controller, renderer
+// messages), the host picker and Hosts view, the commands and Workspace Trust handling. Cheap:
+// no I/O here; the engine and ssh2 load on the first run.
+
 import * as vscode from 'vscode';
+import { createRedactor } from '../redact/redactor';
+import type { RendererToExtensionMessage } from '../engine/resultTypes';
+import { findStep } from '../engine/decide';
+import { registerCommands } from './commands';
+import { HostStates } from './hostStates';
+import { HostTargets } from './hostTargets';
+import { HostsView } from './hostsView';
+import { notebookRunbook } from './notebookModel';
+import { VsCodePrompter } from './prompter';
+import { NotebookRunner, revealCell } from './runner';
+import { NOTEBOOK_TYPE, registerRunbookSerializer } from './serializer';
+import { readSettings } from './settings';
+
+export const RENDERER_ID = 'incident-runbook-renderer';
+export const CONTROLLER_ID = 'incident-runbook-steps';
 
 export function activate(context: vscode.ExtensionContext): void {
+  registerRunbookSerializer(context);
+  const log = vscode.window.createOutputChannel('Incident Runbooks', { log: true });
+  const redactor = createRedactor();
+  const prompter = new VsCodePrompter(context, (secret) => redactor.addSecret(secret), () => readSettings().rememberSecrets);
+  const hostStates = new HostStates();
+  const targets = new HostTargets(context, log);
+  const runner = new NotebookRunner({ log, hostStates, redactor, prompter, targets });
+
+  const controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'Incident Runbook');
+  controller.supportedLanguages = ['shellscript'];
+  controller.supportsExecutionOrder = true;
+  controller.description = 'Runs steps on the selected host over SSH';
+  controller.executeHandler = (cells, notebook, ctrl) => runner.execute(cells, notebook, ctrl);
+  context.subscriptions.push(log, controller, targets, runner);
+
+  const hostsView = new HostsView(targets, hostStates);
+  context.subscriptions.push(hostsView, vscode.window.registerTreeDataProvider('runbook.hosts', hostsView));
+
+  const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
   context.subscriptions.push(
-    vscode.commands.registerCommand('runbook.checkFile', () => undefined),
+    messaging.onDidReceiveMessage(({ editor, message }) => void onRendererMessage(editor, message as RendererToExtensionMessage, log)),
   );
+
+  registerCommands(context, { runner, targets, prompter, log });
+
+  const refresh = () => {
+    targets.updateStatusBar();
+    void vscode.commands.executeCommand('setContext', 'runbook.trusted', vscode.workspace.isTrusted);
+  };
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveNotebookEditor(refresh),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      refresh();
+      hostsView.refresh();
+      log.info('workspace trusted: steps can run');
+    }),
+    vscode.workspace.onDidCloseNotebookDocument((notebook) => {
+      runner.forget(notebook);
+      targets.forget(notebook);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('runbook') && log.info('settings changed: they apply from the next run (SSH settings after a reload)')),
+  );
+  refresh();
+  startLanguageClientOnFirstRunbook(context, log);
+}
+
+/** The language server starts with the first runbook notebook or `*.runbook.md` text editor, not at activation. */
+function startLanguageClientOnFirstRunbook(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  let started = false;
+  const listeners: vscode.Disposable[] = [];
+  const start = () => {
+    if (started) return;
+    started = true;
+    void import('./languageClient')
+      .then(({ startLanguageClient }) => startLanguageClient(context))
+      .then(
+        () => {
+          for (const l of listeners) l.dispose();
+          log.info('language server started');
+        },
+        (error: unknown) => {
+          started = false; // the next runbook that opens tries again
+          log.error(`language server did not start: ${error instanceof Error ? error.message : String(error)}`);
+        },
+      );
+  };
+  const isRunbookText = (d: vscode.TextDocument) => d.languageId === 'runbook-markdown' || d.uri.path.endsWith('.runbook.md');
+  listeners.push(
+    vscode.workspace.onDidOpenNotebookDocument((n) => n.notebookType === NOTEBOOK_TYPE && start()),
+    vscode.workspace.onDidOpenTextDocument((d) => isRunbookText(d) && start()),
+  );
+  context.subscriptions.push(...listeners);
+  if (vscode.workspace.notebookDocuments.some((n) => n.notebookType === NOTEBOOK_TYPE) || vscode.workspace.textDocuments.some(isRunbookText)) start();
+}
+
+async function onRendererMessage(editor: vscode.NotebookEditor, message: RendererToExtensionMessage, log: vscode.LogOutputChannel): Promise<void> {
+  if (editor.notebook.notebookType !== NOTEBOOK_TYPE || (message.type !== 'runStep' && message.type !== 'revealStep') || typeof message.stepKey !== 'string') return;
+  let index: number | undefined;
+  try {
+    const nb = notebookRunbook(editor.notebook);
+    const step = findStep(nb.runbook, message.stepKey);
+    index = step ? nb.cellOf.get(step.key) : undefined;
+  } catch (error) {
+    log.warn(`renderer message ${message.type}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (index === undefined) {
+    void vscode.window.showWarningMessage(`This runbook has no step "${message.stepKey}" any more.`);
+    return;
+  }
+  await revealCell(editor.notebook, index);
+  // Through VS Code's own execute command, so the cell runs with our controller; a `confirm` step asks there.
+  if (message.type === 'runStep') await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: editor.notebook.uri });
 }
 
 export function deactivate(): void {}

@@ -23,7 +23,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const parse = options.parse ?? new ChunkedParser().parse;
   const documents = new TextDocuments(TextDocument);
   const notebooks = new NotebookDocuments(TextDocument);
-  let delay = options.diagnosticsDelayMs ?? 50;
+  // Short enough that a keystroke shows its diagnostics within 100 ms; long enough to coalesce a burst of typing.
+  let delay = options.diagnosticsDelayMs ?? 25;
   let debouncer = new Debouncer(delay);
   const views = new Map<string, RunbookView>();
   /** Cell documents each notebook last published to, so removed problems are cleared. */

@@ -1,0 +1,58 @@
+// A step cell's outputs after a run: per host the saved output (what a save writes into the file,
+// shown as text by our renderer), then our result view, then an error output when a host failed.
+
+import * as vscode from 'vscode';
+import { RESULT_MIME } from '../engine/resultTypes';
+import { adviceFor, failedRuns, stepResultView } from '../engine/resultView';
+import type { StepRun } from '../engine/runStep';
+import type { SavedOutput } from '../runbook/model';
+import { OUTPUT_MIME } from '../runbook/notebook';
+import type { FailureKind } from '../ssh/types';
+
+/** Same shape the serializer gives a saved output, so a reopened record looks like a fresh run. */
+export function savedOutputCell(saved: SavedOutput): vscode.NotebookCellOutput {
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(saved, OUTPUT_MIME), vscode.NotebookCellOutputItem.text(saved.text)], { runId: saved.runId });
+}
+
+export function stepRunOutputs(run: StepRun, saved: SavedOutput[]): vscode.NotebookCellOutput[] {
+  const outputs = saved.map(savedOutputCell);
+  outputs.push(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(stepResultView(run), RESULT_MIME)]));
+  const failed = failedRuns(run);
+  if (failed.length) {
+    const lines = failed.map((r) => {
+      const error = r.result.error;
+      const kind = (error?.kind ?? 'internal') as FailureKind;
+      return `${r.host.name}: ${error?.message ?? r.result.termination}\n  What to do: ${error?.hint ?? adviceFor(kind)}`;
+    });
+    const first = failed[0].result.error;
+    outputs.push(errorOutput(`${titleOf(first?.kind ?? failed[0].result.termination)} on ${failed.map((r) => r.host.name).join(', ')}`, lines.join('\n')));
+  }
+  return outputs;
+}
+
+export function errorOutput(name: string, message: string, whatToDo?: string): vscode.NotebookCellOutput {
+  const error = new Error(message);
+  error.name = name;
+  // VS Code shows the stack under the message: use it for what to do, not for our call stack.
+  error.stack = whatToDo ? `What to do: ${whatToDo}` : message;
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(error)]);
+}
+
+const TITLES: Record<string, string> = {
+  auth: 'Login failed',
+  'host-key-unknown': 'Host key not trusted',
+  'host-key-changed': 'Host key changed',
+  'host-key-revoked': 'Host key revoked',
+  timeout: 'Timed out',
+  keepalive: 'Connection lost',
+  'connection-lost': 'Connection lost',
+  socket: 'Connection failed',
+  dns: 'Unknown host name',
+  config: 'Configuration problem',
+  channel: 'Session refused',
+  cancelled: 'Cancelled',
+};
+
+function titleOf(kind: string): string {
+  return TITLES[kind] ?? 'Step failed';
+}

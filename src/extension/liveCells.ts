@@ -1,0 +1,107 @@
+// The cells of one run batch while steps run: one cell execution per step, output streamed into it
+// (throttled and capped), then replaced by the final outputs. Also feeds the Hosts view.
+
+import * as vscode from 'vscode';
+import type { HostRun, RunObserver, StepRun } from '../engine/runStep';
+import type { IncidentSession } from '../engine/session';
+import { failedRuns } from '../engine/resultView';
+import { OutputThrottle } from '../engine/throttle';
+import type { Step } from '../runbook/model';
+import { stepRunOutputs } from './cellOutputs';
+import type { HostStates } from './hostStates';
+
+interface LiveCell {
+  execution: vscode.NotebookCellExecution;
+  /** Output appends, in order; finishing waits for them. */
+  queue: Promise<unknown>;
+  stream?: vscode.NotebookCellOutput;
+  done: number;
+}
+
+let executionOrder = 0;
+
+export class LiveCells {
+  private readonly cells = new Map<string, LiveCell>();
+  private readonly throttles = new Map<string, OutputThrottle>();
+
+  constructor(
+    private readonly controller: vscode.NotebookController,
+    private readonly notebook: vscode.NotebookDocument,
+    private readonly cellOf: Map<string, number>,
+    private readonly options: { hosts: number; capChars: number; abort: AbortController; hostStates: HostStates; redactKnown: (text: string) => string; onFailure: (run: HostRun) => void; log: vscode.LogOutputChannel },
+  ) {}
+
+  /** Starts the step's cell execution; the cell's stop button cancels the whole batch. */
+  begin(step: Step): void {
+    if (this.cells.has(step.key)) return;
+    const index = this.cellOf.get(step.key);
+    if (index === undefined) return;
+    const execution = this.controller.createNotebookCellExecution(this.notebook.cellAt(index));
+    execution.executionOrder = ++executionOrder;
+    execution.token.onCancellationRequested(() => this.options.abort.abort());
+    execution.start(Date.now());
+    const live: LiveCell = { execution, queue: Promise.resolve(), done: 0 };
+    live.queue = Promise.resolve(execution.clearOutput()).then(undefined, (e: unknown) => this.options.log.warn(`clearOutput: ${String(e)}`));
+    this.cells.set(step.key, live);
+  }
+
+  get observer(): RunObserver {
+    return {
+      started: (run) => {
+        this.options.hostStates.started(run.host.name);
+        if (this.options.hosts === 1) {
+          this.throttles.set(run.runId, new OutputThrottle({ capChars: this.options.capChars, flush: (text) => this.append(run.step.key, text) }));
+        }
+      },
+      output: (event) => this.throttles.get(event.runId)?.push(this.options.redactKnown(event.chunk)),
+      ended: (run) => {
+        this.throttles.get(run.runId)?.end();
+        this.throttles.delete(run.runId);
+        this.options.hostStates.ended(run);
+        if (run.result.error?.kind === 'auth') this.options.onFailure(run);
+        const live = this.cells.get(run.step.key);
+        if (live && this.options.hosts > 1) {
+          live.done++;
+          const r = run.result;
+          const status = r.termination === 'exit' ? `exit ${r.exitCode}` : `${r.termination}${r.error ? ` (${r.error.kind})` : ''}`;
+          this.append(run.step.key, `[${live.done}/${this.options.hosts}] ${run.host.name}: ${status} in ${(r.durationMs / 1000).toFixed(2)} s\n`);
+        }
+      },
+    };
+  }
+
+  /** Replaces the live output with the record's view of the run and ends the cell. */
+  async finish(run: StepRun, session: IncidentSession): Promise<void> {
+    const live = this.cells.get(run.step.key);
+    if (!live) return;
+    this.cells.delete(run.step.key);
+    try {
+      const saved = await Promise.all(run.hostRuns.map((r) => session.savedOutput(r)));
+      await live.queue;
+      await live.execution.replaceOutput(stepRunOutputs(run, saved));
+    } finally {
+      live.execution.end(failedRuns(run).length === 0, Date.now());
+    }
+  }
+
+  /** Ends executions that never got a result (an exception mid-run): none stays spinning. */
+  endAll(): void {
+    for (const live of this.cells.values()) live.execution.end(false, Date.now());
+    this.cells.clear();
+    for (const throttle of this.throttles.values()) throttle.end();
+    this.throttles.clear();
+  }
+
+  private append(stepKey: string, text: string): void {
+    const live = this.cells.get(stepKey);
+    if (!live) return;
+    const item = vscode.NotebookCellOutputItem.stdout(text);
+    live.queue = live.queue
+      .then(async () => {
+        if (live.stream) return live.execution.appendOutputItems(item, live.stream);
+        live.stream = new vscode.NotebookCellOutput([item]);
+        return live.execution.appendOutput(live.stream);
+      })
+      .then(undefined, (e: unknown) => this.options.log.warn(`streaming output: ${String(e)}`));
+  }
+}

@@ -1,0 +1,32 @@
+// Reads an open notebook document as the pure notebook model (src/runbook/notebook.ts): the same
+// data the serializer writes, so the engine runs exactly what a save would put in the file.
+
+import * as vscode from 'vscode';
+import { OUTPUT_MIME, type CellMetadata, type NotebookModel } from '../runbook/notebook';
+import type { SavedOutput } from '../runbook/model';
+import { runbookFromNotebook, type NotebookRunbook } from './notebookRunbook';
+
+export function notebookModel(notebook: vscode.NotebookDocument): NotebookModel {
+  return {
+    cells: notebook.getCells().map((cell) => {
+      const markup = cell.kind === vscode.NotebookCellKind.Markup;
+      const outputs: SavedOutput[] = [];
+      for (const output of cell.outputs) {
+        const item = output.items.find((i) => i.mime === OUTPUT_MIME);
+        if (item) outputs.push(JSON.parse(new TextDecoder().decode(item.data)) as SavedOutput);
+      }
+      const metadata = (Object.keys(cell.metadata ?? {}).length ? cell.metadata : { role: markup ? 'prose' : 'step' }) as CellMetadata;
+      return { kind: markup ? 'markup' : 'code', languageId: cell.document.languageId, value: cell.document.getText(), metadata, outputs };
+    }),
+    metadata: (notebook.metadata?.runbook as NotebookModel['metadata'] | undefined) ?? { eol: '\n', bom: false },
+  };
+}
+
+export function notebookRunbook(notebook: vscode.NotebookDocument): NotebookRunbook {
+  return runbookFromNotebook(notebookModel(notebook), vscode.workspace.asRelativePath(notebook.uri));
+}
+
+/** A template lives in a `runbooks/` folder and is no incident record: runs there are not journaled. */
+export function isTemplate(notebook: vscode.NotebookDocument, isRecord: boolean): boolean {
+  return !isRecord && notebook.uri.path.split('/').includes('runbooks');
+}

@@ -1,0 +1,366 @@
+// The runbook notebook in real VS Code (code-server + headless Chromium), running steps over SSH on
+// a loopback sshd: open as a notebook, pick the host, trust its key in the modal, run a step and see
+// its output, values and decision, run the next step from the result's button, refuse a `confirm`
+// step, show hostile output as text, and run nothing in Restricted Mode. Screenshots go to
+// test-artifacts/ui/notebook-*.png. Run with scripts/test-ui.mjs.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { processesRunning } from '../../src/testbed/processes';
+import { startTestSshd, type TestSshd } from '../../src/testbed/sshd';
+import { clickDialogButton, commandPalette, modalDialog, notebookOutputs, openFile, sleep, startVsCode, visibleMessages, type VsCode } from './harness';
+
+const ADDRESS_BASE = 77;
+/** A sleep with a command line no other process has: to find what is left on the host after cancel. */
+const TICK = '1.0137';
+
+/** The marker a refused `confirm` step would have created. */
+const marker = join(tmpdir(), `runbook-ui-confirm-${process.pid}`);
+
+function runbookText(): string {
+  return `---
+title: Loopback diagnosis
+---
+
+# Loopback diagnosis
+
+Counts, then a hostile output, then a change that needs a yes.
+
+\`\`\`sh {id=first title="Count things"}
+echo first-step-marker
+echo 95 100
+\`\`\`
+
+\`\`\`check
+parse: numbers
+options: { names: [count, max] }
+findings:
+  - when: count >= max * 0.9
+    severity: warning
+    message: "count {{count}}/{{max}}"
+next: second
+\`\`\`
+
+\`\`\`sh {id=second title="Hostile output"}
+printf '<img src=x onerror=alert(1)>\\n<script>alert(2)</script>\\n\\033[31mRED-TEXT\\033[0m\\n'
+\`\`\`
+
+\`\`\`sh {id=fix title="Change the host" confirm}
+touch ${marker}
+\`\`\`
+
+\`\`\`sh {id=ticks title="Slow output"}
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo tick-$i; sleep ${TICK}; done
+\`\`\`
+`;
+}
+
+/** A workspace with the runbook and an inventory naming the loopback sshd as `lab`. */
+function makeWorkspace(sshd: TestSshd): string {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-ui-ws-'));
+  writeFileSync(join(dir, 'diag.runbook.md'), runbookText());
+  mkdirSync(join(dir, 'runbooks'));
+  writeFileSync(
+    join(dir, 'runbooks', 'mini.runbook.md'),
+    '---\ntitle: Mini check\nhosts: [lab]\n---\n\n# Mini check\n\n```sh {id=mini}\necho incident-marker 7 10\n```\n\n```check\nparse: numbers\noptions: { names: [used, limit] }\n```\n',
+  );
+  writeFileSync(
+    join(dir, 'runbook-inventory.yaml'),
+    `hosts:\n  lab: { hostname: ${sshd.addresses[0]}, port: ${sshd.port}, user: ${sshd.users.current}, identityFile: ${sshd.clientKey.privatePath}, identitiesOnly: "yes", description: loopback sshd }\n`,
+  );
+  return dir;
+}
+
+/**
+ * Trusting the host key writes it to the user's known_hosts (ssh reads ~ from the passwd entry, so
+ * the harness's temporary HOME does not cover it): keep the file as it was and put it back after.
+ */
+function preserveKnownHosts(): () => void {
+  const file = join(userInfo().homedir || homedir(), '.ssh', 'known_hosts');
+  const before = existsSync(file) ? readFileSync(file) : undefined;
+  return () => {
+    if (before === undefined) rmSync(file, { force: true });
+    else writeFileSync(file, before);
+  };
+}
+
+/**
+ * The notebook's cell rows. (The harness's notebookCells() expects the rows right under
+ * .cell-list-container; in code-server 4.139 a .monaco-list sits in between.)
+ */
+function notebookCells(page: Page) {
+  return page.locator('.notebookOverlay .cell-list-container .monaco-list-rows > .monaco-list-row').filter({ visible: true });
+}
+
+async function openRunbook(page: Page): Promise<void> {
+  await openFile(page, 'diag.runbook.md');
+  await page.locator('.notebookOverlay').waitFor({ timeout: 30_000 });
+  await notebookCells(page).filter({ hasText: 'first-step-marker' }).first().waitFor({ timeout: 30_000 });
+}
+
+/** The cell in the notebook the user sees: other open notebooks keep their (inert) cells in the DOM. */
+async function activeCell(page: Page, text: string) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    for (const cell of await notebookCells(page).filter({ hasText: text }).all()) {
+      if (await cell.evaluate((e) => e.closest('[inert]') === null)) return cell;
+    }
+    if (Date.now() > deadline) throw new Error(`no cell with "${text}" in the notebook in front`);
+    await sleep(250);
+  }
+}
+
+/** Clicks the run button left of a step cell, as a user would. */
+async function runCell(page: Page, text: string): Promise<void> {
+  const cell = await activeCell(page, text);
+  // Focusing the cell scrolls it into view and shows its run button.
+  await cell.locator('.monaco-editor .view-lines').click();
+  await cell.hover();
+  await cell.locator('.run-button-container .action-label').first().click();
+}
+
+/** Scrolls the notebook list (for screenshots of cells near the bottom). */
+async function scrollNotebook(page: Page, dy: number): Promise<void> {
+  const box = await page.locator('.notebookOverlay .cell-list-container').boundingBox();
+  if (!box) return;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+  await page.mouse.wheel(0, dy);
+  await sleep(500);
+}
+
+function accepted(sshd: TestSshd): number {
+  return sshd.countLog(/Accepted publickey/);
+}
+
+describe('UI notebook: running a runbook over SSH in VS Code', function () {
+  let sshd: TestSshd;
+  let workspace: string;
+  let restoreKnownHosts: () => void;
+
+  before(async function () {
+    sshd = await startTestSshd({ firstAddress: ADDRESS_BASE });
+    workspace = makeWorkspace(sshd);
+    restoreKnownHosts = preserveKnownHosts();
+  });
+
+  after(async function () {
+    await sshd?.stop();
+    restoreKnownHosts?.();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+    rmSync(marker, { force: true });
+  });
+
+  describe('in a trusted workspace', function () {
+    let vscode: VsCode;
+
+    before(async function () {
+      vscode = await startVsCode({ workspace, trusted: true });
+    });
+
+    after(async function () {
+      await vscode?.stop();
+    });
+
+    afterEach(async function () {
+      if (this.currentTest?.state === 'failed') {
+        await vscode?.screenshot(`notebook-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
+        console.log(`messages: ${(await visibleMessages(vscode.page)).join(' | ')}`);
+      }
+    });
+
+    it('opens the runbook as a notebook: prose, step and check cells', async () => {
+      const { page } = vscode;
+      await openRunbook(page);
+      assert.ok((await notebookCells(page).count()) >= 5, 'front matter, prose, steps and check are cells');
+      assert.equal(await notebookCells(page).filter({ hasText: 'parse: numbers' }).count(), 1, 'the check block is its own cell');
+      await vscode.screenshot('notebook-open');
+    });
+
+    it('picks the host from the inventory in the host picker, and shows it in the status bar', async () => {
+      const { page } = vscode;
+      const labels = await commandPalette(page, 'Runbook: Select Host or Group');
+      assert.ok(labels.includes('Runbook: Select Host or Group'), labels.join(' | '));
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Runbook: Select Host or Group' }).first().click();
+      const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'lab' }).first();
+      await row.waitFor({ timeout: 20_000 });
+      const rows = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();
+      assert.ok(rows.some((r) => /local/.test(r)), `the picker lists local: ${rows.join(' | ')}`);
+      assert.ok(rows.some((r) => /lab/.test(r) && /inventory/.test(r)), `lab comes from the inventory: ${rows.join(' | ')}`);
+      await vscode.screenshot('notebook-host-picker');
+      await row.click();
+      await page.locator('.statusbar-item').filter({ hasText: 'lab' }).first().waitFor({ timeout: 10_000 });
+    });
+
+    it('asks to trust the host key with its fingerprint, then shows the output, values and decision', async () => {
+      const { page } = vscode;
+      const before = accepted(sshd);
+      await runCell(page, 'first-step-marker');
+      const dialog = await modalDialog(page);
+      const detail = await page.locator('.monaco-dialog-box .dialog-message-detail').innerText();
+      assert.match(dialog.message, /authenticity of host/);
+      assert.match(detail, /SHA256:[A-Za-z0-9+/]{43}/);
+      assert.ok(detail.includes(sshd.hostKey.fingerprint), `the modal shows the sshd's key ${sshd.hostKey.fingerprint}: ${detail}`);
+      await vscode.screenshot('notebook-host-key');
+      await clickDialogButton(page, 'Trust and connect');
+
+      const outputs = notebookOutputs(page);
+      const result = outputs.locator('.irb-result').first();
+      await result.waitFor({ timeout: 60_000 });
+      await outputs.locator('.irb-output pre').filter({ hasText: 'first-step-marker' }).first().waitFor({ timeout: 10_000 });
+      const text = await result.innerText();
+      assert.match(text, /count/);
+      assert.match(text, /95/);
+      assert.match(text, /count 95\/100/);
+      assert.match(await result.locator('.irb-next').innerText(), /^Next: Hostile output — because /);
+      assert.ok(accepted(sshd) > before, 'the step ran over SSH on the loopback sshd');
+      await vscode.screenshot('notebook-first-step');
+    });
+
+    it('runs the next step from the result\'s button and shows hostile output as text', async () => {
+      const { page } = vscode;
+      const outputs = notebookOutputs(page);
+      await outputs.locator('.irb-result').first().locator('button.irb-run').click();
+      const pre = outputs.locator('.irb-output pre').filter({ hasText: 'RED-TEXT' }).first();
+      await pre.waitFor({ timeout: 60_000 });
+      assert.equal(await pre.innerText(), '<img src=x onerror=alert(1)>\n<script>alert(2)</script>\nRED-TEXT\n');
+      assert.equal(await pre.locator('span.ansi-fg-1').innerText(), 'RED-TEXT');
+      assert.equal(await outputs.locator('.irb-result, .irb-output').locator('img, script, iframe, a').count(), 0);
+      await vscode.screenshot('notebook-next-step');
+    });
+
+    it('asks before a confirm step, with the command and host, and runs nothing on Cancel', async () => {
+      const { page } = vscode;
+      const outputs = notebookOutputs(page);
+      const before = accepted(sshd);
+      const second = outputs.locator('.irb-result').filter({ hasText: 'Change the host' }).first();
+      await second.waitFor({ timeout: 20_000 });
+      assert.equal(await second.locator('button.irb-run').innerText(), 'Run next step…');
+      await second.locator('button.irb-run').click();
+      const dialog = await modalDialog(page);
+      const detail = await page.locator('.monaco-dialog-box .dialog-message-detail').innerText();
+      assert.match(dialog.message, /"Change the host" changes the host\. Run on lab\?/);
+      assert.ok(detail.includes(`touch ${marker}`), detail);
+      await vscode.screenshot('notebook-confirm');
+      await clickDialogButton(page, 'Cancel');
+      await sleep(2000);
+      assert.equal(existsSync(marker), false, 'the confirm step did not run');
+      assert.equal(accepted(sshd), before, 'no new SSH session');
+    });
+
+    it('Run All follows the decisions and stops before the confirm step when the user says no', async () => {
+      const { page } = vscode;
+      await page.locator('.notebookOverlay .notebook-toolbar-container .action-item').filter({ hasText: 'Run All' }).filter({ visible: true }).first().click();
+      const dialog = await modalDialog(page);
+      assert.match(dialog.message, /"Change the host" changes the host\. Run on lab\?/);
+      await clickDialogButton(page, 'Cancel');
+      const toast = page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: 'Stopped before' }).first();
+      await toast.waitFor({ timeout: 20_000 });
+      assert.match(await toast.innerText(), /Stopped before Change the host \(fix\): it changes the host and needs a yes/);
+      await vscode.screenshot('notebook-run-all');
+      assert.equal(existsSync(marker), false, 'the confirm step did not run');
+      assert.equal(await notebookOutputs(page).getByText('tick-1').count(), 0, 'steps after the stop did not run');
+    });
+
+    it('streams output while a step runs, and its stop button ends the remote process', async () => {
+      const { page } = vscode;
+      await runCell(page, 'tick-$i');
+      const outputs = notebookOutputs(page);
+      // Live output: the first ticks show while the step still has seconds to go.
+      await outputs.getByText('tick-2').first().waitFor({ timeout: 30_000 });
+      assert.equal(await outputs.getByText('tick-12').count(), 0, 'the step is still running');
+      assert.ok(processesRunning(`sleep ${TICK}`).length > 0, 'the step runs on the host');
+      await scrollNotebook(page, 800);
+      await vscode.screenshot('notebook-streaming');
+      const cell = await activeCell(page, 'tick-$i');
+      await cell.hover();
+      await cell.locator('.run-button-container .action-label').first().click();
+      await outputs.locator('.irb-result').filter({ hasText: 'cancelled' }).first().waitFor({ timeout: 20_000 });
+      const deadline = Date.now() + 10_000;
+      while (processesRunning(`sleep ${TICK}`).length > 0 && Date.now() < deadline) await sleep(250);
+      assert.deepEqual(processesRunning(`sleep ${TICK}`).map((p) => p.args), [], 'nothing of the step is left on the host');
+      await scrollNotebook(page, 800);
+      await vscode.screenshot('notebook-cancelled');
+    });
+
+    it('offers an incident for a template under runbooks/, and a run in the record is saved into its file and journal', async () => {
+      const { page } = vscode;
+      await openFile(page, 'runbooks/mini.runbook.md');
+      await notebookCells(page).filter({ hasText: 'incident-marker' }).first().waitFor({ timeout: 30_000 });
+      await runCell(page, 'incident-marker');
+      const dialog = await modalDialog(page);
+      assert.match(dialog.message, /runbook template\. Start an incident first\?/);
+      assert.ok(dialog.buttons.includes('Start Incident') && dialog.buttons.includes('Run in the Template'), dialog.buttons.join(' | '));
+      await vscode.screenshot('notebook-template-offer');
+      await clickDialogButton(page, 'Start Incident');
+      // The title box comes prefilled with the template's title.
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 20_000 });
+      assert.equal(await input.inputValue(), 'Mini check');
+      await page.keyboard.press('Enter');
+
+      const incidents = join(vscode.folder, 'incidents');
+      const deadline = Date.now() + 30_000;
+      while (!(existsSync(incidents) && readdirSync(incidents).some((f) => f.endsWith('.runbook.md'))) && Date.now() < deadline) await sleep(250);
+      const recordName = readdirSync(incidents).find((f) => f.endsWith('.runbook.md'));
+      assert.ok(recordName, 'the record was created in incidents/');
+      assert.match(recordName, /^\d{4}-\d{2}-\d{2}-mini-check\.runbook\.md$/);
+      await page.locator('.tab').filter({ hasText: recordName }).first().waitFor({ timeout: 20_000 });
+
+      // The record runs on the template's host without asking, and is saved as soon as the step ends.
+      await runCell(page, 'incident-marker');
+      const record = join(incidents, recordName);
+      while (!readFileSync(record, 'utf8').includes('<!-- runbook:output ') && Date.now() < deadline + 60_000) await sleep(500);
+      const text = readFileSync(record, 'utf8');
+      assert.match(text, /^incident:$/m);
+      assert.match(text, /<!-- runbook:output \{.*"host":"lab".*\} -->/);
+      assert.match(text, /incident-marker 7 10/);
+      const journal = readFileSync(join(incidents, recordName.replace(/\.runbook\.md$/, '.journal.jsonl')), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+      assert.deepEqual(journal.map((e) => e.type), ['incident-start', 'step-start', 'step-end']);
+      await vscode.screenshot('notebook-incident-record');
+    });
+  });
+
+  describe('in Restricted Mode', function () {
+    let vscode: VsCode;
+
+    before(async function () {
+      vscode = await startVsCode({ workspace, trusted: false });
+    });
+
+    after(async function () {
+      await vscode?.stop();
+    });
+
+    it('opens the runbook but runs nothing, and says so in the status bar', async () => {
+      const { page } = vscode;
+      await openRunbook(page);
+      const before = accepted(sshd);
+      await runCell(page, 'first-step-marker');
+      // VS Code asks to trust the folder before any cell runs; saying no runs nothing.
+      const dialog = await modalDialog(page);
+      await vscode.screenshot('notebook-restricted');
+      assert.match(dialog.message, /trust/i);
+      await clickDialogButton(page, 'Cancel');
+      await sleep(3000);
+      assert.equal(accepted(sshd), before, 'no SSH connection in Restricted Mode');
+      assert.equal(await notebookOutputs(page).locator('.irb-result, .irb-output').count(), 0);
+      const status = page.locator('.statusbar-item').filter({ hasText: 'no host' }).first();
+      assert.match((await status.getAttribute('aria-label')) ?? (await status.innerText()), /no host/);
+      assert.equal(await status.locator('.codicon-shield').count(), 1, 'the target item shows the Restricted Mode shield');
+    });
+
+    it('runs once the user trusts the folder: the host picker comes up', async () => {
+      const { page } = vscode;
+      await runCell(page, 'first-step-marker');
+      await modalDialog(page);
+      await clickDialogButton(page, 'Trust Folder & Continue');
+      // No target is known in this workspace yet, so the run asks for one: it got past the trust gate.
+      const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'lab' }).first();
+      await row.waitFor({ timeout: 30_000 });
+      await vscode.screenshot('notebook-trusted-after-grant');
+      await page.keyboard.press('Escape');
+    });
+  });
+});
