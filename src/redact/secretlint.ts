@@ -7,8 +7,15 @@ type Creator = typeof import('@secretlint/secretlint-rule-preset-recommend').cre
 let loaded: Promise<{ lintSource: LintSource; creator: Creator }> | undefined;
 
 function load(): Promise<{ lintSource: LintSource; creator: Creator }> {
-  loaded ??= Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]).then(
-    ([core, preset]) => ({ lintSource: core.lintSource, creator: preset.creator }),
+  loaded ??= Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend'), import('@secretlint/profiler')]).then(
+    ([core, preset, profiler]) => {
+      // secretlint's built-in profiler marks every lint on the process-wide performance timeline and keeps
+      // every entry: thousands of lints (an export redacts each field) made the process spin for minutes
+      // after the work was done, and the marks would grow forever in VS Code's shared extension host.
+      // We never read its measures: give it a timeline that records nothing.
+      (profiler.secretLintProfiler as unknown as { perf: unknown }).perf = { mark: () => undefined, measure: () => undefined };
+      return { lintSource: core.lintSource, creator: preset.creator };
+    },
   );
   return loaded;
 }
