@@ -70,7 +70,9 @@ export function slugify(title: string): string {
 /** Names of parameters the template marks `secret: true` (parameters as a map or as a list of maps). */
 function secretParameterNames(data: unknown): Set<string> {
   const names = new Set<string>();
-  const params = (data as { parameters?: unknown } | null)?.parameters;
+  // The format's key is `params` (docs/FORMAT.md); `parameters` is accepted too, so a secret is never missed.
+  const holder = data as { params?: unknown; parameters?: unknown } | null;
+  const params = holder?.params ?? holder?.parameters;
   const consider = (name: unknown, spec: unknown) => {
     if (typeof name === 'string' && (spec as { secret?: unknown } | null)?.secret === true) names.add(name);
   };

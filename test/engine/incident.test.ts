@@ -12,7 +12,7 @@ const TEMPLATE = [
   '---',
   'title: TCP connection timeouts',
   '# which service to look at',
-  'parameters:',
+  'params:',
   '  service: { default: nginx }',
   '  db_password: { secret: true }',
   'tags: [tcp, conntrack]',
