@@ -2,7 +2,7 @@
 // data the serializer writes, so the engine runs exactly what a save would put in the file.
 
 import * as vscode from 'vscode';
-import { OUTPUT_MIME, type CellMetadata, type NotebookModel } from '../runbook/notebook';
+import { OUTPUT_MIME, savedOutputFromJson, type CellMetadata, type NotebookModel } from '../runbook/notebook';
 import type { SavedOutput } from '../runbook/model';
 import { runbookFromNotebook, type NotebookRunbook } from './notebookRunbook';
 
@@ -13,7 +13,8 @@ export function notebookModel(notebook: vscode.NotebookDocument): NotebookModel 
       const outputs: SavedOutput[] = [];
       for (const output of cell.outputs) {
         const item = output.items.find((i) => i.mime === OUTPUT_MIME);
-        if (item) outputs.push(JSON.parse(new TextDecoder().decode(item.data)) as SavedOutput);
+        const saved = item && savedOutputFromJson(item.data);
+        if (saved) outputs.push(saved);
       }
       const metadata = (Object.keys(cell.metadata ?? {}).length ? cell.metadata : { role: markup ? 'prose' : 'step' }) as CellMetadata;
       return { kind: markup ? 'markup' : 'code', languageId: cell.document.languageId, value: cell.document.getText(), metadata, outputs };

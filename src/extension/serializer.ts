@@ -2,7 +2,7 @@
 // notebook model (src/runbook/notebook.ts), which carries all the logic and its tests.
 
 import * as vscode from 'vscode';
-import { OUTPUT_MIME, fromNotebook, toNotebook, type CellMetadata, type NotebookCell, type NotebookModel } from '../runbook/notebook';
+import { OUTPUT_MIME, savedOutputFromJson, fromNotebook, toNotebook, type CellMetadata, type NotebookCell, type NotebookModel } from '../runbook/notebook';
 import { readRunbookBytes } from '../runbook/decode';
 import type { SavedOutput } from '../runbook/model';
 
@@ -44,7 +44,8 @@ function fromCellData(cell: vscode.NotebookCellData): NotebookCell {
   for (const output of cell.outputs ?? []) {
     // Only saved outputs go into the file; other items (live results, errors) are not part of the record.
     const item = output.items.find((i) => i.mime === OUTPUT_MIME);
-    if (item) outputs.push(JSON.parse(new TextDecoder().decode(item.data)) as SavedOutput);
+    const saved = item && savedOutputFromJson(item.data);
+    if (saved) outputs.push(saved);
   }
   const markup = cell.kind === vscode.NotebookCellKind.Markup;
   const metadata = (cell.metadata ?? { role: markup ? 'prose' : 'step' }) as CellMetadata;

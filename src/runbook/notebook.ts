@@ -200,3 +200,21 @@ function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value) ?? 'null';
 }
+
+/**
+ * A notebook output item's JSON as a saved output, or undefined when it is not one (only runs that
+ * carry a run id and their text are written into the record; anything else with the same MIME type,
+ * e.g. a live view, stays out of the file).
+ */
+export function savedOutputFromJson(data: Uint8Array): SavedOutput | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(data));
+  } catch {
+    return undefined;
+  }
+  const candidate = value as Partial<SavedOutput> | null;
+  if (!candidate || typeof candidate !== 'object') return undefined;
+  if (typeof candidate.runId !== 'string' || typeof candidate.text !== 'string' || typeof candidate.step !== 'string' || typeof candidate.host !== 'string') return undefined;
+  return candidate as SavedOutput;
+}

@@ -3,7 +3,7 @@
 
 import { strict as assert } from 'node:assert';
 import { parseRunbook } from '../../src/runbook/parse';
-import { fromNotebook, toNotebook, type NotebookCell } from '../../src/runbook/notebook';
+import { fromNotebook, savedOutputFromJson, toNotebook, type NotebookCell } from '../../src/runbook/notebook';
 import { generatedCorpus, sampleOutput } from './corpus';
 
 const corpus = generatedCorpus();
@@ -101,5 +101,16 @@ describe('notebook', () => {
     const model = toNotebook(parseRunbook(text));
     model.cells[2].metadata.info = 'sh {id=conntrack timeout=30s}';
     assert.equal(replacedBy(text, fromNotebook(model, text), '```sh {id=conntrack title="Conntrack usage" timeout=10s}'), '```sh {id=conntrack timeout=30s}');
+  });
+});
+
+describe('notebook: which output items are saved outputs', () => {
+  const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+  it('accepts a saved output and refuses other payloads of the same MIME type', () => {
+    const saved = { step: 'a', host: 'web-1', text: 'ok\n', runId: 'r1', startedAt: '2026-11-23T00:00:00Z', durationMs: 1, exitCode: 0, termination: 'exit', truncated: false, values: {}, findings: [] };
+    assert.equal(savedOutputFromJson(encode(saved))?.runId, 'r1');
+    assert.equal(savedOutputFromJson(encode({ text: 'live', stream: 'stdout' })), undefined);
+    assert.equal(savedOutputFromJson(new TextEncoder().encode('{not json')), undefined);
+    assert.equal(savedOutputFromJson(encode([1, 2])), undefined);
   });
 });
