@@ -142,6 +142,13 @@ describe('tcpdump parser', () => {
     assert.equal(v.flows[0].server, '127.0.0.1.18083');
     assert.equal(v.resets, 0);
   });
+  it('reads `tcpdump -i any` lines, which carry the interface and direction', () => {
+    const { v, warnings } = parse('tcpdump', fixture('tcpdump', 'any-interface.txt'));
+    assert.deepEqual(warnings, []);
+    assert.equal(v.packets, 6);
+    assert.equal(v.serverFinAfterHandshake, 1);
+    assert.equal(v.flows[0].flags, 'S S. . F. F. .');
+  });
   it('counts refused connections as resets, and not as server FIN', () => {
     const { v } = parse('tcpdump', fixture('tcpdump', 'refused.txt'));
     assert.equal(v.resets, 2);

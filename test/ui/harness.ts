@@ -240,9 +240,9 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   }
 }
 
-/** The notebook editor's cells (in the workbench DOM, not the webview). */
+/** The notebook editor's visible cells (in the workbench DOM, not the webview; code-server 4.139 nests a .monaco-list in between). */
 export function notebookCells(page: Page) {
-  return page.locator('.notebookOverlay .cell-list-container > .monaco-scrollable-element > .monaco-list-rows > .monaco-list-row');
+  return page.locator('.notebookOverlay .cell-list-container .monaco-list-rows > .monaco-list-row').filter({ visible: true });
 }
 
 /**

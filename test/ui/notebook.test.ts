@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { processesRunning } from '../../src/testbed/processes';
 import { startTestSshd, type TestSshd } from '../../src/testbed/sshd';
-import { clickDialogButton, commandPalette, modalDialog, notebookOutputs, openFile, sleep, startVsCode, visibleMessages, type VsCode } from './harness';
+import { clickDialogButton, commandPalette, modalDialog, notebookCells, notebookOutputs, openFile, sleep, startVsCode, visibleMessages, type VsCode } from './harness';
 
 const ADDRESS_BASE = 77;
 /** A sleep with a command line no other process has: to find what is left on the host after cancel. */
@@ -86,13 +86,6 @@ function preserveKnownHosts(): () => void {
   };
 }
 
-/**
- * The notebook's cell rows. (The harness's notebookCells() expects the rows right under
- * .cell-list-container; in code-server 4.139 a .monaco-list sits in between.)
- */
-function notebookCells(page: Page) {
-  return page.locator('.notebookOverlay .cell-list-container .monaco-list-rows > .monaco-list-row').filter({ visible: true });
-}
 
 async function openRunbook(page: Page): Promise<void> {
   await openFile(page, 'diag.runbook.md');

@@ -3,8 +3,9 @@
 import type { Parser } from './types';
 import { clip, forEachLine, Warnings } from './text';
 
-// `16:32:27.133360 IP 127.0.0.1.57838 > 127.0.0.1.18083: Flags [S], seq ..., length 0`
-const packetPattern = /^(\S+\s+)?(IP6?) (\S+) > (\S+): Flags \[([^\]]*)\](.*)$/;
+// `16:32:27.133360 IP 127.0.0.1.57838 > 127.0.0.1.18083: Flags [S], seq ..., length 0`; with `-i any`
+// tcpdump adds the interface and the direction: `17:21:19.079628 lo    In  IP 127.0.0.1.37242 > ...`.
+const packetPattern = /^(\S+\s+)?(?:\S+\s+(?:In|Out|M|P|B)\s+)?(IP6?) (\S+) > (\S+): Flags \[([^\]]*)\](.*)$/;
 
 interface Connection {
   client: string;
