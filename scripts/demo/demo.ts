@@ -36,13 +36,6 @@ function runbook(args: string[], capture = false): Promise<{ code: number; stdou
     };
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      // `runbook export` prints the file it wrote when done; on a large record it has been seen to
-      // keep spinning after that (reported to the report's owner), so the demo does not wait for its exit.
-      const written = stdout.trim();
-      if (args[0] === 'export' && stdout.endsWith('\n') && fs.existsSync(written)) {
-        child.kill('SIGTERM');
-        finish(0);
-      }
     });
     // Bounded: no step of the demo takes a minute.
     const limit = setTimeout(() => {

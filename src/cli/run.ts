@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { AutoRunResult } from '../engine/autoRun';
 import { createExecutors } from '../engine/executors';
 import { startIncident } from '../engine/incident';
+import { journalPathFor } from '../engine/journal';
 import type { Confirmation, HostRun, StepRun } from '../engine/runStep';
 import { IncidentSession } from '../engine/session';
 import { findStep } from '../engine/decide';
@@ -147,7 +148,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     session.close();
     await executors.closeAll();
   }
-  if (isRecord) process.stderr.write(`\nRecorded in ${recordPath} (journal: ${path.basename(recordPath).replace(/\.md$/, '')}…journal.jsonl)\n`);
+  if (isRecord) process.stderr.write(`\nRecorded in ${recordPath} (journal: ${journalPathFor(recordPath)})\n`);
   return failures > 0 ? 1 : 0;
 }
 
