@@ -1,6 +1,7 @@
 // Builds the four bundles, one per runtime (see ../shared/ARCHITECTURE.md):
 // extension and language server and CLI for Node, the renderer for the notebook webview.
 import * as esbuild from 'esbuild';
+import path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -16,6 +17,23 @@ const optionalNative = {
   },
 };
 
+// Activation must stay cheap and the activation bundle small: every module that src/extension/
+// loads with `await import()` (the engine with ssh2, hosts, reports, the language client) becomes
+// its own bundle in dist/lazy/, required only when first used.
+const lazyModules = new Map();
+const lazyChunks = {
+  name: 'lazy-chunks',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.kind !== 'dynamic-import' || !args.importer.includes(`${path.sep}src${path.sep}extension${path.sep}`)) return undefined;
+      const target = path.resolve(args.resolveDir, args.path);
+      const name = path.relative('src', target).split(path.sep).join('-');
+      lazyModules.set(name, `${target}.ts`);
+      return { path: `./lazy/${name}.js`, external: true };
+    });
+  },
+};
+
 const node = {
   bundle: true,
   platform: 'node',
@@ -28,7 +46,7 @@ const node = {
 };
 
 const allBuilds = [
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [optionalNative, lazyChunks] },
   { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   {
@@ -54,4 +72,7 @@ if (watch) {
   }
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
+  if (lazyModules.size > 0) {
+    await esbuild.build({ ...node, entryPoints: Object.fromEntries(lazyModules), outdir: 'dist/lazy', external: ['vscode'] });
+  }
 }

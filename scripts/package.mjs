@@ -1,7 +1,7 @@
 // `npm run package`: production build, then `vsce package --no-dependencies` to dist/incident-runbooks.vsix.
 // The allow-list in .vscodeignore keeps the .vsix to the bundles and assets; prints what went in.
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +19,11 @@ for (const bundle of ['extension.js', 'server.js', 'renderer.js']) {
     process.exit(1);
   }
   console.log(`package: dist/${bundle} ${(statSync(file).size / 1024).toFixed(1)} KiB`);
+}
+
+// Loaded on first use, not at activation (see scripts/build.mjs).
+for (const lazy of readdirSync(join(root, 'dist', 'lazy')).filter((f) => f.endsWith('.js'))) {
+  console.log(`package: dist/lazy/${lazy} ${(statSync(join(root, 'dist', 'lazy', lazy)).size / 1024).toFixed(1)} KiB (lazy)`);
 }
 
 run(process.execPath, [

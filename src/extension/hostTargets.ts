@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { HostConfig, TargetEntry } from '../hosts/types';
 import type { FrontMatter } from '../runbook/model';
-import { RunbookError } from '../ssh/types';
+import { isRunbookError } from '../ssh/types';
 import { notebookRunbook } from './notebookModel';
 import { NOTEBOOK_TYPE } from './serializer';
 import { readSettings } from './settings';
@@ -141,6 +141,6 @@ function frontMatterOf(notebook: vscode.NotebookDocument): FrontMatter | undefin
 }
 
 function showTargetError(error: unknown): void {
-  if (error instanceof RunbookError) void vscode.window.showErrorMessage(`${error.message}${error.hint ? ` ${error.hint}` : ''}`);
+  if (isRunbookError(error)) void vscode.window.showErrorMessage(`${error.message}${error.hint ? ` ${error.hint}` : ''}`);
   else void vscode.window.showErrorMessage(`Could not read the hosts: ${error instanceof Error ? error.message : String(error)}`);
 }

@@ -3,7 +3,7 @@
 
 import type { Parameter, Runbook } from '../runbook/model';
 import { validateVariable, type VariableType } from '../ssh/script';
-import { RunbookError } from '../ssh/types';
+import { isRunbookError } from '../ssh/types';
 
 export function knownParameters(runbook: Runbook, given: Record<string, string>): { values: Record<string, string>; missing: Parameter[] } {
   const recorded = runbook.frontMatter?.incident?.parameters ?? {};
@@ -25,7 +25,7 @@ export function parameterProblem(p: Parameter, value: string): string | undefine
     validateVariable(p.name, value, { type: p.type as VariableType | undefined, pattern: p.pattern });
     return undefined;
   } catch (error) {
-    if (error instanceof RunbookError) return `${error.message}${error.hint ? ` ${error.hint}` : ''}`;
+    if (isRunbookError(error)) return `${error.message}${error.hint ? ` ${error.hint}` : ''}`;
     throw error;
   }
 }

@@ -84,3 +84,11 @@ export interface Executor {
   exec(request: ExecRequest): Promise<ExecResult>;
   close(): Promise<void>;
 }
+
+/**
+ * True for a RunbookError from any bundle: the extension loads the engine as a separate bundle
+ * (dist/lazy/), where the class is a different object, so `instanceof` is not enough there.
+ */
+export function isRunbookError(error: unknown): error is RunbookError {
+  return error instanceof RunbookError || (error instanceof Error && error.name === 'RunbookError' && typeof (error as RunbookError).kind === 'string');
+}
