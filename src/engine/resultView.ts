@@ -4,7 +4,6 @@
 import type { Step } from '../runbook/model';
 import type { FailureKind, RunbookError } from '../ssh/types';
 import type { Decision } from './decide';
-import { findOutliers, numericValues } from './outliers';
 import type { ErrorView, HostResultView, NextStepView, StepResultView } from './resultTypes';
 import type { HostRun, StepRun } from './runStep';
 
@@ -60,39 +59,23 @@ export function hostResultView(run: HostRun, outlier?: string[]): HostResultView
   return view;
 }
 
+/**
+ * The payload for one run, host by host. Group runs need the group's analysis too (outliers, chart
+ * values, the two-ends comparison): use `toGroupResultView` from groupView.ts, which builds on this.
+ */
 export function stepResultView(run: StepRun): StepResultView {
-  const group = run.hostRuns.length > 1;
-  const outliers = group
-    ? new Map(findOutliers(run.hostRuns.map((r) => ({ host: r.host.name, numbers: numericValues(r.outcome?.values ?? {}), findingSignature: signature(r) }))).map((o) => [o.host, o.reasons]))
-    : new Map<string, string[]>();
   const view: StepResultView = {
     version: 1,
     stepKey: run.step.key,
     stepTitle: run.step.title,
-    hosts: run.hostRuns.map((r) => hostResultView(r, outliers.get(r.host.name))),
+    hosts: run.hostRuns.map((r) => hostResultView(r)),
     next: nextStepView(run.decision),
   };
   if (!run.step.title) delete view.stepTitle;
-  if (group) {
-    const chart = chartValues(run.hostRuns);
-    if (chart.length) view.chartValues = chart;
-  }
   return view;
 }
 
 /** True when a host's run did not finish (error, timeout, cancel): the cell ends as failed. */
 export function failedRuns(run: StepRun): HostRun[] {
   return run.hostRuns.filter((r) => r.result.termination !== 'exit' && r.result.termination !== 'signal');
-}
-
-function signature(run: HostRun): string {
-  return (run.outcome?.findings ?? []).map((f) => `${f.severity}:${f.message}`).sort().join('|');
-}
-
-/** Numeric values every finished host has: worth a bar chart across the group (at most 6). */
-function chartValues(runs: HostRun[]): string[] {
-  const finished = runs.filter((r) => r.outcome);
-  if (finished.length < 2) return [];
-  const [first, ...rest] = finished.map((r) => numericValues(r.outcome?.values ?? {}));
-  return [...first.keys()].filter((name) => rest.every((m) => m.has(name))).slice(0, 6);
 }

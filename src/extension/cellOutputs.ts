@@ -3,7 +3,8 @@
 
 import * as vscode from 'vscode';
 import { RESULT_MIME } from '../engine/resultTypes';
-import { adviceFor, failedRuns, stepResultView } from '../engine/resultView';
+import { toGroupResultView } from '../engine/groupView';
+import { adviceFor, failedRuns } from '../engine/resultView';
 import type { StepRun } from '../engine/runStep';
 import type { SavedOutput } from '../runbook/model';
 import { OUTPUT_MIME } from '../runbook/notebook';
@@ -16,7 +17,7 @@ export function savedOutputCell(saved: SavedOutput): vscode.NotebookCellOutput {
 
 export function stepRunOutputs(run: StepRun, saved: SavedOutput[]): vscode.NotebookCellOutput[] {
   const outputs = saved.map(savedOutputCell);
-  outputs.push(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(stepResultView(run), RESULT_MIME)]));
+  outputs.push(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(toGroupResultView(run), RESULT_MIME)]));
   const failed = failedRuns(run);
   if (failed.length) {
     const lines = failed.map((r) => {
