@@ -27,7 +27,7 @@ export function checkBlockDiagnostics(step: Step, source: RunbookSource, scope: 
   const out: Diagnostic[] = [];
   if (spec.parse !== undefined && spec.spans.parse && !scope.own.parser) {
     const names = listParsers().map((p) => p.name);
-    out.push(diagnostic(source.checkRange(check, spec.spans.parse), 'error', 'unknown-parser', `there is no parser "${spec.parse}"; ${didYouMean(spec.parse, names)}use one of ${names.join(', ')} (see docs/PARSERS.md), or drop \`parse:\` and use extract:`));
+    out.push(diagnostic(source.checkRange(check, spec.spans.parse), 'error', 'unknown-parser', `there is no parser "${spec.parse}"; ${didYouMean(spec.parse, names)}use one of ${names.join(', ')} (see docs/FORMAT.md, Parsers), or drop \`parse:\` and use extract:`));
   }
   const expression = (text: string, span: Span | undefined, what: string, inScope: Scope, offset = 0) => {
     if (!span) return;

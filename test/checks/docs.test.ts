@@ -1,4 +1,4 @@
-// docs/PARSERS.md must describe every registered parser and each value it offers.
+// docs/FORMAT.md must describe every registered parser and each value it offers.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,20 +6,26 @@ import { listParsers } from '../../src/checks/evaluate';
 import { functionNames } from '../../src/checks/expressionSyntax';
 import { allFixtures } from './fixtures';
 
-const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'PARSERS.md'), 'utf8');
+const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'FORMAT.md'), 'utf8');
+
+/** Where the next heading of level 2 or 3 starts after `from`. */
+function nextHeading(from: number): number {
+  const match = /\n#{2,3} /.exec(doc.slice(from));
+  return match ? from + match.index : -1;
+}
 
 function section(heading: string): string {
-  const start = doc.indexOf(`\n## ${heading}`);
+  const start = doc.indexOf(`\n### ${heading}`);
   if (start < 0) return '';
-  const end = doc.indexOf('\n## ', start + 4);
+  const end = nextHeading(start + 5);
   return doc.slice(start, end < 0 ? undefined : end);
 }
 
-describe('docs/PARSERS.md', () => {
+describe('docs/FORMAT.md: parsers and expressions', () => {
   for (const info of listParsers()) {
     it(`documents ${info.name}: commands, every value, an example`, () => {
       const s = section(`\`${info.name}\``);
-      assert.notEqual(s, '', `no "## \`${info.name}\`" section in docs/PARSERS.md`);
+      assert.notEqual(s, '', `no "### \`${info.name}\`" section in docs/FORMAT.md`);
       for (const v of info.values) assert.ok(s.includes(`\`${v.name}\``), `${info.name}: value ${v.name} is not documented`);
       assert.ok(s.includes('```'), `${info.name}: no example`);
     });
