@@ -236,6 +236,45 @@ const cases: Case[] = [
       assert.equal(g.o.hostname, 'o.example');
     },
   },
+  // Cases npm ssh-config 5.3 gets wrong (measured): they pin why the fallback is our own code.
+  {
+    title: 'Include inside a non-matching Host: its blocks can never match',
+    files: { main: 'Host other\n  Include $DIR/inner.conf\nHost *\n  Port 22\n', 'inner.conf': 'Host web\n  Port 2001\nUser inner\n' },
+    hosts: ['web', 'other'],
+    expect: (g) => {
+      assert.equal(g.web.port, 22);
+      assert.equal(g.web.user, me);
+    },
+  },
+  {
+    title: '? matches exactly one character (in Host and in Match host)',
+    files: { main: 'Host web-?\n  Port 2003\nMatch host db-?\n  Port 2004\n' },
+    hosts: ['web-', 'web-1', 'db-', 'db-1'],
+    expect: (g) => {
+      assert.equal(g['web-'].port, 22);
+      assert.equal(g['web-1'].port, 2003);
+      assert.equal(g['db-'].port, 22);
+      assert.equal(g['db-1'].port, 2004);
+    },
+  },
+  {
+    title: 'Match final re-reads with the lowercased resolved name',
+    files: { main: 'Host s\n  HostName Real.Example\nMatch final\n  Port 2008\nHost real.example\n  User fin\n' },
+    hosts: ['s'],
+    expect: (g) => assert.equal(g.s.user, 'fin'),
+  },
+  {
+    title: 'Match canonical matches in the final pass',
+    files: { main: 'Host s\n  HostName r.example\nMatch final\n  Port 2009\nMatch canonical\n  User canon\n' },
+    hosts: ['s'],
+    expect: (g) => assert.equal(g.s.user, 'canon'),
+  },
+  {
+    title: '# starts a comment only at the start of a word',
+    files: { main: 'Host h\n  IdentityFile /k/a#b\n' },
+    hosts: ['h'],
+    expect: (g) => assert.deepEqual(g.h.identityFiles, ['/k/a#b']),
+  },
 ];
 
 /** Origins differ only in wording when no Host line names the host ('ssh -G' vs the fallback's). */
