@@ -19,12 +19,23 @@ fi
 
 if [ ! -f "$code_server" ]; then
   echo "setup-ui: installing code-server into $ui/code-server (takes several minutes)"
-  # code-server's native deps (argon2, node-pty, ...) build against Node 24's headers: point node-gyp there.
-  # npm must run their install scripts, so ignore-scripts is forced off.
-  PATH="$node_pkg/bin:$PATH" \
-  npm_config_nodedir="$node_pkg" \
-  npm_config_ignore_scripts=false \
-    npm install --prefix "$ui/code-server" --no-audit --no-fund code-server
+  (
+    # Under `npm test` the outer npm (Node 20) leaves npm_* and NODE variables behind, and the nested
+    # install scripts would run on Node 20 ("code-server currently requires node v24"): start clean.
+    for var in $(compgen -e | grep -i '^npm_'); do unset "$var"; done
+    unset NODE
+    # code-server's native deps (argon2, node-pty, ...) build against Node 24's headers: point node-gyp there.
+    # npm must run their install scripts, so ignore-scripts is forced off.
+    export PATH="$node_pkg/bin:$PATH"
+    export npm_config_nodedir="$node_pkg"
+    export npm_config_ignore_scripts=false
+    # Run npm itself on Node 24 too when it is a JS file (Debian's /usr/bin/npm links to npm-cli.js).
+    npm_cli="$(readlink -f "$(command -v npm)")"
+    case "$npm_cli" in
+      *.js) "$node_pkg/bin/node" "$npm_cli" install --prefix "$ui/code-server" --no-audit --no-fund code-server ;;
+      *) npm install --prefix "$ui/code-server" --no-audit --no-fund code-server ;;
+    esac
+  )
 fi
 PATH="$node_pkg/bin:$PATH" "$node_pkg/bin/node" "$code_server" --version
 echo "setup-ui: ready"
