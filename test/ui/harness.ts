@@ -30,6 +30,8 @@ export interface VsCode {
   page: Page;
   /** The workspace folder code-server opened (a temp copy). */
   folder: string;
+  /** code-server's --user-data-dir (logs/ holds the extension host's log); removed by stop(). */
+  userData: string;
   /** Saves test-artifacts/ui/<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
   stop(): Promise<void>;
@@ -89,6 +91,7 @@ export async function startVsCode(options: VsCodeOptions): Promise<VsCode> {
     return {
       page,
       folder,
+      userData,
       log: () => serverLog,
       stop,
       async screenshot(name) {
@@ -277,4 +280,46 @@ export async function modalDialog(page: Page): Promise<{ message: string; button
 export async function clickDialogButton(page: Page, label: string): Promise<void> {
   await page.locator('.monaco-dialog-box .dialog-buttons .monaco-button').filter({ hasText: label }).first().click();
   await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden' });
+}
+
+// ---- Runbook notebook helpers (added for the activation bench and README screenshots) ------------
+
+/** The visible cell containing `text` in the notebook in front (other open notebooks keep inert cells in the DOM). */
+export async function activeNotebookCell(page: Page, text: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const cell of await notebookCells(page).filter({ hasText: text }).all()) {
+      if (await cell.evaluate((e) => e.closest('[inert]') === null)) return cell;
+    }
+    if (Date.now() > deadline) throw new Error(`no cell with "${text}" in the notebook in front`);
+    await sleep(250);
+  }
+}
+
+/** Clicks the run button left of the step cell containing `text`, as a user would. */
+export async function runStepCell(page: Page, text: string): Promise<void> {
+  const cell = await activeNotebookCell(page, text);
+  const run = cell.locator('.run-button-container .action-label').first();
+  // Focusing the cell scrolls it into view and shows its run button; on a busy machine the first
+  // hover can land while the list still moves, so it tries again.
+  for (let attempt = 1; ; attempt++) {
+    await cell.locator('.monaco-editor .view-lines').click();
+    await cell.hover();
+    if (await run.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) break;
+    if (attempt === 3) throw new Error(`the run button of the cell with "${text}" did not show`);
+  }
+  await run.click();
+}
+
+/**
+ * Picks `host` in "Runbook: Select Host or Group" and waits for it in the status bar. `beforePick`
+ * runs while the picker is open (e.g. a screenshot).
+ */
+export async function pickHost(page: Page, host: string, beforePick?: () => Promise<unknown>): Promise<void> {
+  await runCommand(page, 'Runbook: Select Host or Group');
+  const row = page.locator(quickInputRows).filter({ hasText: host }).first();
+  await row.waitFor({ timeout: 20_000 });
+  if (beforePick) await beforePick();
+  await row.click();
+  await page.locator('.statusbar-item').filter({ hasText: host }).first().waitFor({ timeout: 10_000 });
 }
