@@ -1,5 +1,6 @@
 // Text output of the CLI: a step's values, findings and decision, the path taken, per-host tables.
 
+import { valuesToShow } from '../checks/display';
 import type { Finding } from '../checks/spec';
 import type { HostRun } from '../engine/runStep';
 
@@ -13,9 +14,7 @@ const cyan = paint('36');
 
 /** Flattens nested values to `states.TIME_WAIT = 4500` lines; long lists and maps are cut. */
 export function flattenValues(values: Record<string, unknown>, prefix = '', out: [string, string][] = [], limit = 40): [string, string][] {
-  for (const [name, value] of Object.entries(values)) {
-    // Parsers like `kv` expose each key both at the top and in a map: show it once.
-    if (!prefix && isEchoOfTopLevel(value, values)) continue;
+  for (const [name, value] of prefix ? Object.entries(values) : valuesToShow(values)) {
     if (out.length >= limit) break;
     const key = prefix ? `${prefix}.${name}` : name;
     if (Array.isArray(value)) {
@@ -106,10 +105,4 @@ export function formatHostTable(runs: HostRun[], columns: string[], outliers: Ma
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   return [bold(fmt(header)), ...rows.map(fmt)].join('\n');
-}
-
-function isEchoOfTopLevel(value: unknown, top: Record<string, unknown>): boolean {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const entries = Object.entries(value as Record<string, unknown>);
-  return entries.length > 0 && entries.every(([k, v]) => top[k] === v);
 }

@@ -1,6 +1,7 @@
 // The postmortem as one self-contained HTML file: inline CSS, no script, no external resource, a
 // restrictive CSP, and every field escaped (nbconvert's CVE-2021-32862 came in through metadata).
 
+import { durationText, valuesToShow } from '../checks/display';
 import { mermaidFlowchart } from './mermaid';
 import type { Postmortem, PostmortemRun } from './postmortem';
 import { escapeHtml, excerpt, oneLine, plainText, utc, valueText } from './text';
@@ -47,7 +48,7 @@ const fill = (prompt: string) => `<p class="fill">${e(prompt)}</p>`;
 const sev = (severity: string) => `<span class="sev sev-${/^(critical|warning|info)$/.test(severity) ? severity : 'info'}">${e(severity)}</span>`;
 
 function values(vals: Record<string, unknown>): string {
-  const entries = Object.entries(vals);
+  const entries = valuesToShow(vals);
   return entries.length ? entries.map(([k, v]) => `${c(k)} = ${c(valueText(v))}`).join(', ') : '<span class="muted">none</span>';
 }
 
@@ -77,7 +78,7 @@ function evidence(run: PostmortemRun): string {
   const out = excerpt(run.output);
   const parts = [
     `<section class="evidence"><h3>${e(run.label)}. ${e(run.stepTitle)} on ${c(run.host)}</h3>`,
-    `<p>Started ${e(utc(run.startedAt))}${run.durationMs !== undefined ? `, took ${run.durationMs} ms` : ''}, ${e(exitText(run))}.` +
+    `<p>Started ${e(utc(run.startedAt))}${run.durationMs !== undefined ? `, took ${durationText(run.durationMs)}` : ''}, ${e(exitText(run))}.` +
       (run.confirmedBy ? ` Confirmed by ${e(run.confirmedBy.user)} at ${e(utc(run.confirmedBy.at))}.` : '') + '</p>',
     pre(run.command),
   ];

@@ -1,6 +1,7 @@
 // The postmortem as Markdown. Every field from the runbook, the journal or a host is escaped:
 // prose with backslashes, identifiers and values as code spans, outputs in fences no content can close.
 
+import { durationText, valuesToShow } from '../checks/display';
 import { mermaidFlowchart } from './mermaid';
 import type { Postmortem, PostmortemRun } from './postmortem';
 import { code, escapeHtml, excerpt, fenced, mdText, oneLine, utc, valueText } from './text';
@@ -11,7 +12,7 @@ const toFill = (prompt: string) => `_${mdText(prompt)}_`;
 const cell = (markdown: string) => markdown.replace(/(?<!\\)\|/g, '\\|');
 
 function valuesList(values: Record<string, unknown>): string {
-  const entries = Object.entries(values);
+  const entries = valuesToShow(values);
   return entries.length ? entries.map(([k, v]) => `${code(k)} = ${code(valueText(v))}`).join(', ') : '_none_';
 }
 
@@ -46,7 +47,7 @@ function evidence(run: PostmortemRun): string[] {
   const lines = [
     `### ${run.label}. ${mdText(run.stepTitle)} on ${code(run.host)}`,
     '',
-    `Started ${mdText(utc(run.startedAt))}${run.durationMs !== undefined ? `, took ${run.durationMs} ms` : ''}, ${mdText(exitText(run))}.` +
+    `Started ${mdText(utc(run.startedAt))}${run.durationMs !== undefined ? `, took ${durationText(run.durationMs)}` : ''}, ${mdText(exitText(run))}.` +
       (run.confirmedBy ? ` Confirmed by ${mdText(run.confirmedBy.user)} at ${mdText(utc(run.confirmedBy.at))}.` : ''),
     '',
     fenced(run.command, 'sh'),
