@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--only=server'], { cwd: root, stdio: 'inherit' });
   const size = Buffer.byteLength(generateRunbook(STEPS));
   console.log(`runbook: ${STEPS} steps, ${(size / 1024).toFixed(0)} KiB; machine: ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  for (const [label, delay] of [['default (50 ms quiet time)', undefined], ['no quiet time (compute only)', 0]] as const) {
+  for (const [label, delay] of [['default (25 ms quiet time)', undefined], ['no quiet time (compute only)', 0]] as const) {
     const s = stats(await run(delay));
     console.log(`${label}: median ${s.median.toFixed(1)} ms, p90 ${s.p90.toFixed(1)} ms, min ${s.min.toFixed(1)} ms, max ${s.max.toFixed(1)} ms over ${EDITS} edits`);
   }
