@@ -1,16 +1,17 @@
-// Automatic progression: follow the chain of decisions from a step until a `confirm` step that
-// nobody said yes to, a critical finding, an error, a cycle, or the end, recording the path taken.
+// Automatic progression on one host, as the CLI's --auto uses it: the general progression
+// (progression.ts) with one host, reporting each host run. Stops before a `confirm` step nobody
+// said yes to, at a critical finding, an error, a cycle, or the end.
 
 import type { Finding } from '../checks/spec';
 import type { HostConfig } from '../hosts/types';
 import type { Step } from '../runbook/model';
-import { stepLabel } from './decide';
+import { runProgression, type StopReason } from './progression';
 import { runStep, type Confirmation, type HostRun, type StepRunRequest } from './runStep';
 
-export type StopReason = 'end' | 'confirm' | 'critical' | 'error' | 'cycle' | 'limit' | 'cancelled';
+export type { StopReason } from './progression';
 
 export interface AutoRunResult {
-  /** Every host run in order (one per step for a single host). */
+  /** Every host run in order, one per step. */
   path: HostRun[];
   stoppedAt?: Step;
   reason: StopReason;
@@ -32,46 +33,15 @@ export interface AutoRunRequest extends Omit<StepRunRequest, 'step' | 'hosts' | 
 }
 
 export async function autoRun(request: AutoRunRequest): Promise<AutoRunResult> {
-  const path: HostRun[] = [];
-  const findings: Finding[] = [];
-  const visited = new Set<string>();
-  const maxSteps = request.maxSteps ?? 100;
-  let step: Step | undefined = request.from;
-
-  while (step) {
-    if (request.signal?.aborted) return stop('cancelled', step, `cancelled before ${stepLabel(step)}`);
-    if (visited.has(step.key)) return stop('cycle', step, `stopped: ${stepLabel(step)} was already run in this pass (a cycle in the runbook)`);
-    if (path.length >= maxSteps) return stop('limit', step, `stopped after ${maxSteps} steps`);
-    visited.add(step.key);
-
-    let confirmation: Confirmation | undefined;
-    if (step.confirm) {
-      confirmation = await request.confirm?.(step, [request.host]);
-      if (!confirmation) return stop('confirm', step, `stopped before ${stepLabel(step)}: it changes the host and needs a yes`);
-    }
-
-    const run = await runStep({ ...request, step, hosts: [request.host], confirmation });
-    const hostRun = run.hostRuns[0];
-    path.push(hostRun);
-    findings.push(...(hostRun.outcome?.findings ?? []));
-    await request.onStep?.(hostRun);
-
-    const { result, decision } = hostRun;
-    if (result.termination === 'cancelled') return stop('cancelled', step, `cancelled during ${stepLabel(step)}`);
-    if (result.termination !== 'exit' && result.termination !== 'signal') {
-      return stop('error', step, `stopped: ${stepLabel(step)} failed on ${request.host.name}: ${result.error?.message ?? result.termination}`);
-    }
-    if (decision.problem) return stop('error', step, decision.problem);
-    const critical = hostRun.outcome?.findings.find((f) => f.severity === 'critical');
-    if (critical && request.stopAtCritical !== false) {
-      const proposal = decision.next ? `; proposed next: ${stepLabel(decision.next)} (${decision.why})` : '';
-      return stop('critical', decision.next, `stopped at a critical finding in ${stepLabel(step)}: ${critical.message}${proposal}`);
-    }
-    step = decision.next;
-  }
-  return stop('end', undefined, path.length ? `end of the runbook: ${path.at(-1)?.decision.why ?? ''}` : 'nothing to run');
-
-  function stop(reason: StopReason, at: Step | undefined, explanation: string): AutoRunResult {
-    return { path, stoppedAt: at, reason, explanation, findings };
-  }
+  const { from, host, confirm, onStep, stopAtCritical, maxSteps, ...stepRequest } = request;
+  const result = await runProgression({
+    from,
+    run: (step, confirmation) => runStep({ ...stepRequest, step, hosts: [host], confirmation }),
+    confirm: async (step) => confirm?.(step, [host]),
+    onStep: (run) => onStep?.(run.hostRuns[0]),
+    signal: request.signal,
+    stopAtCritical,
+    maxSteps,
+  });
+  return { ...result, path: result.path.map((run) => run.hostRuns[0]) };
 }

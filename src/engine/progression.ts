@@ -1,12 +1,13 @@
 // Automatic progression for one host or a whole group: run a step, follow the decision the hosts
 // agree on, stop before a `confirm` step nobody said yes to, at a critical finding, an error, a
-// cycle or the end. The group form of autoRun.ts, for callers that show one result per step.
+// cycle or the end. The notebook uses it directly; the CLI through autoRun.ts (one host).
 
 import type { Finding } from '../checks/spec';
 import type { Step } from '../runbook/model';
-import type { StopReason } from './autoRun';
 import { stepLabel } from './decide';
 import type { Confirmation, StepRun } from './runStep';
+
+export type StopReason = 'end' | 'confirm' | 'critical' | 'error' | 'cycle' | 'limit' | 'cancelled';
 
 export interface ProgressionRequest {
   from: Step;
