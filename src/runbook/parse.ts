@@ -189,7 +189,8 @@ function ownerStep(previous: Draft | undefined): Step | undefined {
   return undefined;
 }
 
-function assignStepKeys(runbook: Runbook, diagnostics: Diagnostic[]): void {
+/** Step keys (`id`, else `step-<n>`) and duplicate-id errors; the language server's piecewise parse reuses it. */
+export function assignStepKeys(runbook: Runbook, diagnostics: Diagnostic[]): void {
   const firstById = new Map<string, Step>();
   runbook.steps.forEach((step, n) => {
     step.key = step.id ?? `step-${n + 1}`;

@@ -4,12 +4,11 @@
 // positions shifted. Anything the cut could change (an unclosed fence, a BOM) falls back to a whole parse.
 
 import type { Diagnostic, Part, Runbook, Step } from '../runbook/model';
-import { parseRunbook } from '../runbook/parse';
+import { assignStepKeys, parseRunbook } from '../runbook/parse';
 import { LineIndex, dominantEol } from '../runbook/lines';
 import { frontMatterEnd } from '../runbook/frontMatter';
 import { languageOf, readFenceLine, isClosingFence } from '../runbook/fence';
 import { SHELL_LANGUAGES } from '../runbook/step';
-import { diagnostic } from '../runbook/diagnostics';
 
 /** HTML blocks that a blank line does not end (CommonMark types 1-5): how each starts and what ends it. */
 const RAW_HTML: [RegExp, string][] = [
@@ -145,19 +144,7 @@ function shift(value: unknown, by: number, memo: Map<object, unknown>): unknown 
 
 /** Step keys and duplicate ids over the whole file, as parseRunbook assigns them. */
 function assignKeys(runbook: Runbook): void {
-  const firstById = new Map<string, Step>();
-  runbook.steps.forEach((step, n) => {
-    step.key = step.id ?? `step-${n + 1}`;
-    if (!step.id) return;
-    const first = firstById.get(step.id);
-    if (!first) {
-      firstById.set(step.id, step);
-      return;
-    }
-    step.key = `step-${n + 1}`;
-    const at = step.attributes.find((a) => a.name === 'id')?.valueRange ?? step.infoRange;
-    runbook.diagnostics.push(diagnostic(at, 'error', 'duplicate-step-id', `step id "${step.id}" is already used by the step on line ${first.range.start.line + 1}; give this step another id`));
-  });
+  assignStepKeys(runbook, runbook.diagnostics);
   const owner = new Map<object, Step>();
   for (const step of runbook.steps) {
     if (step.check) owner.set(step.check, step);
