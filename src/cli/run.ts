@@ -10,6 +10,8 @@ import { journalPathFor } from '../engine/journal';
 import type { Confirmation, HostRun, StepRun } from '../engine/runStep';
 import { IncidentSession } from '../engine/session';
 import { findStep } from '../engine/decide';
+import { resolveStepTargets } from '../engine/stepTargets';
+import { resolveTarget } from '../hosts/targets';
 import type { HostConfig } from '../hosts/types';
 import { createRedactor } from '../redact/redactor';
 import { parseDuration } from '../runbook/attributes';
@@ -75,6 +77,8 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   if (!hosts) return 2;
   const roles = await targetRoles(runbook, options, hosts);
   if (!roles) return 2;
+  const stepTargets = await resolveStepHosts(runbook, options);
+  if (!stepTargets) return 2;
   if (options.auto && hosts.length > 1) {
     const comparing = runbook.steps.find((s) => s.attributes.some((a) => a.name === 'compare'));
     if (comparing) {
@@ -107,6 +111,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       const results = await Promise.all(
         hosts.map((host) =>
           session.auto(from, host, {
+            stepTargets,
             confirm: async (step, targets) => (await confirmStep(step, targets, options, watchedPrompter)) ? session.confirmation(options.yes ? '--yes' : 'typed yes') : undefined,
             onStep: async (run) => {
               if (hosts.length === 1) printStep(run.step, [run], options);
@@ -132,7 +137,10 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
         }
         let run;
         try {
-          run = await runOnRoles(step, roles, { runbook, values: session.values, run: (s, h) => session.run(s, h, { confirmation }) });
+          const own = stepTargets.get(step.key);
+          run = own
+            ? await session.run(step, own, { confirmation })
+            : await runOnRoles(step, roles, { runbook, values: session.values, run: (s, h) => session.run(s, h, { confirmation }) });
         } catch (error) {
           if (!(error instanceof RunbookError) || error.kind !== 'config') throw error;
           process.stderr.write(`${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
@@ -150,6 +158,17 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   }
   if (isRecord) process.stderr.write(`\nRecorded in ${recordPath} (journal: ${journalPathFor(recordPath)})\n`);
   return failures > 0 ? 1 : 0;
+}
+
+/** Steps with their own `hosts=` attribute, resolved up front so a typo stops the run before it starts. */
+async function resolveStepHosts(runbook: Runbook, options: RunOptions): Promise<Map<string, HostConfig[]> | undefined> {
+  try {
+    return await resolveStepTargets(runbook, (name) => resolveTarget(name, targetOptions(options)));
+  } catch (error) {
+    if (!(error instanceof RunbookError)) throw error;
+    process.stderr.write(`${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
+    return undefined;
+  }
 }
 
 function selectSteps(runbook: Runbook, options: RunOptions): Step[] | undefined {

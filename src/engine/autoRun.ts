@@ -7,6 +7,7 @@ import type { HostConfig } from '../hosts/types';
 import type { Step } from '../runbook/model';
 import { runProgression, type StopReason } from './progression';
 import { runStep, type Confirmation, type HostRun, type StepRunRequest } from './runStep';
+import { hostsForStep } from './stepTargets';
 
 export type { StopReason } from './progression';
 
@@ -30,13 +31,15 @@ export interface AutoRunRequest extends Omit<StepRunRequest, 'step' | 'hosts' | 
   maxSteps?: number;
   /** Awaited: a save into the record finishes before the next step starts. */
   onStep?: (run: HostRun) => void | Promise<void>;
+  /** Steps with their own `hosts=` (see stepTargets.ts) run there instead of on `host`. */
+  stepTargets?: Map<string, HostConfig[]>;
 }
 
 export async function autoRun(request: AutoRunRequest): Promise<AutoRunResult> {
-  const { from, host, confirm, onStep, stopAtCritical, maxSteps, ...stepRequest } = request;
+  const { from, host, confirm, onStep, stopAtCritical, maxSteps, stepTargets, ...stepRequest } = request;
   const result = await runProgression({
     from,
-    run: (step, confirmation) => runStep({ ...stepRequest, step, hosts: [host], confirmation }),
+    run: (step, confirmation) => runStep({ ...stepRequest, step, hosts: hostsForStep(step, stepTargets ?? new Map(), [host]), confirmation }),
     confirm: async (step) => confirm?.(step, [host]),
     onStep: (run) => onStep?.(run.hostRuns[0]),
     signal: request.signal,

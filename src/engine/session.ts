@@ -61,7 +61,7 @@ export class IncidentSession {
     return runStep({ ...this.baseRequest(), step, hosts, ...extra });
   }
 
-  async auto(from: Step, host: HostConfig, extra: Pick<AutoRunRequest, 'confirm' | 'signal' | 'onStep' | 'stopAtCritical'> = {}): Promise<AutoRunResult> {
+  async auto(from: Step, host: HostConfig, extra: Pick<AutoRunRequest, 'confirm' | 'signal' | 'onStep' | 'stopAtCritical' | 'stepTargets'> = {}): Promise<AutoRunResult> {
     return autoRun({ ...this.baseRequest(), from, host, ...extra });
   }
 

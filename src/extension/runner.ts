@@ -67,6 +67,9 @@ export class NotebookRunner implements vscode.Disposable {
 
     const hosts = await this.parts.targets.resolveFor(notebook, nb.runbook.frontMatter);
     if (!hosts) return;
+    const stepTargets = await this.stepTargets(notebook, nb.runbook);
+    if (!stepTargets) return;
+    const { hostsForStep } = await import('../engine/stepTargets');
     const params = await this.askParameters(nb.runbook, state);
     if (!params) return;
 
@@ -99,9 +102,9 @@ export class NotebookRunner implements vscode.Disposable {
     try {
       const run = async (step: Step, confirmation: Confirmation | undefined) => {
         live.begin(step);
-        return session.run(step, hosts, { confirmation, signal: abort.signal });
+        return session.run(step, hostsForStep(step, stepTargets, hosts), { confirmation, signal: abort.signal });
       };
-      const confirm = (step: Step) => this.confirm(step, hosts, session);
+      const confirm = (step: Step) => this.confirm(step, hostsForStep(step, stepTargets, hosts), session);
       const first = nb.stepAt.get(steps[0].index);
       if (!first) return;
       if (steps.length === 1) {
@@ -202,6 +205,17 @@ export class NotebookRunner implements vscode.Disposable {
       if (p.secret) this.parts.redactor.addSecret(answer.trim());
     }
     return values;
+  }
+
+  /** Steps with their own `hosts=`, resolved before anything runs; undefined = a name did not resolve (shown). */
+  private async stepTargets(notebook: vscode.NotebookDocument, runbook: Runbook): Promise<Map<string, HostConfig[]> | undefined> {
+    const [{ resolveStepTargets }, { resolveTarget }] = await Promise.all([import('../engine/stepTargets'), import('../hosts/targets')]);
+    try {
+      return await resolveStepTargets(runbook, (name) => resolveTarget(name, this.parts.targets.targetOptions(notebook)));
+    } catch (error) {
+      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
   }
 
   private async confirm(step: Step, hosts: HostConfig[], session: IncidentSession): Promise<Confirmation | undefined> {

@@ -1,0 +1,30 @@
+// A step's own `hosts=` attribute overrides the runbook's target for that step (e.g. a check that
+// must run on the load balancer while the rest runs on the web hosts). Resolved once per run.
+
+import type { HostConfig } from '../hosts/types';
+import type { Runbook, Step } from '../runbook/model';
+import { RunbookError, isRunbookError } from '../ssh/types';
+
+/** Step key -> the hosts named by its `hosts=` attribute (each name a host or a group). */
+export async function resolveStepTargets(runbook: Runbook, resolve: (name: string) => Promise<HostConfig[]>): Promise<Map<string, HostConfig[]>> {
+  const targets = new Map<string, HostConfig[]>();
+  for (const step of runbook.steps) {
+    if (!step.hosts?.length) continue;
+    const hosts: HostConfig[] = [];
+    for (const name of step.hosts) {
+      try {
+        hosts.push(...(await resolve(name)));
+      } catch (error) {
+        if (!isRunbookError(error)) throw error;
+        throw new RunbookError(error.kind, `${runbook.fileName}:${step.range.start.line + 1}: step "${step.key}" has hosts=${step.hosts.join(',')}: ${error.message}`, error.hint);
+      }
+    }
+    targets.set(step.key, hosts);
+  }
+  return targets;
+}
+
+/** The hosts a step runs on: its own `hosts=` when it has one, else the run's target. */
+export function hostsForStep(step: Step, targets: Map<string, HostConfig[]>, fallback: HostConfig[]): HostConfig[] {
+  return targets.get(step.key) ?? fallback;
+}
