@@ -18,13 +18,15 @@ const aliases: Record<string, TcpState> = Object.assign(Object.create(null) as R
 
 /** `TIME-WAIT`, `time_wait`, `FIN-WAIT-1` -> canonical name; undefined when it is no TCP state. */
 export function canonicalState(name: string): TcpState | undefined {
-  // Cached: a big `ss` output has millions of rows and a dozen distinct spellings.
-  if (seen.has(name)) return seen.get(name);
+  // Cached: a big `ss` output has millions of rows and a dozen distinct spellings. One lookup per row,
+  // so a name that is no state is cached as null rather than as a missing entry.
+  const cached = seen.get(name);
+  if (cached !== undefined) return cached ?? undefined;
   const state = aliases[name.trim().toUpperCase().replace(/-/g, '_')];
-  if (seen.size < 1000) seen.set(name, state);
+  if (seen.size < 1000) seen.set(name, state ?? null);
   return state;
 }
-const seen = new Map<string, TcpState | undefined>();
+const seen = new Map<string, TcpState | null>();
 
 /** A state -> count map with every canonical state present (0), so `states.CLOSE_WAIT > 100` never reads a missing value. */
 export function emptyStateCounts(): Record<string, number> {

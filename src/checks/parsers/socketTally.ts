@@ -1,7 +1,7 @@
 // Counting sockets the way an incident asks about them: per state, per peer, per local port and
 // process, listen queues that overflow, keepalive timers. Shared by `ss -tan`, `netstat -an` and `lsof`.
 import type { ValueInfo } from '../spec';
-import { canonicalState, emptyStateCounts } from '../tcpStates';
+import { canonicalState, canonicalStates, emptyStateCounts, type TcpState } from '../tcpStates';
 import { newMap } from './text';
 
 /** One socket as a row of `ss`/`netstat` shows it. Addresses without brackets, ports as written. */
@@ -49,25 +49,110 @@ export function splitEndpoint(endpoint: string): { address: string; port: string
   return { address, port };
 }
 
-function count(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
+/**
+ * Sockets per key (peer, local address, process), in the order keys were first seen. Each key holds a
+ * mutable count, so a key already seen costs one Map lookup, and none when it repeats the previous
+ * row's key, as the local address of a server's sockets mostly does.
+ */
+class Counts {
+  private readonly map = new Map<string, { n: number }>();
+  private lastKey: string | undefined;
+  private last = { n: 0 };
+  add(key: string): void {
+    if (key === this.lastKey) {
+      this.last.n++;
+      return;
+    }
+    let tally = this.map.get(key);
+    if (tally === undefined) {
+      tally = { n: 0 };
+      this.map.set(key, tally);
+    }
+    tally.n++;
+    this.lastKey = key;
+    this.last = tally;
+  }
+  entries(): IterableIterator<[string, { n: number }]> {
+    return this.map.entries();
+  }
+  /** Copies the counts into `out` (a prototype-less object), in the order first seen. */
+  copyTo(out: Record<string, number>): Record<string, number> {
+    for (const [k, v] of this.map) out[k] = v.n;
+    return out;
+  }
 }
 
-function toRecord(map: Map<string, number>): Record<string, number> {
-  const out = newMap<number>();
-  for (const [k, v] of map) out[k] = v;
-  return out;
+/** `443` -> 443; -1 for anything that would not print back the same (`*`, `08080`, `70000`, `http`). */
+function portNumber(port: string): number {
+  const length = port.length;
+  if (length === 0 || length > 5 || (length > 1 && port.charCodeAt(0) === 48)) return -1;
+  let n = 0;
+  for (let i = 0; i < length; i++) {
+    const d = port.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n <= 65535 ? n : -1;
+}
+
+/**
+ * Sockets per local port: numeric ports in an array indexed by port (no Map lookup per row), others
+ * (`*`, names) in a Map. The result is the same object either way: numeric keys of a JS object always
+ * list in ascending order, the others in the order first seen.
+ */
+class PortCounts {
+  private readonly numeric = new Float64Array(65536);
+  private readonly seen: number[] = [];
+  private readonly other = new Counts();
+  add(port: string): void {
+    const n = portNumber(port);
+    if (n < 0) this.other.add(port);
+    else if (this.numeric[n]++ === 0) this.seen.push(n);
+  }
+  toRecord(): Record<string, number> {
+    const out = newMap<number>();
+    for (const n of this.seen) out[n] = this.numeric[n];
+    return this.other.copyTo(out);
+  }
+}
+
+/**
+ * Sockets per canonical state, keyed by the spelling a row uses (`ESTAB`, `TIME-WAIT`): one Map lookup
+ * per row finds the state's count, where naming the state and then counting it in a record took two.
+ */
+class StateCounts {
+  private readonly counts = new Map<TcpState, { n: number }>(canonicalStates.map((s) => [s, { n: 0 }]));
+  private readonly bySpelling = new Map<string, { state: TcpState; count: { n: number } } | null>();
+  /** Counts a row's state; returns its canonical name, undefined (and not counted) when it is no TCP state. */
+  add(spelling: string): TcpState | undefined {
+    let known = this.bySpelling.get(spelling);
+    if (known === undefined) {
+      const state = canonicalState(spelling);
+      known = state ? { state, count: this.counts.get(state)! } : null;
+      // Bounded: garbage input could spell a million different "states".
+      if (this.bySpelling.size < 1000) this.bySpelling.set(spelling, known);
+    }
+    if (known === null) return undefined;
+    known.count.n++;
+    return known.state;
+  }
+  /** Every canonical state, 0 when absent. */
+  toRecord(): Record<string, number> {
+    const out = emptyStateCounts();
+    for (const [state, { n }] of this.counts) out[state] = n;
+    return out;
+  }
 }
 
 export function createSocketTally(options: SocketTallyOptions = {}) {
   const maxRows = typeof options.maxRows === 'number' && options.maxRows >= 0 ? options.maxRows : 1000;
-  const states = emptyStateCounts();
+  const states = new StateCounts();
   // Maps while counting (a million increments into a dictionary-mode object are slow), plain maps in the result.
-  const otherStates = new Map<string, number>();
-  const byPeer = new Map<string, number>();
-  const byLocalPort = new Map<string, number>();
-  const byLocalAddress = new Map<string, number>();
-  const byProcess = new Map<string, number>();
+  const otherStates = new Counts();
+  const byPeer = new Counts();
+  const byLocalPort = new PortCounts();
+  const byLocalAddress = new Counts();
+  const byProcess = new Counts();
   const overflowing: { local: string; recvQ: number; backlog: number; line: number }[] = [];
   const rows: SocketRow[] = [];
   let total = 0;
@@ -76,15 +161,14 @@ export function createSocketTally(options: SocketTallyOptions = {}) {
   return {
     add(row: SocketRow): void {
       total++;
-      const state = canonicalState(row.state);
-      if (state) states[state]++;
-      else count(otherStates, row.state);
+      const state = states.add(row.state);
+      if (state === undefined) otherStates.add(row.state);
       const listening = state === 'LISTEN';
       // A listener's "peer" is `0.0.0.0:*`: counting it would make `*` the busiest peer.
-      if (!listening && row.peerAddress !== '' && row.peerPort !== '*') count(byPeer, row.peerAddress);
-      count(byLocalPort, row.localPort);
-      count(byLocalAddress, row.localAddress);
-      if (row.process !== undefined) count(byProcess, row.process);
+      if (!listening && row.peerAddress !== '' && row.peerPort !== '*') byPeer.add(row.peerAddress);
+      byLocalPort.add(row.localPort);
+      byLocalAddress.add(row.localAddress);
+      if (row.process !== undefined) byProcess.add(row.process);
       // For a listener ss shows the accept queue in Recv-Q and the backlog in Send-Q.
       if (listening && options.listenBacklogKnown !== false && row.recvQ > 0 && row.recvQ >= row.sendQ) {
         overflowing.push({ local: `${row.localAddress}:${row.localPort}`, recvQ: row.recvQ, backlog: row.sendQ, line: row.line });
@@ -94,17 +178,17 @@ export function createSocketTally(options: SocketTallyOptions = {}) {
     },
     values(): Record<string, unknown> {
       let maxPeer: { address: string; count: number } | undefined;
-      for (const [address, count] of byPeer) {
-        if (!maxPeer || count > maxPeer.count) maxPeer = { address, count };
+      for (const [address, { n }] of byPeer.entries()) {
+        if (!maxPeer || n > maxPeer.count) maxPeer = { address, count: n };
       }
       return {
         total,
-        states,
-        otherStates: toRecord(otherStates),
-        byPeer: toRecord(byPeer),
-        byLocalPort: toRecord(byLocalPort),
-        byLocalAddress: toRecord(byLocalAddress),
-        byProcess: toRecord(byProcess),
+        states: states.toRecord(),
+        otherStates: otherStates.copyTo(newMap<number>()),
+        byPeer: byPeer.copyTo(newMap<number>()),
+        byLocalPort: byLocalPort.toRecord(),
+        byLocalAddress: byLocalAddress.copyTo(newMap<number>()),
+        byProcess: byProcess.copyTo(newMap<number>()),
         listenOverflow: { count: overflowing.length, sockets: overflowing },
         keepaliveTimers,
         maxPeer,
