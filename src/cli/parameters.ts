@@ -4,7 +4,8 @@
 import * as readline from 'node:readline/promises';
 import type { Runbook } from '../runbook/model';
 import { validateVariable, type VariableType } from '../ssh/script';
-import { RunbookError, type Prompter } from '../ssh/types';
+import { RunbookError } from '../base/failure';
+import type { Prompter } from '../base/prompter';
 import { splitVar } from './run';
 
 export async function resolveParameters(runbook: Runbook, vars: string[], prompter: Prompter): Promise<Record<string, string> | undefined> {

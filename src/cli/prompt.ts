@@ -2,7 +2,7 @@
 // Without a terminal (CI, pipes) every question is answered "no": nothing is accepted silently.
 
 import * as readline from 'node:readline';
-import type { Prompter } from '../ssh/types';
+import type { Prompter } from '../base/prompter';
 
 export function terminalPrompter(input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Prompter {
   const interactive = Boolean(input.isTTY);

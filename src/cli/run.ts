@@ -24,7 +24,7 @@ import { terminalPrompter } from './prompt';
 import { resolveCliTarget, targetOptions } from './target';
 import { runOnRoles, stepRoles } from '../engine/compare';
 import { resolveRoles } from '../hosts/targets';
-import { RunbookError } from '../ssh/types';
+import { RunbookError } from '../base/failure';
 
 export interface RunOptions {
   host?: string;

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { HostConfig } from '../hosts/types';
 import { resolveTarget } from '../hosts/targets';
-import { RunbookError } from '../ssh/types';
+import { RunbookError } from '../base/failure';
 import type { Runbook } from '../runbook/model';
 
 export function targetOptions(options: { inventory?: string; sshConfig?: string }) {

@@ -7,7 +7,7 @@ import type { SocketRow } from '../checks/parsers/socketTally';
 import type { CheckOutcome } from '../checks/spec';
 import type { HostConfig } from '../hosts/types';
 import type { Runbook, Step } from '../runbook/model';
-import { RunbookError } from '../ssh/types';
+import { RunbookError } from '../base/failure';
 import { decideNext } from './decide';
 import type { HostRun, StepRun } from './runStep';
 import type { ValueStore } from './scope';

@@ -4,7 +4,8 @@
 import type { HostConfig } from '../hosts/types';
 import { LocalExecutor } from '../ssh/local';
 import { SshPool } from '../ssh/pool';
-import type { Executor, Prompter } from '../ssh/types';
+import type { Executor } from '../ssh/types';
+import type { Prompter } from '../base/prompter';
 
 export interface Executors {
   executorFor(host: HostConfig): Executor;

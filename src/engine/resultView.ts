@@ -2,7 +2,7 @@
 // host failed, what happened and what to do. Built from the engine's StepRun; no VS Code here.
 
 import type { Step } from '../runbook/model';
-import type { FailureKind, RunbookError } from '../ssh/types';
+import type { FailureKind, RunbookError } from '../base/failure';
 import type { Decision } from './decide';
 import type { ErrorView, HostResultView, NextStepView, StepResultView } from './resultTypes';
 import type { HostRun, StepRun } from './runStep';

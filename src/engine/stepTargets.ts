@@ -3,7 +3,7 @@
 
 import type { HostConfig } from '../hosts/types';
 import type { Runbook, Step } from '../runbook/model';
-import { RunbookError, isRunbookError } from '../ssh/types';
+import { RunbookError, isRunbookError } from '../base/failure';
 
 /** Step key -> the hosts named by its `hosts=` attribute (each name a host or a group). */
 export async function resolveStepTargets(runbook: Runbook, resolve: (name: string) => Promise<HostConfig[]>): Promise<Map<string, HostConfig[]>> {

@@ -8,7 +8,7 @@ import { adviceFor, failedRuns } from '../engine/resultView';
 import type { StepRun } from '../engine/runStep';
 import type { SavedOutput } from '../runbook/model';
 import { OUTPUT_MIME } from '../runbook/notebook';
-import type { FailureKind } from '../ssh/types';
+import type { FailureKind } from '../base/failure';
 
 /** Same shape the serializer gives a saved output, so a reopened record looks like a fresh run. */
 export function savedOutputCell(saved: SavedOutput): vscode.NotebookCellOutput {

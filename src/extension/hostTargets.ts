@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { HostConfig, TargetEntry } from '../hosts/types';
 import type { FrontMatter } from '../runbook/model';
-import { isRunbookError } from '../ssh/types';
+import { isRunbookError } from '../base/failure';
 import { notebookRunbook } from './notebookModel';
 import { NOTEBOOK_TYPE } from './serializer';
 import { readSettings } from './settings';

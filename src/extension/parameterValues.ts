@@ -3,7 +3,7 @@
 
 import type { Parameter, Runbook } from '../runbook/model';
 import { validateVariable, type VariableType } from '../ssh/script';
-import { isRunbookError } from '../ssh/types';
+import { isRunbookError } from '../base/failure';
 
 export function knownParameters(runbook: Runbook, given: Record<string, string>): { values: Record<string, string>; missing: Parameter[] } {
   const recorded = runbook.frontMatter?.incident?.parameters ?? {};

@@ -2,7 +2,7 @@
 // passphrases in password boxes, optionally remembered in SecretStorage (never settings or files).
 
 import * as vscode from 'vscode';
-import type { Prompter } from '../ssh/types';
+import type { Prompter } from '../base/prompter';
 import { rememberableSecret } from './secretKeys';
 
 const INDEX_KEY = 'runbook.secrets.index';

@@ -2,7 +2,7 @@
 // `Include`d files, so evaluation and `runbook hosts` see one stream of lines with file:line.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { RunbookError } from '../ssh/types';
+import { RunbookError } from '../base/failure';
 import { matchPattern } from './patterns';
 
 export interface ConfigLine {

@@ -1,7 +1,7 @@
 // The fallback when `ssh -G` cannot be used: evaluates Host/Match blocks like OpenSSH's
 // readconf.c (first value wins, Include keeps the includer's state, `Match final` re-reads)
 // and prints the same keys `ssh -G` prints, so both paths feed one converter.
-import { RunbookError } from '../ssh/types';
+import { RunbookError } from '../base/failure';
 import type { ConfigEntry, ConfigLine } from './configFile';
 import { matchHostLine, matchPatternList } from './patterns';
 import { expandEnv, expandPath, type TokenValues } from './tokens';

@@ -1,6 +1,6 @@
 // Turns `ssh -G` style output (from ssh itself or from the fallback) into a HostConfig, doing
 // the expansions ssh does only when it connects (IdentityFile tokens, the agent socket).
-import { RunbookError } from '../ssh/types';
+import { RunbookError } from '../base/failure';
 import type { GOutput } from './effectiveConfig';
 import { expandPath, type TokenValues } from './tokens';
 import type { HostConfig, StrictHostKeyChecking } from './types';

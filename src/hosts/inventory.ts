@@ -2,7 +2,7 @@
 // entries, and groups (lists, globs, or roles such as client/server). Errors carry file:line.
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
-import { RunbookError } from '../ssh/types';
+import { RunbookError } from '../base/failure';
 
 export interface InventoryHost {
   name: string;

@@ -1,5 +1,5 @@
 // Parses a ProxyJump value into hops: `[user@]host[:port]` or `ssh://[user@]host[:port]`, comma-separated.
-import { RunbookError } from '../ssh/types';
+import { RunbookError } from '../base/failure';
 
 export interface JumpHop {
   host: string;

@@ -2,7 +2,7 @@
 // trusted and a client is installed, otherwise the fallback evaluator; ProxyJump hops likewise.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RunbookError } from '../ssh/types';
+import { RunbookError } from '../base/failure';
 import { readConfigFile, type ConfigEntry } from './configFile';
 import { evaluateConfig, type GOutput } from './effectiveConfig';
 import { toHostConfig, type LocalFacts } from './hostConfig';

@@ -1,7 +1,7 @@
 // Asks the installed OpenSSH client what it would use (`ssh -G`), the source of truth when the
 // config is trusted: `ssh -G` runs `Match exec` commands, so untrusted configs never get here.
 import { spawn } from 'node:child_process';
-import { RunbookError } from '../ssh/types';
+import { RunbookError } from '../base/failure';
 import type { GOutput } from './effectiveConfig';
 
 export interface SshGRequest {

@@ -1,7 +1,7 @@
 // What a user can pick as a target: hosts from ~/.ssh/config, the inventory's hosts and groups,
 // and `local`; and turning a picked name into the HostConfigs to run on.
 import * as path from 'node:path';
-import { RunbookError } from '../ssh/types';
+import { RunbookError } from '../base/failure';
 import { loadInventory, type Inventory, type InventoryGroup } from './inventory';
 import { isConcreteHostName, matchPattern } from './patterns';
 import { configFiles, localFacts, resolveHost, tildePath, type ResolveOptions } from './sshConfig';

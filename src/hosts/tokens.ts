@@ -1,6 +1,6 @@
 // The `%` tokens and `~` that OpenSSH expands in paths (ssh_config(5) TOKENS), so identity and
 // known_hosts paths point at the files ssh itself would open.
-import { RunbookError } from '../ssh/types';
+import { RunbookError } from '../base/failure';
 
 export interface TokenValues {
   /** %d local home directory */ homeDir: string;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { utils, type AnyAuthMethod, type AuthHandlerMiddleware, type ParsedKey, type Prompt } from 'ssh2';
 import type { HostConfig } from '../hosts/types';
-import type { Prompter } from './types';
+import type { Prompter } from '../base/prompter';
 
 /** Decrypted keys and typed passwords, kept for the pool's lifetime so one prompt serves every reconnect. */
 export class CredentialCache {

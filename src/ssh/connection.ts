@@ -7,7 +7,8 @@ import { authHandler, type AuthAttempts, type CredentialCache } from './auth';
 import { fromSsh2Error, hostLabel } from './errors';
 import { verifyHostKey } from './hostKeyCheck';
 import { SessionSlots } from './sessionSlots';
-import { RunbookError, type Prompter } from './types';
+import { RunbookError } from '../base/failure';
+import type { Prompter } from '../base/prompter';
 
 export interface ConnectionOptions {
   prompter: Prompter;

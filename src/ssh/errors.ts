@@ -1,7 +1,7 @@
 // Turns ssh2 and socket errors into RunbookErrors that keep their kind (from ssh2's err.level)
 // and say what to do, so the UI can tell an auth problem from a dead host.
 import type { HostConfig } from '../hosts/types';
-import { RunbookError, type FailureKind } from './types';
+import { RunbookError, type FailureKind } from '../base/failure';
 
 export function hostLabel(host: HostConfig): string {
   return `${host.name} (${host.user}@${host.hostname}:${host.port})`;

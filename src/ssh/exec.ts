@@ -5,7 +5,8 @@ import type { SshConnection } from './connection';
 import { PGID_MARKER, killGroupCommand, stepBootstrap } from './bootstrap';
 import { hostLabel } from './errors';
 import { CapturedStream, DEFAULT_OUTPUT_CAP } from './output';
-import { RunbookError, type ExecRequest, type ExecResult, type Termination } from './types';
+import type { ExecRequest, ExecResult, Termination } from './types';
+import { RunbookError } from '../base/failure';
 
 export interface ExecContext {
   /** How long a step gets to end after TERM before KILL. */

@@ -2,7 +2,8 @@
 // known keys pass, changed or revoked keys are refused, new keys are asked about or added.
 import type { HostConfig } from '../hosts/types';
 import { appendKnownHost, checkKnownHost, fingerprintSha256, knownHostsName, readKnownHostsFiles } from './knownHosts';
-import { RunbookError, type Prompter } from './types';
+import { RunbookError } from '../base/failure';
+import type { Prompter } from '../base/prompter';
 
 /** The key type is the first SSH string inside the blob (RFC 4253 section 6.6). */
 export function keyTypeOf(keyBlob: Buffer): string {

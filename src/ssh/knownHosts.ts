@@ -3,7 +3,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { RunbookError } from './types';
+import { RunbookError } from '../base/failure';
 
 export interface KnownHostEntry {
   file: string;

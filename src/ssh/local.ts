@@ -7,7 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
-import { RunbookError, type CapturedOutput, type ExecRequest, type ExecResult, type Executor, type Termination } from './types';
+import type { CapturedOutput, ExecRequest, ExecResult, Executor, Termination } from './types';
+import { RunbookError } from '../base/failure';
 
 export interface LocalExecutorOptions {
   /** How long a TERMed process group gets before KILL. Default 2000 ms. */

@@ -4,7 +4,9 @@ import type { HostConfig } from '../hosts/types';
 import { CredentialCache } from './auth';
 import { SshConnection } from './connection';
 import { execOnConnection } from './exec';
-import { RunbookError, type ExecRequest, type ExecResult, type Executor, type Prompter } from './types';
+import type { ExecRequest, ExecResult, Executor } from './types';
+import { RunbookError } from '../base/failure';
+import type { Prompter } from '../base/prompter';
 
 export interface SshPoolOptions {
   prompter: Prompter;

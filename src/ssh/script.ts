@@ -1,6 +1,6 @@
 // Puts a step's variables into its command safely: each `{{name}}` becomes one single-quoted POSIX sh
 // word after the value passed its declared type. The result travels on stdin, never on the exec line.
-import { RunbookError } from './types';
+import { RunbookError } from '../base/failure';
 
 export type VariableType = 'int' | 'port' | 'ipv4' | 'host' | 'path' | 'pid' | 'identifier' | 'string';
 

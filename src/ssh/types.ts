@@ -1,42 +1,7 @@
 // How a script reaches a host: the executor interface shared by the SSH pool and the local
-// executor, and the error kinds the UI turns into "what happened and what to do".
+// executor. The error kinds every layer shares live in base/failure.ts.
 
-/** Why a run or connection failed; kept from ssh2's `err.level` where there is one. */
-export type FailureKind =
-  | 'auth' // no accepted credential
-  | 'host-key-unknown' // the user declined an unknown host key
-  | 'host-key-changed' // the host key differs from known_hosts: refused
-  | 'host-key-revoked'
-  | 'timeout' // connect/handshake timeout or step timeout
-  | 'keepalive' // the host stopped answering mid-session
-  | 'socket' // refused, reset, closed
-  | 'dns'
-  | 'config' // bad ssh_config / inventory / unknown host name
-  | 'channel' // the server refused a session channel
-  | 'cancelled'
-  | 'internal';
-
-/** An error that says what went wrong and what to do. `kind` drives the UI; `message` is for people. */
-export class RunbookError extends Error {
-  constructor(
-    readonly kind: FailureKind,
-    message: string,
-    /** What the user can do about it, one sentence. */
-    readonly hint?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'RunbookError';
-  }
-}
-
-/** Asks the person at the keyboard: a passphrase, a password, or a yes/no on a host key. */
-export interface Prompter {
-  /** Returns undefined when the user cancels. `secret` input is never echoed nor logged. */
-  askSecret(question: string): Promise<string | undefined>;
-  /** Returns true only on an explicit yes. */
-  confirm(question: string, detail: string): Promise<boolean>;
-}
+import type { RunbookError } from '../base/failure';
 
 export interface ExecRequest {
   /** A POSIX sh script; values have already been quoted into it (see ssh/script.ts). */
@@ -83,12 +48,4 @@ export interface Executor {
   readonly host: string;
   exec(request: ExecRequest): Promise<ExecResult>;
   close(): Promise<void>;
-}
-
-/**
- * True for a RunbookError from any bundle: the extension loads the engine as a separate bundle
- * (dist/lazy/), where the class is a different object, so `instanceof` is not enough there.
- */
-export function isRunbookError(error: unknown): error is RunbookError {
-  return error instanceof RunbookError || (error instanceof Error && error.name === 'RunbookError' && typeof (error as RunbookError).kind === 'string');
 }

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseInventory } from '../../src/hosts/inventory';
 import { listTargets, resolveRoles, resolveTarget, type TargetOptions } from '../../src/hosts/targets';
-import { RunbookError } from '../../src/ssh/types';
+import { RunbookError } from '../../src/base/failure';
 
 const sshConfig = [
   'Host web-2.prod', '  HostName 127.0.0.3', '  User deploy', '  Port 2022',

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveHost, localFacts } from '../../src/hosts/sshConfig';
 import type { HostConfig } from '../../src/hosts/types';
-import { RunbookError } from '../../src/ssh/types';
+import { RunbookError } from '../../src/base/failure';
 
 interface Case {
   title: string;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { HostConfig } from '../../src/hosts/types';
 import { checkKnownHost, fingerprintSha256, parseKnownHosts } from '../../src/ssh/knownHosts';
 import { SshPool } from '../../src/ssh/pool';
-import type { Prompter } from '../../src/ssh/types';
+import type { Prompter } from '../../src/base/prompter';
 import { startTestSshd, type TestSshd } from '../../src/testbed/sshd';
 import { recordingPrompter } from './support';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { buildStepScript, shellQuote } from '../../src/ssh/script';
-import { RunbookError } from '../../src/ssh/types';
+import { RunbookError } from '../../src/base/failure';
 
 describe('ssh/script: variables into commands', () => {
   it('replaces {{name}} by one quoted word that local sh prints back byte for byte', () => {

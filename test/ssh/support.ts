@@ -1,5 +1,5 @@
 // Shared by the SSH tests: a prompter that answers from a script and records what it was asked.
-import type { Prompter } from '../../src/ssh/types';
+import type { Prompter } from '../../src/base/prompter';
 import { processesRunning, signalPids } from '../../src/testbed/processes';
 
 export interface RecordingPrompter extends Prompter {
