@@ -2,9 +2,12 @@
 import tseslint from 'typescript-eslint';
 
 const noVscode = {
-  'no-restricted-imports': ['error', {
-    paths: [{ name: 'vscode', message: 'Only src/extension/ may import vscode (see ARCHITECTURE.md).' }],
-  }],
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [{ name: 'vscode', message: 'Only src/extension/ may import vscode (see ARCHITECTURE.md).' }],
+    },
+  ],
 };
 
 export default tseslint.config(

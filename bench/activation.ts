@@ -14,8 +14,21 @@ import type { Page } from 'playwright-core';
 import { startScenario, type RunningFault } from '../src/lab';
 import { startTestSshd, type TestSshd } from '../src/testbed/sshd';
 import {
-  activeNotebookCell, clickDialogButton, closeQuickInput, defaultVsix, modalDialog, notebookCells, notebookOutputs, openFile, pickHost, repoRoot,
-  runCommand, runStepCell, sleep, startVsCode, type VsCode,
+  activeNotebookCell,
+  clickDialogButton,
+  closeQuickInput,
+  defaultVsix,
+  modalDialog,
+  notebookCells,
+  notebookOutputs,
+  openFile,
+  pickHost,
+  repoRoot,
+  runCommand,
+  runStepCell,
+  sleep,
+  startVsCode,
+  type VsCode,
 } from '../test/ui/harness';
 
 const OURS = 'incident-runbooks.incident-runbooks';
@@ -125,7 +138,13 @@ async function runningExtensions(page: Page, screenshot?: () => Promise<unknown>
   const editor = page.locator('.runtime-extensions-editor');
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('Escape');
-    if (await editor.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false)) break;
+    if (
+      await editor.waitFor({ state: 'hidden', timeout: 2_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     if (attempt === 5) throw new Error('the Running Extensions modal did not close on Escape');
     await list.click();
   }
@@ -165,7 +184,10 @@ async function coldStart(run: number, workspace: string): Promise<ColdStart> {
     const opened = Date.now();
     await openFile(page, 'triage.runbook.md');
     const ourEvent = await waitForActivation(vscode, OURS);
-    await notebookCells(page).filter({ hasText: 'nf_conntrack_count' }).first().waitFor({ timeout: ACTIVATION_WAIT_MS })
+    await notebookCells(page)
+      .filter({ hasText: 'nf_conntrack_count' })
+      .first()
+      .waitFor({ timeout: ACTIVATION_WAIT_MS })
       .catch(async (error: unknown) => {
         throw new Error(`the runbook's cells did not show (${await vscode.screenshot(`activation-failed-${run}`)}): ${String(error)}`);
       });
@@ -216,11 +238,21 @@ function median(xs: number[]): number {
 function bundleSizes(): { file: string; bytes: number; gzip: number; inVsix: number }[] {
   const dist = join(repoRoot, 'dist');
   const inVsix = vsixEntries();
-  const files = ['extension.js', ...readdirSync(join(dist, 'lazy')).filter((f) => f.endsWith('.js')).sort().map((f) => `lazy/${f}`), 'renderer.js', 'server.js'];
-  const rows = files.filter((f) => existsSync(join(dist, f))).map((f) => {
-    const data = readFileSync(join(dist, f));
-    return { file: `dist/${f}`, bytes: data.length, gzip: gzipSync(data).length, inVsix: inVsix.get(`extension/dist/${f}`) ?? NaN };
-  });
+  const files = [
+    'extension.js',
+    ...readdirSync(join(dist, 'lazy'))
+      .filter((f) => f.endsWith('.js'))
+      .sort()
+      .map((f) => `lazy/${f}`),
+    'renderer.js',
+    'server.js',
+  ];
+  const rows = files
+    .filter((f) => existsSync(join(dist, f)))
+    .map((f) => {
+      const data = readFileSync(join(dist, f));
+      return { file: `dist/${f}`, bytes: data.length, gzip: gzipSync(data).length, inVsix: inVsix.get(`extension/dist/${f}`) ?? NaN };
+    });
   rows.push({ file: 'dist/incident-runbooks.vsix', bytes: statSync(defaultVsix).size, gzip: NaN, inVsix: NaN });
   return rows;
 }
@@ -254,8 +286,11 @@ async function main(): Promise<void> {
       });
       if (!result) continue;
       runs.push(result);
-      console.error(`cold start ${run} (${runs.length}/${coldStarts} kept, ${result.order}): ours ${result.ours.ms} ms (${result.ours.event}), ` +
-        result.peers.map((p) => `${p.id} ${p.ms} ms`).join(', ') + `, active before open: ${result.activeBeforeOpen}`);
+      console.error(
+        `cold start ${run} (${runs.length}/${coldStarts} kept, ${result.order}): ours ${result.ours.ms} ms (${result.ours.event}), ` +
+          result.peers.map((p) => `${p.id} ${p.ms} ms`).join(', ') +
+          `, active before open: ${result.activeBeforeOpen}`,
+      );
     }
     const command = await commandStart(workspace).catch((error: unknown) => {
       console.error(`the command-palette start failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -266,12 +301,18 @@ async function main(): Promise<void> {
     const ours = median(runs.map((r) => r.ours.ms));
     console.log(`# Activation in code-server (VS Code 1.139), ${runs.length} cold starts, ${started}, load average at start ${load}\n`);
     if (failed) console.log(`Attempts that failed in the UI and were not counted: ${failed}\n`);
-    console.log(`Inactive after the workbench was ready + ${IDLE_MS / 1000} s idle: ${runs.length - lazyActive}/${runs.length} runs (exthost log and Running Extensions)`);
-    console.log(`Activation events seen: ${[...new Set(runs.map((r) => r.ours.event))].join(', ')}; via the command palette: ${command.event} (inactive before: ${!command.activeBefore}), ${command.ms} ms\n`);
+    console.log(
+      `Inactive after the workbench was ready + ${IDLE_MS / 1000} s idle: ${runs.length - lazyActive}/${runs.length} runs (exthost log and Running Extensions)`,
+    );
+    console.log(
+      `Activation events seen: ${[...new Set(runs.map((r) => r.ours.event))].join(', ')}; via the command palette: ${command.event} (inactive before: ${!command.activeBefore}), ${command.ms} ms\n`,
+    );
     console.log('| run | order | ours ms | ' + PEERS.map((p) => `${p.id} ms`).join(' | ') + ' | open to cells ms |');
     console.log('| --- | --- | --- | ' + PEERS.map(() => '---').join(' | ') + ' | --- |');
     for (const r of runs) console.log(`| ${r.run} | ${r.order} | ${r.ours.ms} | ${r.peers.map((p) => p.ms).join(' | ')} | ${r.openToCellsMs} |`);
-    console.log(`| **median** | | **${ours}** | ${PEERS.map((p) => `**${median(runs.map((r) => r.peers.find((x) => x.id === p.id)!.ms))}**`).join(' | ')} | ${median(runs.map((r) => r.openToCellsMs))} |\n`);
+    console.log(
+      `| **median** | | **${ours}** | ${PEERS.map((p) => `**${median(runs.map((r) => r.peers.find((x) => x.id === p.id)!.ms))}**`).join(' | ')} | ${median(runs.map((r) => r.openToCellsMs))} |\n`,
+    );
     for (const peer of PEERS) {
       const theirs = median(runs.map((r) => r.peers.find((x) => x.id === peer.id)!.ms));
       console.log(`ratio ours / ${peer.id} (${peer.action}): ${(ours / theirs).toFixed(2)}x`);
@@ -310,10 +351,15 @@ function screenshotWorkspace(sshd: TestSshd, labPort: number): string {
   if (aimed === runbook) throw new Error('runbooks/time-wait.runbook.md: no `port` default in the front matter to aim at the lab');
   writeFileSync(join(dir, 'time-wait.runbook.md'), aimed);
   // The real mitigation step runs `sysctl -w` on this machine: the confirm modal is shown on a step that only echoes.
-  writeFileSync(join(dir, 'restart.runbook.md'), '---\ntitle: Restart the service\n---\n\n# Restart\n\n' +
-    '```sh {id=restart title="Restart the service" confirm}\necho systemctl restart my-service\n```\n');
-  writeFileSync(join(dir, 'runbook-inventory.yaml'),
-    `hosts:\n  web-1: { hostname: ${sshd.addresses[0]}, port: ${sshd.port}, user: ${sshd.users.current}, identityFile: ${sshd.clientKey.privatePath}, identitiesOnly: "yes", description: loopback sshd }\n`);
+  writeFileSync(
+    join(dir, 'restart.runbook.md'),
+    '---\ntitle: Restart the service\n---\n\n# Restart\n\n' +
+      '```sh {id=restart title="Restart the service" confirm}\necho systemctl restart my-service\n```\n',
+  );
+  writeFileSync(
+    join(dir, 'runbook-inventory.yaml'),
+    `hosts:\n  web-1: { hostname: ${sshd.addresses[0]}, port: ${sshd.port}, user: ${sshd.users.current}, identityFile: ${sshd.clientKey.privatePath}, identitiesOnly: "yes", description: loopback sshd }\n`,
+  );
   return dir;
 }
 
@@ -329,7 +375,7 @@ async function scrollToCell(page: Page, text: string): Promise<void> {
   const list = page.locator('.notebookOverlay .cell-list-container');
   await list.waitFor({ timeout: 30_000 });
   for (let i = 0; i < 30; i++) {
-    if (await notebookCells(page).filter({ hasText: text }).count() > 0) return;
+    if ((await notebookCells(page).filter({ hasText: text }).count()) > 0) return;
     await list.hover();
     await page.mouse.wheel(0, 300);
     await sleep(500);

@@ -15,9 +15,15 @@ import { noPrompter, startFleet } from '../test/fanout/fleet';
 const rounds = Number(process.argv[2] ?? 5);
 const HOSTS = 50;
 const COMMAND = 'ss -Htan state time-wait | wc -l';
-const runbook = parseRunbook(`\`\`\`sh {id=tw}\n${COMMAND}\n\`\`\`\n\n\`\`\`check\nparse: numbers\noptions: { names: [timewait] }\n\`\`\`\n`, 'bench.runbook.md');
+const runbook = parseRunbook(
+  `\`\`\`sh {id=tw}\n${COMMAND}\n\`\`\`\n\n\`\`\`check\nparse: numbers\noptions: { names: [timewait] }\n\`\`\`\n`,
+  'bench.runbook.md',
+);
 
-interface Sample { wallMs: number; cpuMs: number }
+interface Sample {
+  wallMs: number;
+  cpuMs: number;
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -37,7 +43,9 @@ async function timed(work: () => Promise<StepRun>): Promise<Sample> {
 
 /** parallel-ssh under /usr/bin/time: wall and the CPU of pssh and all its ssh children. */
 function pssh(hostsFile: string, sshConfig: string): Sample {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', 'parallel-ssh', '-h', hostsFile, '-p', '32', '-t', '30', '-x', `-F ${sshConfig}`, COMMAND], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', 'parallel-ssh', '-h', hostsFile, '-p', '32', '-t', '30', '-x', `-F ${sshConfig}`, COMMAND], {
+    encoding: 'utf8',
+  });
   const [wall, user, sys] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
   const ok = (r.stdout.match(/\[SUCCESS\]/g) ?? []).length;
   if (ok !== HOSTS) throw new Error(`parallel-ssh: ${ok}/${HOSTS} hosts succeeded:\n${r.stdout.slice(-1500)}\n${r.stderr.slice(-500)}`);
@@ -89,6 +97,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 1;
 });

@@ -16,9 +16,26 @@ export function generateRunbook(steps: number): string {
   const out = ['---', 'title: Generated', 'params:', '  port: 8080', '---', '', '# Generated runbook', ''];
   for (let i = 0; i < steps; i++) {
     const next = i + 1 < steps ? `s${i + 1}` : 'end';
-    out.push(`## Step ${i}`, '', `\`\`\`sh {id=s${i} title="TIME_WAIT on port ${i}" timeout=10s}`, `ss -tan state time-wait '( sport = :{{port}} )'`, '```', '',
-      '```check', 'parse: ss-tan', 'values:', '  tw: states.TIME_WAIT', 'findings:', `  - when: tw > ${1000 + i} and total > 5`, '    severity: warning',
-      '    message: "{{tw}} sockets in TIME_WAIT"', `    next: ${next}`, `next: ${next}`, '```', '');
+    out.push(
+      `## Step ${i}`,
+      '',
+      `\`\`\`sh {id=s${i} title="TIME_WAIT on port ${i}" timeout=10s}`,
+      `ss -tan state time-wait '( sport = :{{port}} )'`,
+      '```',
+      '',
+      '```check',
+      'parse: ss-tan',
+      'values:',
+      '  tw: states.TIME_WAIT',
+      'findings:',
+      `  - when: tw > ${1000 + i} and total > 5`,
+      '    severity: warning',
+      '    message: "{{tw}} sockets in TIME_WAIT"',
+      `    next: ${next}`,
+      `next: ${next}`,
+      '```',
+      '',
+    );
   }
   return out.join('\n');
 }
@@ -39,7 +56,12 @@ async function run(delayMs: number | undefined): Promise<number[]> {
       };
     });
   try {
-    await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: delayMs === undefined ? {} : { diagnosticsDelayMs: delayMs } });
+    await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      initializationOptions: delayMs === undefined ? {} : { diagnosticsDelayMs: delayMs },
+    });
     await connection.sendNotification('initialized', {});
     const uri = 'file:///bench/generated.runbook.md';
     const text = generateRunbook(STEPS);
@@ -51,7 +73,7 @@ async function run(delayMs: number | undefined): Promise<number[]> {
     const times: number[] = [];
     for (let k = 0; k < EDITS + 3; k++) {
       // Change one finding's threshold somewhere in the file (a different step each time), the kind of edit people make.
-      const step = Math.floor(((k * 7919) % STEPS));
+      const step = Math.floor((k * 7919) % STEPS);
       const line = lines.indexOf(`  - when: tw > ${1000 + step} and total > 5`);
       const character = '  - when: tw > '.length;
       const oldLength = String(1000 + step).length;
@@ -83,10 +105,20 @@ function stats(times: number[]): { median: number; p90: number; min: number; max
 async function main(): Promise<void> {
   execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--only=server'], { cwd: root, stdio: 'inherit' });
   const size = Buffer.byteLength(generateRunbook(STEPS));
-  console.log(`runbook: ${STEPS} steps, ${(size / 1024).toFixed(0)} KiB; machine: ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  for (const [label, delay] of [['default (25 ms quiet time)', undefined], ['no quiet time (compute only)', 0]] as const) {
+  console.log(
+    `runbook: ${STEPS} steps, ${(size / 1024).toFixed(0)} KiB; machine: ${os.cpus().length} cores, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  for (const [label, delay] of [
+    ['default (25 ms quiet time)', undefined],
+    ['no quiet time (compute only)', 0],
+  ] as const) {
     const s = stats(await run(delay));
-    console.log(`${label}: median ${s.median.toFixed(1)} ms, p90 ${s.p90.toFixed(1)} ms, min ${s.min.toFixed(1)} ms, max ${s.max.toFixed(1)} ms over ${EDITS} edits`);
+    console.log(
+      `${label}: median ${s.median.toFixed(1)} ms, p90 ${s.p90.toFixed(1)} ms, min ${s.min.toFixed(1)} ms, max ${s.max.toFixed(1)} ms over ${EDITS} edits`,
+    );
   }
   const cpu = stats(await cpuPerEdit());
   console.log(`CPU per edit (parse + analysis + LSP conversion, in process): median ${cpu.median.toFixed(1)} ms, p90 ${cpu.p90.toFixed(1)} ms`);

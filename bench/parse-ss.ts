@@ -43,7 +43,10 @@ function* ssLines(rows: string[]): Generator<string> {
   for (let i = 1; i < LINES; i++) yield rows[i % rows.length];
 }
 
-interface Sample { rss: number; heap: number }
+interface Sample {
+  rss: number;
+  heap: number;
+}
 function sampler(): { take(): void; peak: Sample } {
   const peak = { rss: 0, heap: 0 };
   return {
@@ -98,10 +101,17 @@ function runMode(mode: string): void {
   const cpu = process.cpuUsage(cpuStart);
   // CPU time next to wall time: on a shared machine the wall clock also counts other people's work.
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  process.stdout.write(JSON.stringify({ mode, lines: LINES, rowsCounted: total, states, ms, cpuMs, bytes, peakRssMB: s.peak.rss / MB, peakHeapMB: s.peak.heap / MB }));
+  process.stdout.write(
+    JSON.stringify({ mode, lines: LINES, rowsCounted: total, states, ms, cpuMs, bytes, peakRssMB: s.peak.rss / MB, peakHeapMB: s.peak.heap / MB }),
+  );
 }
 
-interface PeerRun { awk: string; ms: number; cpuMs: number | undefined; states: Record<string, number> }
+interface PeerRun {
+  awk: string;
+  ms: number;
+  cpuMs: number | undefined;
+  states: Record<string, number>;
+}
 
 /**
  * The peer: the same lines in a file, `awk` counting states and peers (`ss -tan | awk ...` by hand).
@@ -147,12 +157,24 @@ function runPeer(): PeerRun | string {
   }
 }
 
-interface ModeRun { mode: string; lines: number; rowsCounted: number; states: Record<string, number>; ms: number; cpuMs: number; bytes: number; peakRssMB: number; peakHeapMB: number }
+interface ModeRun {
+  mode: string;
+  lines: number;
+  rowsCounted: number;
+  states: Record<string, number>;
+  ms: number;
+  cpuMs: number;
+  bytes: number;
+  peakRssMB: number;
+  peakHeapMB: number;
+}
 
 function report(r: ModeRun): void {
-  console.log(`${r.mode.padEnd(6)} ${r.lines} lines (${(r.bytes / MB).toFixed(1)} MB, ${r.rowsCounted} rows counted) in ${r.ms.toFixed(0)} ms wall, ${r.cpuMs.toFixed(0)} ms CPU: ` +
-    `${Math.round(r.lines / (r.ms / 1000)).toLocaleString('en-US')} lines/s, ${(r.bytes / MB / (r.ms / 1000)).toFixed(1)} MB/s, ` +
-    `peak RSS ${r.peakRssMB.toFixed(0)} MB, peak heap ${r.peakHeapMB.toFixed(0)} MB`);
+  console.log(
+    `${r.mode.padEnd(6)} ${r.lines} lines (${(r.bytes / MB).toFixed(1)} MB, ${r.rowsCounted} rows counted) in ${r.ms.toFixed(0)} ms wall, ${r.cpuMs.toFixed(0)} ms CPU: ` +
+      `${Math.round(r.lines / (r.ms / 1000)).toLocaleString('en-US')} lines/s, ${(r.bytes / MB / (r.ms / 1000)).toFixed(1)} MB/s, ` +
+      `peak RSS ${r.peakRssMB.toFixed(0)} MB, peak heap ${r.peakHeapMB.toFixed(0)} MB`,
+  );
 }
 
 /** awk counts raw spellings (`TIME-WAIT`, `ESTAB`); sum them per canonical state to compare with ours. */
@@ -185,12 +207,16 @@ if (process.argv[2] === 'stream' || process.argv[2] === 'text') {
   if (typeof peer === 'string') {
     console.log(`peer   not measured: ${peer}`);
   } else {
-    console.log(`peer   ${peer.awk} '{ s[$1]++; p[$5]++ }' over the same lines in a file: ${peer.ms.toFixed(0)} ms wall` +
-      `${peer.cpuMs === undefined ? '' : `, ${peer.cpuMs.toFixed(0)} ms CPU`}`);
+    console.log(
+      `peer   ${peer.awk} '{ s[$1]++; p[$5]++ }' over the same lines in a file: ${peer.ms.toFixed(0)} ms wall` +
+        `${peer.cpuMs === undefined ? '' : `, ${peer.cpuMs.toFixed(0)} ms CPU`}`,
+    );
     if (stream) {
-      console.log(`ratio  stream / awk: ${(stream.ms / peer.ms).toFixed(2)} wall` +
-        `${peer.cpuMs === undefined ? '' : `, ${(stream.cpuMs / peer.cpuMs).toFixed(2)} CPU`}; ` +
-        `state counts ${sameStates(stream.states, peer.states) ? 'agree' : 'DIFFER'} with awk's`);
+      console.log(
+        `ratio  stream / awk: ${(stream.ms / peer.ms).toFixed(2)} wall` +
+          `${peer.cpuMs === undefined ? '' : `, ${(stream.cpuMs / peer.cpuMs).toFixed(2)} CPU`}; ` +
+          `state counts ${sameStates(stream.states, peer.states) ? 'agree' : 'DIFFER'} with awk's`,
+      );
       if (!sameStates(stream.states, peer.states)) process.exitCode = 1;
     }
   }

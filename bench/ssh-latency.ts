@@ -50,15 +50,18 @@ async function main(): Promise<void> {
     spawnSync('ssh', [...cm.slice(0, -2), '-O', 'exit', 'testbed-1'], { stdio: 'ignore' });
     const plain = timeSsh([...base, 'testbed-1', 'true'], steps);
 
-    const row = (name: string, xs: number[]) => `| ${name} | ${xs.length} | ${median(xs).toFixed(1)} | ${Math.min(...xs).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`;
+    const row = (name: string, xs: number[]) =>
+      `| ${name} | ${xs.length} | ${median(xs).toFixed(1)} | ${Math.min(...xs).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`;
     console.log(`OpenSSH sshd 9.2 on loopback, login user ${user}, ${steps} sequential steps of \`true\`\n`);
     console.log('| path | steps | median ms | min ms | max ms |\n| --- | --- | --- | --- | --- |');
     console.log(row('our pool (ssh2, one connection)', ours));
     console.log(row('ssh with ControlMaster (warm master)', controlMaster));
     console.log(row('plain ssh per step', plain));
     console.log(`\nratio ours / ControlMaster: ${(median(ours) / median(controlMaster)).toFixed(2)}x`);
-    console.log(`\nbreakdown: first connection: connect+handshake ${first.timings?.connectMs?.toFixed(1)} ms, auth ${first.timings?.authMs?.toFixed(1)} ms; ` +
-      `per step (median): channel open ${median(channel).toFixed(1)} ms, exit/first byte ${median(firstByte).toFixed(1)} ms, whole step ${median(ours).toFixed(1)} ms`);
+    console.log(
+      `\nbreakdown: first connection: connect+handshake ${first.timings?.connectMs?.toFixed(1)} ms, auth ${first.timings?.authMs?.toFixed(1)} ms; ` +
+        `per step (median): channel open ${median(channel).toFixed(1)} ms, exit/first byte ${median(firstByte).toFixed(1)} ms, whole step ${median(ours).toFixed(1)} ms`,
+    );
   } finally {
     await bed.stop();
   }

@@ -6,7 +6,10 @@ import path from 'node:path';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 // `--only=extension,renderer` builds just those bundles (named by their dist/ file), e.g. for packaging.
-const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 
 // ssh2 tries to load optional native code inside try/catch; leave those requires unresolved
 // so the bundle works without node_modules and falls back to pure JS.

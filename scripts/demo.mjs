@@ -19,6 +19,9 @@ if (!existsSync(path.join(root, 'node_modules', 'tsx'))) {
 }
 
 // The driver runs in its own process so a Ctrl-C reaches it and it can stop the fault and sshd.
-const driver = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'demo', 'demo.ts'), ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const driver = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'demo', 'demo.ts'), ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => driver.kill(signal));
 driver.on('exit', (code, signal) => process.exit(code ?? (signal ? 130 : 1)));

@@ -29,6 +29,11 @@ for (const lazy of readdirSync(join(root, 'dist', 'lazy')).filter((f) => f.endsW
 run(process.execPath, [
   join(root, 'node_modules', '@vscode', 'vsce', 'vsce'),
   // No public repository yet: README links stay relative instead of being rewritten to a repository URL.
-  'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out,
+  'package',
+  '--no-dependencies',
+  '--allow-missing-repository',
+  '--no-rewrite-relative-links',
+  '--out',
+  out,
 ]);
 console.log(`package: ${out} ${(statSync(out).size / 1024).toFixed(1)} KiB`);

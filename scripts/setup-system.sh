@@ -19,6 +19,10 @@ have busybox          || need+=(busybox)
 have dash             || need+=(dash)
 have pgrep            || need+=(procps)
 have perl             || need+=(perl-base)
+have sudo             || need+=(sudo)
+have ansible-inventory || need+=(ansible-core)
+have gawk             || need+=(gawk)
+have mawk             || need+=(mawk)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
 
 if [ ${#need[@]} -eq 0 ]; then

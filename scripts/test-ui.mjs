@@ -23,4 +23,9 @@ function step(name, command, args) {
 if (!existsSync(codeServer)) step('setup (code-server, Node 24)', 'bash', [join(root, 'scripts', 'setup-ui.sh')]);
 step('package', process.execPath, [join(root, 'scripts', 'package.mjs')]);
 // Extra arguments go to mocha, e.g. `npm run test:ui -- --grep smoke`.
-step('UI tests', process.execPath, [join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--config', join(root, 'test', 'ui', '.mocharc.json'), ...process.argv.slice(2)]);
+step('UI tests', process.execPath, [
+  join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'),
+  '--config',
+  join(root, 'test', 'ui', '.mocharc.json'),
+  ...process.argv.slice(2),
+]);

@@ -28,8 +28,22 @@ const STRING_STARTS = new Set(['P', 'X', ']', '^', '_'].map((c) => c.charCodeAt(
 
 /** xterm's default 16 colours, to map 256-colour and truecolour codes onto the nearest one. */
 const PALETTE: ReadonlyArray<readonly [number, number, number]> = [
-  [0, 0, 0], [205, 0, 0], [0, 205, 0], [205, 205, 0], [0, 0, 238], [205, 0, 205], [0, 205, 205], [229, 229, 229],
-  [127, 127, 127], [255, 0, 0], [0, 255, 0], [255, 255, 0], [92, 92, 255], [255, 0, 255], [0, 255, 255], [255, 255, 255],
+  [0, 0, 0],
+  [205, 0, 0],
+  [0, 205, 0],
+  [205, 205, 0],
+  [0, 0, 238],
+  [205, 0, 205],
+  [0, 205, 205],
+  [229, 229, 229],
+  [127, 127, 127],
+  [255, 0, 0],
+  [0, 255, 0],
+  [255, 255, 0],
+  [92, 92, 255],
+  [255, 0, 255],
+  [0, 255, 255],
+  [255, 255, 255],
 ];
 
 export function parseAnsi(input: string): StyledText[] {

@@ -26,7 +26,9 @@ export function plainStepResult(doc: Document, view: StepResultView): HTMLElemen
 
 export function plainOutput(doc: Document, view: OutputView): HTMLElement {
   const limit = DEFAULT_OUTPUT_LIMITS.maxChars;
-  const text = parseAnsi(view.text.slice(0, limit)).map((run) => run.text).join('');
+  const text = parseAnsi(view.text.slice(0, limit))
+    .map((run) => run.text)
+    .join('');
   const meta = describeRun(view);
   const root = wrap(doc, meta ? `${meta}\n${text}` : text);
   if (view.truncated) root.append(el(doc, 'div', 'irb-more', truncationNote(view)));

@@ -19,9 +19,8 @@ export function createRenderer(ctx: RendererContext, css?: string): RendererApi 
       rendered.set(item.id, element);
       // Trust is read on every render: VS Code re-renders outputs when the user grants trust.
       const trusted = ctx.workspace?.isTrusted !== false;
-      const post: PostMessage | undefined = trusted && typeof ctx.postMessage === 'function'
-        ? (message: RendererToExtensionMessage) => ctx.postMessage?.(message)
-        : undefined;
+      const post: PostMessage | undefined =
+        trusted && typeof ctx.postMessage === 'function' ? (message: RendererToExtensionMessage) => ctx.postMessage?.(message) : undefined;
       element.replaceChildren(renderItem(doc, item, trusted, post));
     },
     disposeOutputItem(id) {

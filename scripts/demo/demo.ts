@@ -50,11 +50,21 @@ function runbook(args: string[], capture = false): Promise<{ code: number; stdou
 /** An ssh_config for the test sshd; as root, logs in as the unprivileged test user. */
 function writeSshConfig(bed: TestSshd): string {
   const file = path.join(demoDir, 'ssh_config');
-  fs.writeFileSync(file, [
-    'Host demo-host', `  HostName ${bed.addresses[0]}`, `  Port ${bed.port}`, `  User ${bed.users.test ?? bed.users.current}`,
-    `  IdentityFile ${bed.clientKey.privatePath}`, '  IdentitiesOnly yes', `  UserKnownHostsFile ${bed.knownHostsPath}`,
-    '  StrictHostKeyChecking yes', '  BatchMode yes', '',
-  ].join('\n'));
+  fs.writeFileSync(
+    file,
+    [
+      'Host demo-host',
+      `  HostName ${bed.addresses[0]}`,
+      `  Port ${bed.port}`,
+      `  User ${bed.users.test ?? bed.users.current}`,
+      `  IdentityFile ${bed.clientKey.privatePath}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${bed.knownHostsPath}`,
+      '  StrictHostKeyChecking yes',
+      '  BatchMode yes',
+      '',
+    ].join('\n'),
+  );
   return file;
 }
 
@@ -69,7 +79,12 @@ async function main(): Promise<number> {
   fs.mkdirSync(path.join(demoDir, 'incidents'), { recursive: true });
 
   say('1. A real fault: a server that closes every connection first (field incident 001/003)');
-  fault = await startScenario('time-wait', { address: '127.0.0.90', clientAddress: '127.0.0.190', basePort: 0, log: (line) => process.stdout.write(`   ${line}\n`) });
+  fault = await startScenario('time-wait', {
+    address: '127.0.0.90',
+    clientAddress: '127.0.0.190',
+    basePort: 0,
+    log: (line) => process.stdout.write(`   ${line}\n`),
+  });
   const port = String(fault.details.port);
 
   let target = ['--host', 'local'];
@@ -84,7 +99,10 @@ async function main(): Promise<number> {
 
   say(`3. Triage with --auto into an incident record: "clients of port ${port} time out"`);
   const run = await runbook(['run', triage, ...target, '--auto', '--quiet', '--var', `port=${port}`, '--incident', `Demo: clients of port ${port} time out`]);
-  const records = fs.readdirSync(path.join(demoDir, 'incidents')).filter((f) => f.endsWith('.runbook.md')).map((f) => path.join(demoDir, 'incidents', f));
+  const records = fs
+    .readdirSync(path.join(demoDir, 'incidents'))
+    .filter((f) => f.endsWith('.runbook.md'))
+    .map((f) => path.join(demoDir, 'incidents', f));
   const record = records.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
   if (run.code !== 0 || !record) {
     process.stderr.write(`The triage run failed (exit ${run.code}); see above.\n`);

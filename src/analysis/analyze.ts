@@ -33,7 +33,13 @@ export function analyzeRunbook(runbook: Runbook, options: AnalysisOptions = {}):
     out.push(...checkBlockDiagnostics(step, source, scope, messageScope));
     out.push(...hostChangeDiagnostics(step));
     const seenBefore = earlierOpen;
-    out.push(...variableDiagnostics(step, (name) => seenBefore || values.params.has(name) || earlier.has(name), () => [...values.params, ...earlier]));
+    out.push(
+      ...variableDiagnostics(
+        step,
+        (name) => seenBefore || values.params.has(name) || earlier.has(name),
+        () => [...values.params, ...earlier],
+      ),
+    );
     for (const name of own.names.keys()) earlier.add(name);
     earlierOpen ||= own.open;
   }

@@ -37,7 +37,14 @@ function readHostChanges(step: Step): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const line of commandLines(step)) {
     for (const change of hostChangesInLine(line.text)) {
-      out.push(diagnostic(line.range(change.start, change.end), 'warning', 'unconfirmed-change', `this step changes the host (${change.what}) but is not marked confirm; add confirm to its fence ({${step.id ? `id=${step.id} ` : ''}confirm}) so it runs only after an explicit confirmation`));
+      out.push(
+        diagnostic(
+          line.range(change.start, change.end),
+          'warning',
+          'unconfirmed-change',
+          `this step changes the host (${change.what}) but is not marked confirm; add confirm to its fence ({${step.id ? `id=${step.id} ` : ''}confirm}) so it runs only after an explicit confirmation`,
+        ),
+      );
     }
   }
   return out;
@@ -50,7 +57,14 @@ export function variableDiagnostics(step: Step, known: (name: string) => boolean
     for (const m of line.text.matchAll(VARIABLE)) {
       const name = m[1];
       if (known(name)) continue;
-      out.push(diagnostic(line.range(m.index, m.index + m[0].length), 'warning', 'undefined-variable', `{{${name}}} has no value when this step runs: no parameter and no earlier step defines "${name}"; ${didYouMean(name, candidates())}declare it under params: in the front matter, or capture it in an earlier step's check (extract: or values:)`));
+      out.push(
+        diagnostic(
+          line.range(m.index, m.index + m[0].length),
+          'warning',
+          'undefined-variable',
+          `{{${name}}} has no value when this step runs: no parameter and no earlier step defines "${name}"; ${didYouMean(name, candidates())}declare it under params: in the front matter, or capture it in an earlier step's check (extract: or values:)`,
+        ),
+      );
     }
   }
   return out;

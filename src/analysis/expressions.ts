@@ -27,14 +27,28 @@ export function checkBlockDiagnostics(step: Step, source: RunbookSource, scope: 
   const out: Diagnostic[] = [];
   if (spec.parse !== undefined && spec.spans.parse && !scope.own.parser) {
     const names = listParsers().map((p) => p.name);
-    out.push(diagnostic(source.checkRange(check, spec.spans.parse), 'error', 'unknown-parser', `there is no parser "${spec.parse}"; ${didYouMean(spec.parse, names)}use one of ${names.join(', ')} (see docs/FORMAT.md, Parsers), or drop \`parse:\` and use extract:`));
+    out.push(
+      diagnostic(
+        source.checkRange(check, spec.spans.parse),
+        'error',
+        'unknown-parser',
+        `there is no parser "${spec.parse}"; ${didYouMean(spec.parse, names)}use one of ${names.join(', ')} (see docs/FORMAT.md, Parsers), or drop \`parse:\` and use extract:`,
+      ),
+    );
   }
   const expression = (text: string, span: Span | undefined, what: string, inScope: Scope, offset = 0) => {
     if (!span) return;
     const compiled = compiledOnce(text);
     if (!compiled.ok) {
       const at = source.checkRange(check, span, { offset: offset + compiled.offset, length: 1 });
-      out.push(diagnostic(at, 'error', 'expression-syntax', `${what} \`${clip(text)}\` does not parse at character ${compiled.offset + 1}: ${compiled.message}; write e.g. \`count >= max * 0.9\``));
+      out.push(
+        diagnostic(
+          at,
+          'error',
+          'expression-syntax',
+          `${what} \`${clip(text)}\` does not parse at character ${compiled.offset + 1}: ${compiled.message}; write e.g. \`count >= max * 0.9\``,
+        ),
+      );
       return;
     }
     for (const path of compiled.identifiers) {
@@ -79,7 +93,15 @@ export function isKnown(path: string, scope: Scope): boolean {
   if (!segments) return true;
   const [root, second, third] = segments;
   if (segments.length === 1) {
-    return root === 'params' || root === 'steps' || scope.own.open || scope.own.names.has(root) || scope.params.has(root) || scope.others.has(root) || scope.othersOpen;
+    return (
+      root === 'params' ||
+      root === 'steps' ||
+      scope.own.open ||
+      scope.own.names.has(root) ||
+      scope.params.has(root) ||
+      scope.others.has(root) ||
+      scope.othersOpen
+    );
   }
   if (root === 'params') return scope.params.has(second);
   if (root === 'steps') {
@@ -105,7 +127,11 @@ function unknownMessage(path: string, scope: Scope): string {
     return `step ${step.key} has no value "${segments[2]}"; ${didYouMean(segments[2], names)}its values are ${listNames(names)}`;
   }
   const own = [...scope.own.names.keys()];
-  const parser = scope.own.parser ? `parser ${scope.own.parser.name} gives ${listNames(own)}` : own.length > 0 ? `this check defines ${listNames(own)}` : 'this check has no parser';
+  const parser = scope.own.parser
+    ? `parser ${scope.own.parser.name} gives ${listNames(own)}`
+    : own.length > 0
+      ? `this check defines ${listNames(own)}`
+      : 'this check has no parser';
   const candidates = [...own, ...scope.params, ...scope.others];
   return `nothing defines the value "${path}" (${parser}); ${didYouMean(path, candidates)}define it under extract: or values:, declare a parameter, or read another step's value as steps.<id>.${path}`;
 }

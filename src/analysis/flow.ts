@@ -48,10 +48,24 @@ export function flowDiagnostics(runbook: Runbook, source: RunbookSource): Diagno
       const at = source.checkRange(step.check, ref.span);
       const keyOnly = runbook.steps.find((s) => s.key === ref.target && s.id === undefined);
       if (keyOnly) {
-        out.push(diagnostic(at, 'error', 'next-step-without-id', `"${ref.target}" is the step on line ${keyOnly.range.start.line + 1}, which has no id; give that step an id (e.g. {id=${suggestId(keyOnly)}}) and name it here`));
+        out.push(
+          diagnostic(
+            at,
+            'error',
+            'next-step-without-id',
+            `"${ref.target}" is the step on line ${keyOnly.range.start.line + 1}, which has no id; give that step an id (e.g. {id=${suggestId(keyOnly)}}) and name it here`,
+          ),
+        );
         continue;
       }
-      out.push(diagnostic(at, 'error', 'unknown-next', `no step has id "${ref.target}"; ${didYouMean(ref.target, ids)}use a step id (${listNames(ids)}) or "end", or add a step with {id=${ref.target}}`));
+      out.push(
+        diagnostic(
+          at,
+          'error',
+          'unknown-next',
+          `no step has id "${ref.target}"; ${didYouMean(ref.target, ids)}use a step id (${listNames(ids)}) or "end", or add a step with {id=${ref.target}}`,
+        ),
+      );
     }
   }
   const next = successors(runbook, byId);
@@ -95,7 +109,12 @@ function unreachable(runbook: Runbook, next: number[][]): Diagnostic[] {
   return runbook.steps
     .filter((_, i) => !seen.has(i))
     .map((step) =>
-      diagnostic(fenceLine(step), 'warning', 'unreachable-step', `no path from the first step (${first.key}) reaches step ${step.key}: every check before it ends or branches elsewhere; add \`next: ${step.id ?? 'its-id'}\` to a check that should lead here, or remove the step`),
+      diagnostic(
+        fenceLine(step),
+        'warning',
+        'unreachable-step',
+        `no path from the first step (${first.key}) reaches step ${step.key}: every check before it ends or branches elsewhere; add \`next: ${step.id ?? 'its-id'}\` to a check that should lead here, or remove the step`,
+      ),
     );
 }
 
@@ -152,7 +171,14 @@ function closedLoops(runbook: Runbook, next: number[][]): Diagnostic[] {
     if (!looping || leaves) continue;
     const steps = component.sort((a, b) => a - b).map((i) => runbook.steps[i]);
     const names = steps.map((s) => s.key);
-    out.push(diagnostic(fenceLine(steps[0]), 'error', 'loop-without-exit', `steps ${listNames(names)} branch only to each other: once the runbook gets here it never finishes; add a finding with \`next: end\` (or a \`next\` to a step outside the loop) to one of their checks`));
+    out.push(
+      diagnostic(
+        fenceLine(steps[0]),
+        'error',
+        'loop-without-exit',
+        `steps ${listNames(names)} branch only to each other: once the runbook gets here it never finishes; add a finding with \`next: end\` (or a \`next\` to a step outside the loop) to one of their checks`,
+      ),
+    );
   }
   return out;
 }
@@ -163,6 +189,9 @@ export function fenceLine(step: Step): Range {
 }
 
 function suggestId(step: Step): string {
-  const base = (step.title ?? step.command.split(/\s/)[0] ?? 'step').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const base = (step.title ?? step.command.split(/\s/)[0] ?? 'step')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return base === '' ? 'my-step' : base.slice(0, 30);
 }

@@ -82,19 +82,27 @@ function changeOf(text: string): string | undefined {
     case 'tee':
       return args.some((a) => /^\/(proc\/sys|sys|etc)\//.test(a)) ? 'tee writes a system file' : undefined;
     case 'systemctl':
-      return /^(restart|stop|reload|start|kill|disable|mask|try-restart|reload-or-restart)$/.test(args.find((a) => !a.startsWith('-')) ?? '') ? 'systemctl changes a service' : undefined;
+      return /^(restart|stop|reload|start|kill|disable|mask|try-restart|reload-or-restart)$/.test(args.find((a) => !a.startsWith('-')) ?? '')
+        ? 'systemctl changes a service'
+        : undefined;
     case 'service':
       return /^(restart|stop|reload|start|force-reload)$/.test(args[1] ?? '') ? 'service changes a service' : undefined;
     case 'iptables':
     case 'ip6tables':
-      return /(^|\s)(-[AIDRFPNXZE]\w*|--(append|insert|delete|replace|flush|policy|new-chain|delete-chain|zero))\b/.test(joined) ? `${name} changes the firewall` : undefined;
+      return /(^|\s)(-[AIDRFPNXZE]\w*|--(append|insert|delete|replace|flush|policy|new-chain|delete-chain|zero))\b/.test(joined)
+        ? `${name} changes the firewall`
+        : undefined;
     case 'iptables-restore':
     case 'ip6tables-restore':
       return `${name} replaces the firewall rules`;
     case 'nft':
-      return /^(add|delete|flush|insert|replace|create|destroy|-f)$/.test(args.find((a) => a !== '-a' && a !== '-n') ?? '') ? 'nft changes the firewall' : undefined;
+      return /^(add|delete|flush|insert|replace|create|destroy|-f)$/.test(args.find((a) => a !== '-a' && a !== '-n') ?? '')
+        ? 'nft changes the firewall'
+        : undefined;
     case 'ip':
-      return /^(link|addr|address|route|rule|neigh)\s+(set|add|del|delete|change|replace|flush)\b/.test(joined) ? 'ip changes the network configuration' : undefined;
+      return /^(link|addr|address|route|rule|neigh)\s+(set|add|del|delete|change|replace|flush)\b/.test(joined)
+        ? 'ip changes the network configuration'
+        : undefined;
     case 'conntrack':
       return /(^|\s)(-F|-D|--flush|--delete)\b/.test(joined) ? 'conntrack -F/-D deletes tracked connections' : undefined;
     case 'ss':

@@ -9,7 +9,10 @@ export class RunbookSource {
   readonly lines: LineIndex;
 
   /** `lines`: the text after the BOM, indexed, when the caller has it already. */
-  constructor(readonly runbook: Runbook, lines?: LineIndex) {
+  constructor(
+    readonly runbook: Runbook,
+    lines?: LineIndex,
+  ) {
     // Positions in the model are relative to the text after the BOM, which is exactly the parts joined.
     this.lines = lines ?? new LineIndex(runbook.parts.map((p) => p.raw).join(''));
   }

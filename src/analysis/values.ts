@@ -39,7 +39,8 @@ function readValues(step: Step): StepValues {
   }
   // A two-end step (`compare=established-pairs`) also yields the comparison's values.
   if (step.attributes.some((a) => a.name === 'compare')) for (const value of COMPARISON_VALUES) names.set(value.name, value);
-  for (const name of Object.keys(spec?.extract ?? {})) names.set(name, { name, type: 'string', description: `Extracted by the regular expression \`${spec!.extract![name]}\`.` });
+  for (const name of Object.keys(spec?.extract ?? {}))
+    names.set(name, { name, type: 'string', description: `Extracted by the regular expression \`${spec!.extract![name]}\`.` });
   for (const name of Object.keys(spec?.values ?? {})) names.set(name, { name, type: 'number', description: `Computed: \`${spec!.values![name]}\`.` });
   return { names, open, parser };
 }

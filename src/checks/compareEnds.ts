@@ -11,7 +11,11 @@ export type ComparisonName = (typeof COMPARISONS)[number];
 
 /** The values a check after `compare=established-pairs` can use (for analysis, completion and docs). */
 export const COMPARISON_VALUES: ValueInfo[] = [
-  { name: 'halfOpen', type: 'object', description: '`count` and `connections` (`client:port -> server:port`): ESTABLISHED on the client, no socket on the server.' },
+  {
+    name: 'halfOpen',
+    type: 'object',
+    description: '`count` and `connections` (`client:port -> server:port`): ESTABLISHED on the client, no socket on the server.',
+  },
   { name: 'onlyOnServer', type: 'object', description: '`count` and `connections`: ESTABLISHED on the server, unknown to the client.' },
   { name: 'disagree', type: 'object', description: '`count` and `connections`: known to both ends in states that cannot go together.' },
   { name: 'matched', type: 'number', description: 'Connections both ends see ESTABLISHED.' },
@@ -48,20 +52,28 @@ const WILDCARDS = new Set(['*', '0.0.0.0', '::', '[::]']);
 export function compareEstablishedPairs(clientRows: SocketRow[], serverRows: SocketRow[]): EndsComparison {
   const serverListeners = serverRows.filter((r) => canonicalState(r.state) === 'LISTEN');
   const listenPorts = new Set(serverListeners.map((r) => r.localPort));
-  const serverAddresses = new Set(serverRows.filter((r) => canonicalState(r.state) !== 'LISTEN').map((r) => r.localAddress).filter((a) => !WILDCARDS.has(a)));
+  const serverAddresses = new Set(
+    serverRows
+      .filter((r) => canonicalState(r.state) !== 'LISTEN')
+      .map((r) => r.localAddress)
+      .filter((a) => !WILDCARDS.has(a)),
+  );
   for (const l of serverListeners) if (!WILDCARDS.has(l.localAddress)) serverAddresses.add(l.localAddress);
   const clientAddresses = new Set(clientRows.map((r) => r.localAddress).filter((a) => !WILDCARDS.has(a)));
 
   const towardsServer = (r: SocketRow) =>
     canonicalState(r.state) !== 'LISTEN' &&
-    (serverListeners.some((l) => l.localPort === r.peerPort && (l.localAddress === r.peerAddress || WILDCARDS.has(l.localAddress))) || serverAddresses.has(r.peerAddress));
+    (serverListeners.some((l) => l.localPort === r.peerPort && (l.localAddress === r.peerAddress || WILDCARDS.has(l.localAddress))) ||
+      serverAddresses.has(r.peerAddress));
   const fromClient = (r: SocketRow) => canonicalState(r.state) !== 'LISTEN' && listenPorts.has(r.localPort) && clientAddresses.has(r.peerAddress);
 
   // Key = the connection as the client writes it: client end, then server end.
   const clientSide = new Map<string, string>();
-  for (const r of clientRows.filter(towardsServer)) clientSide.set(`${endpoint(r.localAddress, r.localPort)} -> ${endpoint(r.peerAddress, r.peerPort)}`, canonicalState(r.state) ?? r.state);
+  for (const r of clientRows.filter(towardsServer))
+    clientSide.set(`${endpoint(r.localAddress, r.localPort)} -> ${endpoint(r.peerAddress, r.peerPort)}`, canonicalState(r.state) ?? r.state);
   const serverSide = new Map<string, string>();
-  for (const r of serverRows.filter(fromClient)) serverSide.set(`${endpoint(r.peerAddress, r.peerPort)} -> ${endpoint(r.localAddress, r.localPort)}`, canonicalState(r.state) ?? r.state);
+  for (const r of serverRows.filter(fromClient))
+    serverSide.set(`${endpoint(r.peerAddress, r.peerPort)} -> ${endpoint(r.localAddress, r.localPort)}`, canonicalState(r.state) ?? r.state);
 
   const halfOpen: string[] = [];
   const disagree: string[] = [];
@@ -90,9 +102,15 @@ function consistent(client: string, server: string): boolean {
   if (client === server) return client === 'ESTABLISHED' || client === 'CLOSING';
   const pair = new Set([client, server]);
   const together = [
-    ['SYN_SENT', 'SYN_RECV'], ['ESTABLISHED', 'SYN_RECV'],
-    ['FIN_WAIT1', 'ESTABLISHED'], ['FIN_WAIT1', 'CLOSE_WAIT'], ['FIN_WAIT2', 'CLOSE_WAIT'], ['FIN_WAIT2', 'LAST_ACK'],
-    ['TIME_WAIT', 'LAST_ACK'], ['FIN_WAIT1', 'LAST_ACK'], ['TIME_WAIT', 'CLOSED'],
+    ['SYN_SENT', 'SYN_RECV'],
+    ['ESTABLISHED', 'SYN_RECV'],
+    ['FIN_WAIT1', 'ESTABLISHED'],
+    ['FIN_WAIT1', 'CLOSE_WAIT'],
+    ['FIN_WAIT2', 'CLOSE_WAIT'],
+    ['FIN_WAIT2', 'LAST_ACK'],
+    ['TIME_WAIT', 'LAST_ACK'],
+    ['FIN_WAIT1', 'LAST_ACK'],
+    ['TIME_WAIT', 'CLOSED'],
   ];
   return together.some(([a, b]) => pair.has(a) && pair.has(b));
 }

@@ -28,10 +28,14 @@ function holds(rule: FindingRule, index: number, scope: Record<string, unknown>,
   const expr = compileOrWarn(rule.when, `finding ${index + 1} when`, warnings);
   if (!expr) return { raised: false };
   const result = evaluateExpression(expr, scope);
-  if (!result.ok) { warnings.push(`finding ${index + 1} when \`${rule.when}\`: ${result.message}`); return { raised: false, expr }; }
+  if (!result.ok) {
+    warnings.push(`finding ${index + 1} when \`${rule.when}\`: ${result.message}`);
+    return { raised: false, expr };
+  }
   for (const w of result.warnings) warnings.push(`finding ${index + 1} when \`${rule.when}\`: ${w}`);
   if (typeof result.value === 'boolean') return { raised: result.value, expr };
-  if (result.value !== undefined) warnings.push(`finding ${index + 1} when \`${rule.when}\` gave ${JSON.stringify(result.value)}, not true or false: not raised`);
+  if (result.value !== undefined)
+    warnings.push(`finding ${index + 1} when \`${rule.when}\` gave ${JSON.stringify(result.value)}, not true or false: not raised`);
   return { raised: false, expr };
 }
 
@@ -39,7 +43,11 @@ function parseOutput(spec: CheckSpec, output: string, warnings: string[]): Recor
   if (!spec.parse) return {};
   const parser = getParser(spec.parse);
   if (!parser) {
-    warnings.push(`unknown parser "${spec.parse}": use one of ${listParsers().map((p) => p.name).join(', ')}`);
+    warnings.push(
+      `unknown parser "${spec.parse}": use one of ${listParsers()
+        .map((p) => p.name)
+        .join(', ')}`,
+    );
     return {};
   }
   try {
@@ -77,11 +85,17 @@ export function evaluateCheck(spec: CheckSpec, output: string, scope: Record<str
   assignSafely(evalScope, scope);
   assignSafely(evalScope, values);
   for (const [name, source] of Object.entries(spec.values ?? {})) {
-    if (unsafeKeys.has(name)) { warnings.push(`values: "${name}" cannot be used as a value name`); continue; }
+    if (unsafeKeys.has(name)) {
+      warnings.push(`values: "${name}" cannot be used as a value name`);
+      continue;
+    }
     const expr = compileOrWarn(source, `value ${name}`, warnings);
     if (!expr) continue;
     const result = evaluateExpression(expr, evalScope);
-    if (!result.ok) { warnings.push(`value ${name} = \`${source}\`: ${result.message}`); continue; }
+    if (!result.ok) {
+      warnings.push(`value ${name} = \`${source}\`: ${result.message}`);
+      continue;
+    }
     for (const w of result.warnings) warnings.push(`value ${name} = \`${source}\`: ${w}`);
     values[name] = result.value;
     evalScope[name] = result.value;
@@ -116,9 +130,12 @@ export function evaluateCheck(spec: CheckSpec, output: string, scope: Record<str
     const shown = chosen.expr ? ` (${explainExpression(chosen.expr, evalScope)})` : '';
     why = `${chosen.finding.severity} finding "${chosen.finding.message}": ${chosen.finding.when}${shown} -> ${next}`;
   } else {
-    const raisedPart = findings.length > 0
-      ? `${findings.length} finding${findings.length > 1 ? 's' : ''} raised, none names a next step`
-      : notRaised.length > 0 ? `no finding raised: ${notRaised.join('; ')}` : 'no finding rules';
+    const raisedPart =
+      findings.length > 0
+        ? `${findings.length} finding${findings.length > 1 ? 's' : ''} raised, none names a next step`
+        : notRaised.length > 0
+          ? `no finding raised: ${notRaised.join('; ')}`
+          : 'no finding rules';
     if (spec.next !== undefined) {
       next = spec.next;
       why = `${raisedPart}; the check's next -> ${next}`;

@@ -9,13 +9,9 @@ export interface CompiledExpression {
   readonly ast: Node;
 }
 
-export type CompileResult =
-  | { ok: true; expression: CompiledExpression; identifiers: string[] }
-  | { ok: false; message: string; offset: number };
+export type CompileResult = { ok: true; expression: CompiledExpression; identifiers: string[] } | { ok: false; message: string; offset: number };
 
-export type EvaluationResult =
-  | { ok: true; value: unknown; warnings: string[] }
-  | { ok: false; message: string };
+export type EvaluationResult = { ok: true; value: unknown; warnings: string[] } | { ok: false; message: string };
 
 export function compileExpression(source: string): CompileResult {
   if (typeof source !== 'string') return { ok: false, message: 'expression must be text', offset: 0 };
@@ -80,9 +76,12 @@ function truth(v: unknown): boolean | undefined {
 }
 
 function numbersIn(args: unknown[], ctx: Context): number[] {
-  const flat = args.length === 1 && (Array.isArray(args[0]) || isPlainObject(args[0]) || args[0] instanceof Map)
-    ? (args[0] instanceof Map ? [...args[0].values()] : Object.values(args[0] as object))
-    : args;
+  const flat =
+    args.length === 1 && (Array.isArray(args[0]) || isPlainObject(args[0]) || args[0] instanceof Map)
+      ? args[0] instanceof Map
+        ? [...args[0].values()]
+        : Object.values(args[0] as object)
+      : args;
   step(ctx, flat.length);
   return flat.filter((v): v is number => typeof v === 'number' && !Number.isNaN(v));
 }
@@ -91,7 +90,11 @@ const regexCache = new Map<string, RegExp | Error>();
 function regexFor(pattern: string): RegExp | Error {
   let re = regexCache.get(pattern);
   if (!re) {
-    try { re = new RegExp(pattern); } catch (err) { re = err as Error; }
+    try {
+      re = new RegExp(pattern);
+    } catch (err) {
+      re = err as Error;
+    }
     if (regexCache.size > 200) regexCache.clear();
     regexCache.set(pattern, re);
   }
@@ -102,7 +105,11 @@ function call(node: jsep.CallExpression, ctx: Context): unknown {
   const name = (node.callee as jsep.Identifier).name;
   if (name === 'exists') {
     ctx.quiet++;
-    try { return node.arguments.every((a) => evaluate(a, ctx) !== undefined); } finally { ctx.quiet--; }
+    try {
+      return node.arguments.every((a) => evaluate(a, ctx) !== undefined);
+    } finally {
+      ctx.quiet--;
+    }
   }
   const args = node.arguments.map((a) => evaluate(a, ctx));
   if (args.some((a) => a === undefined)) return undefined;
@@ -113,7 +120,8 @@ function call(node: jsep.CallExpression, ctx: Context): unknown {
       if (nums.length === 0) return undefined;
       return name === 'max' ? nums.reduce((a, b) => (b > a ? b : a)) : nums.reduce((a, b) => (b < a ? b : a));
     }
-    case 'sum': return numbersIn(args, ctx).reduce((a, b) => a + b, 0);
+    case 'sum':
+      return numbersIn(args, ctx).reduce((a, b) => a + b, 0);
     case 'len': {
       const v = args[0];
       if (typeof v === 'string' || Array.isArray(v)) return v.length;
@@ -121,27 +129,37 @@ function call(node: jsep.CallExpression, ctx: Context): unknown {
       if (isPlainObject(v)) return Object.keys(v).length;
       return undefined;
     }
-    case 'abs': return typeof args[0] === 'number' ? Math.abs(args[0]) : undefined;
+    case 'abs':
+      return typeof args[0] === 'number' ? Math.abs(args[0]) : undefined;
     case 'round': {
       const digits = typeof args[1] === 'number' ? Math.min(Math.max(Math.trunc(args[1]), 0), 10) : 0;
       return typeof args[0] === 'number' ? Math.round(args[0] * 10 ** digits) / 10 ** digits : undefined;
     }
-    default: throw new Abort(`unknown function ${name}`);
+    default:
+      throw new Abort(`unknown function ${name}`);
   }
 }
 
 function compare(op: string, l: unknown, r: unknown): boolean {
   if (l === undefined || r === undefined) return false;
   switch (op) {
-    case '==': case '===': return l === r;
-    case '!=': case '!==': return l !== r;
+    case '==':
+    case '===':
+      return l === r;
+    case '!=':
+    case '!==':
+      return l !== r;
   }
   if (!((typeof l === 'number' && typeof r === 'number') || (typeof l === 'string' && typeof r === 'string'))) return false;
   switch (op) {
-    case '<': return l < r;
-    case '<=': return l <= r;
-    case '>': return l > r;
-    default: return l >= r;
+    case '<':
+      return l < r;
+    case '<=':
+      return l <= r;
+    case '>':
+      return l > r;
+    default:
+      return l >= r;
   }
 }
 
@@ -150,11 +168,16 @@ function arithmetic(op: string, l: unknown, r: unknown): unknown {
   if (op === '+' && (typeof l === 'string' || typeof r === 'string')) return `${String(l)}${String(r)}`.slice(0, 100_000);
   if (typeof l !== 'number' || typeof r !== 'number') return undefined;
   switch (op) {
-    case '+': return l + r;
-    case '-': return l - r;
-    case '*': return l * r;
-    case '/': return l / r;
-    default: return l % r;
+    case '+':
+      return l + r;
+    case '-':
+      return l - r;
+    case '*':
+      return l * r;
+    case '/':
+      return l / r;
+    default:
+      return l % r;
   }
 }
 
@@ -173,7 +196,10 @@ function binary(node: jsep.BinaryExpression, ctx: Context): unknown {
   const r = evaluate(node.right, ctx);
   if (op === 'contains') {
     if (typeof l === 'string' && typeof r === 'string') return l.includes(r);
-    if (Array.isArray(l)) { step(ctx, l.length); return l.includes(r); }
+    if (Array.isArray(l)) {
+      step(ctx, l.length);
+      return l.includes(r);
+    }
     if ((isPlainObject(l) || l instanceof Map) && typeof r === 'string') return readMember(l, r) !== undefined;
     return false;
   }
@@ -190,7 +216,8 @@ function binary(node: jsep.BinaryExpression, ctx: Context): unknown {
 function evaluate(node: Node, ctx: Context): unknown {
   step(ctx);
   switch (node.type) {
-    case 'Literal': return (node as jsep.Literal).value;
+    case 'Literal':
+      return (node as jsep.Literal).value;
     case 'Identifier': {
       const v = readMember(ctx.scope, (node as jsep.Identifier).name);
       return v === undefined ? missing(ctx, node) : v;
@@ -203,21 +230,27 @@ function evaluate(node: Node, ctx: Context): unknown {
       const v = readMember(container, key);
       return v === undefined ? missing(ctx, node) : v;
     }
-    case 'CallExpression': return call(node as jsep.CallExpression, ctx);
+    case 'CallExpression':
+      return call(node as jsep.CallExpression, ctx);
     case 'UnaryExpression': {
       const u = node as jsep.UnaryExpression;
       const v = evaluate(u.argument, ctx);
-      if (u.operator === '!' || u.operator === 'not') { const t = truth(v); return t === undefined ? undefined : !t; }
+      if (u.operator === '!' || u.operator === 'not') {
+        const t = truth(v);
+        return t === undefined ? undefined : !t;
+      }
       if (typeof v !== 'number') return undefined;
       return u.operator === '-' ? -v : v;
     }
-    case 'BinaryExpression': return binary(node as jsep.BinaryExpression, ctx);
+    case 'BinaryExpression':
+      return binary(node as jsep.BinaryExpression, ctx);
     case 'ConditionalExpression': {
       const c = node as jsep.ConditionalExpression;
       const t = truth(evaluate(c.test, ctx));
       return t === undefined ? undefined : evaluate(t ? c.consequent : c.alternate, ctx);
     }
-    default: throw new Abort(`\`${node.type}\` is not supported`);
+    default:
+      throw new Abort(`\`${node.type}\` is not supported`);
   }
 }
 

@@ -12,7 +12,15 @@ const functions = new Set<string>(functionNames);
 const binaryOperators = new Set(['+', '-', '*', '/', '%', '<', '<=', '>', '>=', '==', '!=', '===', '!==', '&&', '||', 'and', 'or', 'contains', 'matches']);
 const unaryOperators = new Set(['-', '+', '!', 'not']);
 /** Names that lead to an object's prototype or constructor: never readable, whatever the scope holds. */
-export const forbiddenNames = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+export const forbiddenNames = new Set([
+  'constructor',
+  '__proto__',
+  'prototype',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
 
 // jsep is configured once for the whole process; this module is its only user.
 jsep.addBinaryOp('or', 1);
@@ -22,7 +30,10 @@ jsep.addBinaryOp('matches', 7);
 jsep.addUnaryOp('not');
 
 export class SyntaxProblem extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(message);
   }
 }
@@ -162,7 +173,10 @@ export function staticPath(node: Node): string | undefined {
 export function identifiersOf(ast: Node): string[] {
   const out = new Set<string>();
   const visit = (node: Node): void => {
-    if (node.type === 'Identifier') { out.add((node as jsep.Identifier).name); return; }
+    if (node.type === 'Identifier') {
+      out.add((node as jsep.Identifier).name);
+      return;
+    }
     if (node.type === 'MemberExpression') {
       const path = staticPath(node);
       if (path !== undefined) {
@@ -177,7 +191,10 @@ export function identifiersOf(ast: Node): string[] {
       if (m.computed) visit(m.property);
       return;
     }
-    if (node.type === 'CallExpression') { for (const a of (node as jsep.CallExpression).arguments) visit(a); return; }
+    if (node.type === 'CallExpression') {
+      for (const a of (node as jsep.CallExpression).arguments) visit(a);
+      return;
+    }
     for (const key of ['left', 'right', 'argument', 'test', 'consequent', 'alternate']) {
       const child = node[key] as Node | undefined;
       if (child && typeof child === 'object' && 'type' in child) visit(child);

@@ -6,7 +6,10 @@ export function extractValues(output: string, patterns: Record<string, string>):
   const values: Record<string, unknown> = {};
   const warnings: string[] = [];
   for (const [name, pattern] of Object.entries(patterns)) {
-    if (unsafeKeys.has(name)) { warnings.push(`extract: "${name}" cannot be used as a value name`); continue; }
+    if (unsafeKeys.has(name)) {
+      warnings.push(`extract: "${name}" cannot be used as a value name`);
+      continue;
+    }
     let re: RegExp;
     try {
       re = new RegExp(String(pattern), 'm');
@@ -15,7 +18,10 @@ export function extractValues(output: string, patterns: Record<string, string>):
       continue;
     }
     const m = re.exec(output);
-    if (!m) { warnings.push(`extract ${name}: pattern did not match the output`); continue; }
+    if (!m) {
+      warnings.push(`extract ${name}: pattern did not match the output`);
+      continue;
+    }
     const groups = m.groups ?? {};
     const named = name in groups ? groups[name] : Object.values(groups)[0];
     const text = named ?? m[1] ?? m[0];

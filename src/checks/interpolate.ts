@@ -37,8 +37,14 @@ export function interpolateWithWarnings(template: string, scope: Record<string, 
       return `{{${source}?}}`;
     }
     const result = evaluateExpression(compiled.expression, scope);
-    if (!result.ok) { warnings.push(`{{${source}}}: ${result.message}`); return `{{${source}?}}`; }
-    if (result.value === undefined) { warnings.push(`value ${source} is missing in the message`); return `{{${source}?}}`; }
+    if (!result.ok) {
+      warnings.push(`{{${source}}}: ${result.message}`);
+      return `{{${source}?}}`;
+    }
+    if (result.value === undefined) {
+      warnings.push(`value ${source} is missing in the message`);
+      return `{{${source}?}}`;
+    }
     return formatValue(result.value);
   });
   return { text, warnings };

@@ -21,7 +21,8 @@ export function readCheckSpec(yamlText: string): { spec: CheckSpec | undefined; 
   const problem = (span: Span | undefined, code: string, message: string) =>
     problems.push({ message, code, start: span?.start ?? 0, end: span?.end ?? Math.min(yamlText.length, 1) });
   const doc = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true });
-  for (const error of doc.errors) problem({ start: error.pos[0], end: error.pos[1] }, 'check-yaml', `the check block is not valid YAML: ${error.message.split('\n')[0]}`);
+  for (const error of doc.errors)
+    problem({ start: error.pos[0], end: error.pos[1] }, 'check-yaml', `the check block is not valid YAML: ${error.message.split('\n')[0]}`);
   if (doc.errors.length > 0) return { spec: undefined, problems };
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
@@ -96,7 +97,12 @@ function readStringMap(value: Node | null, key: string, problem: Problem): { map
     if (isScalar(v) && v.value !== null && typeof v.value !== 'object') {
       map[name] = String(v.value);
       spans[name] = spanOf(v) ?? { start: 0, end: 0 };
-    } else problem(spanOf(v) ?? spanOf(pair.key as Node), 'check-type', `"${key}.${name}" must be a single ${key === 'extract' ? 'regular expression' : 'expression'}`);
+    } else
+      problem(
+        spanOf(v) ?? spanOf(pair.key as Node),
+        'check-type',
+        `"${key}.${name}" must be a single ${key === 'extract' ? 'regular expression' : 'expression'}`,
+      );
   }
   return { map, spans };
 }

@@ -2,18 +2,39 @@
 // `FIN_WAIT1`, `SYN-RECV`); runbooks use one canonical spelling so `states.TIME_WAIT` means the same everywhere.
 
 export const canonicalStates = [
-  'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT',
-  'CLOSED', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING',
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSED',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
 ] as const;
 
 export type TcpState = (typeof canonicalStates)[number];
 
 const aliases: Record<string, TcpState> = Object.assign(Object.create(null) as Record<string, TcpState>, {
-  ESTAB: 'ESTABLISHED', ESTABLISHED: 'ESTABLISHED',
-  SYN_SENT: 'SYN_SENT', SYN_RECV: 'SYN_RECV', SYN_RECEIVED: 'SYN_RECV',
-  FIN_WAIT1: 'FIN_WAIT1', FIN_WAIT_1: 'FIN_WAIT1', FIN_WAIT2: 'FIN_WAIT2', FIN_WAIT_2: 'FIN_WAIT2',
-  TIME_WAIT: 'TIME_WAIT', CLOSED: 'CLOSED', CLOSE: 'CLOSED', UNCONN: 'CLOSED',
-  CLOSE_WAIT: 'CLOSE_WAIT', LAST_ACK: 'LAST_ACK', LISTEN: 'LISTEN', CLOSING: 'CLOSING',
+  ESTAB: 'ESTABLISHED',
+  ESTABLISHED: 'ESTABLISHED',
+  SYN_SENT: 'SYN_SENT',
+  SYN_RECV: 'SYN_RECV',
+  SYN_RECEIVED: 'SYN_RECV',
+  FIN_WAIT1: 'FIN_WAIT1',
+  FIN_WAIT_1: 'FIN_WAIT1',
+  FIN_WAIT2: 'FIN_WAIT2',
+  FIN_WAIT_2: 'FIN_WAIT2',
+  TIME_WAIT: 'TIME_WAIT',
+  CLOSED: 'CLOSED',
+  CLOSE: 'CLOSED',
+  UNCONN: 'CLOSED',
+  CLOSE_WAIT: 'CLOSE_WAIT',
+  LAST_ACK: 'LAST_ACK',
+  LISTEN: 'LISTEN',
+  CLOSING: 'CLOSING',
 });
 
 /** `TIME-WAIT`, `time_wait`, `FIN-WAIT-1` -> canonical name; undefined when it is no TCP state. */

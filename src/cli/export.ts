@@ -16,7 +16,10 @@ export async function exportCommand(record: string, options: { format: 'md' | 'h
   if (!runbook.frontMatter?.incident) {
     process.stderr.write(`${record}: this is a runbook, not an incident record; exporting what it holds. Start an incident with: runbook start ${record}\n`);
   }
-  const secrets = (runbook.frontMatter?.parameters ?? []).filter((p) => p.secret).map((p) => runbook.frontMatter?.incident?.parameters?.[p.name]).filter((v): v is string => Boolean(v));
+  const secrets = (runbook.frontMatter?.parameters ?? [])
+    .filter((p) => p.secret)
+    .map((p) => runbook.frontMatter?.incident?.parameters?.[p.name])
+    .filter((v): v is string => Boolean(v));
   const redactor = createRedactor({ secrets, anonymize: options.anonymize });
   const text = await exportPostmortem({ runbook, journal: entries, recordPath: record, redactor, format: options.format === 'html' ? 'html' : 'markdown' });
   const output = options.output ?? record.replace(/(\.runbook)?\.md$/i, `.postmortem.${options.format}`);

@@ -17,7 +17,8 @@ export function printGroupRun(run: StepRun | RoleStepRun, _options: RunOptions):
   const out: string[] = [];
   out.push(`\n${bold(`▶ ${stepTitle(run.step)}`)} ${dim(`on ${run.hostRuns.length} hosts: ${g.finished.length} ran, ${g.failed.length} failed`)}`);
   out.push(formatHostTable(run.hostRuns, g.columns, g.marks));
-  for (const o of g.outliers) out.push(`  ${bold('outlier')} ${o.host}: ${o.reasons.join(', ')} differ${o.reasons.length === 1 ? 's' : ''} strongly from the group`);
+  for (const o of g.outliers)
+    out.push(`  ${bold('outlier')} ${o.host}: ${o.reasons.join(', ')} differ${o.reasons.length === 1 ? 's' : ''} strongly from the group`);
   for (const f of g.failed) {
     out.push(`  ${bold('failed')} ${f.host.name} [${f.result.error?.kind ?? f.result.termination}] ${f.result.error?.message ?? ''}`);
     if (f.result.error?.hint) out.push(`         ${dim(`what to do: ${f.result.error.hint}`)}`);
@@ -25,9 +26,17 @@ export function printGroupRun(run: StepRun | RoleStepRun, _options: RunOptions):
   const comparison = 'comparison' in run ? run.comparison : undefined;
   const [chart] = g.chartValues;
   // Two ends of a connection play different parts: their values are compared below, not charted.
-  if (chart && g.finished.length > 1 && !comparison) out.push(barChart(chart, g.finished.map((r) => [r.host.name, numericValues(r.outcome?.values ?? {}).get(chart)])));
+  if (chart && g.finished.length > 1 && !comparison)
+    out.push(
+      barChart(
+        chart,
+        g.finished.map((r) => [r.host.name, numericValues(r.outcome?.values ?? {}).get(chart)]),
+      ),
+    );
   if (comparison) {
-    out.push(`  ${bold('compared')} ${comparison.client.role} (${comparison.client.hosts.join(', ')}) with ${comparison.server.role} (${comparison.server.hosts.join(', ')})`);
+    out.push(
+      `  ${bold('compared')} ${comparison.client.role} (${comparison.client.hosts.join(', ')}) with ${comparison.server.role} (${comparison.server.hosts.join(', ')})`,
+    );
     for (const [key, value] of flattenValues(comparison.outcome.values).filter(([k]) => !k.startsWith('ends.'))) out.push(`    ${key.padEnd(24)}  ${value}`);
     for (const finding of comparison.outcome.findings) out.push(formatFinding(finding));
     for (const warning of comparison.outcome.warnings) out.push(dim(`  note: ${warning}`));
@@ -36,7 +45,9 @@ export function printGroupRun(run: StepRun | RoleStepRun, _options: RunOptions):
   } else {
     for (const runs of g.paths.values()) {
       const step = runs[0].decision.next;
-      out.push(`  ${bold('next')} ${step ? stepTitle(step) : 'end'} ${dim(`← ${runs.length === g.finished.length ? 'all hosts' : runs.map((r) => r.host.name).join(', ')}`)}`);
+      out.push(
+        `  ${bold('next')} ${step ? stepTitle(step) : 'end'} ${dim(`← ${runs.length === g.finished.length ? 'all hosts' : runs.map((r) => r.host.name).join(', ')}`)}`,
+      );
     }
   }
   process.stdout.write(`${out.join('\n')}\n`);

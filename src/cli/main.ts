@@ -24,7 +24,7 @@ program
 
 program
   .command('run')
-  .description('Run a runbook\'s steps on a host or group and print outputs, values, findings and decisions.')
+  .description("Run a runbook's steps on a host or group and print outputs, values, findings and decisions.")
   .argument('<file>', 'runbook or incident record')
   .option('--host <name>', 'host from ~/.ssh/config or the inventory, or "local"')
   .option('--group <name>', 'inventory group: run on every host of it')

@@ -25,7 +25,10 @@ export function flattenValues(values: Record<string, unknown>, prefix = '', out:
       const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== 0);
       if (entries.length === 0) continue;
       if (entries.length > 6) {
-        const top = entries.filter(([, v]) => typeof v === 'number').sort((a, b) => (b[1] as number) - (a[1] as number)).slice(0, 5);
+        const top = entries
+          .filter(([, v]) => typeof v === 'number')
+          .sort((a, b) => (b[1] as number) - (a[1] as number))
+          .slice(0, 5);
         out.push([key, `${entries.length} entries; top: ${top.map(([k, v]) => `${k}=${v}`).join(', ')}`]);
       } else {
         flattenValues(value as Record<string, unknown>, key, out, limit);
@@ -57,8 +60,7 @@ export function formatFinding(finding: Finding): string {
 export function formatHostRun(run: HostRun, options: { showOutput: boolean }): string {
   const { result } = run;
   const lines: string[] = [];
-  const status =
-    result.termination === 'exit' ? `exit ${result.exitCode}` : result.termination === 'signal' ? `signal ${result.signal}` : result.termination;
+  const status = result.termination === 'exit' ? `exit ${result.exitCode}` : result.termination === 'signal' ? `signal ${result.signal}` : result.termination;
   lines.push(dim(`  ${run.host.name} · ${result.startedAt.toISOString()} · ${(result.durationMs / 1000).toFixed(2)} s · ${status}`));
   if (options.showOutput) {
     const text = result.stdout.text + (result.stderr.text ? (result.stdout.text.endsWith('\n') || !result.stdout.text ? '' : '\n') + result.stderr.text : '');
@@ -94,7 +96,8 @@ export function formatHostTable(runs: HostRun[], columns: string[], outliers: Ma
   const rows = runs.map((run) => {
     const flat = new Map(run.outcome ? flattenValues(run.outcome.values, '', [], 500) : []);
     const marks = outliers.get(run.host.name) ?? new Set<string>();
-    const status = run.result.termination === 'exit' ? `exit ${run.result.exitCode}` : `${run.result.termination}${run.result.error ? ` (${run.result.error.kind})` : ''}`;
+    const status =
+      run.result.termination === 'exit' ? `exit ${run.result.exitCode}` : `${run.result.termination}${run.result.error ? ` (${run.result.error.kind})` : ''}`;
     return [
       run.host.name,
       status,

@@ -82,7 +82,9 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   if (options.auto && hosts.length > 1) {
     const comparing = runbook.steps.find((s) => s.attributes.some((a) => a.name === 'compare'));
     if (comparing) {
-      process.stderr.write(`${runbook.fileName}:${comparing.range.start.line + 1}: step "${comparing.key}" compares two ends, but --auto runs each host on its own. Run without --auto (e.g. --from ${comparing.id ?? comparing.key}).\n`);
+      process.stderr.write(
+        `${runbook.fileName}:${comparing.range.start.line + 1}: step "${comparing.key}" compares two ends, but --auto runs each host on its own. Run without --auto (e.g. --from ${comparing.id ?? comparing.key}).\n`,
+      );
       return 2;
     }
   }
@@ -112,7 +114,8 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
         hosts.map((host) =>
           session.auto(from, host, {
             stepTargets,
-            confirm: async (step, targets) => (await confirmStep(step, targets, options, watchedPrompter)) ? session.confirmation(options.yes ? '--yes' : 'typed yes') : undefined,
+            confirm: async (step, targets) =>
+              (await confirmStep(step, targets, options, watchedPrompter)) ? session.confirmation(options.yes ? '--yes' : 'typed yes') : undefined,
             onStep: async (run) => {
               if (hosts.length === 1) printStep(run.step, [run], options);
               await save(run);
@@ -228,7 +231,9 @@ function groupProgress(total: number) {
       done++;
       const r = run.result;
       const status = r.termination === 'exit' ? `exit ${r.exitCode}` : `${r.termination}${r.error ? ` (${r.error.kind}: ${r.error.message})` : ''}`;
-      process.stderr.write(`  [${String(done).padStart(String(total).length)}/${total}] ${run.host.name}: ${run.step.key} ${status} in ${(r.durationMs / 1000).toFixed(2)} s\n`);
+      process.stderr.write(
+        `  [${String(done).padStart(String(total).length)}/${total}] ${run.host.name}: ${run.step.key} ${status} in ${(r.durationMs / 1000).toFixed(2)} s\n`,
+      );
     },
   };
 }
@@ -255,7 +260,7 @@ function countFailures(run: StepRun): number {
 }
 
 export function stepTitle(step: Step): string {
-  return step.title ? `${step.title} [${step.id ?? step.key}]` : step.id ?? step.key;
+  return step.title ? `${step.title} [${step.id ?? step.key}]` : (step.id ?? step.key);
 }
 
 export function splitVar(text: string): [string, string] {

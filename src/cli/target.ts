@@ -18,11 +18,16 @@ export function targetOptions(options: { inventory?: string; sshConfig?: string 
   };
 }
 
-export async function resolveCliTarget(runbook: Runbook, options: { host?: string; group?: string; inventory?: string; sshConfig?: string }): Promise<HostConfig[] | undefined> {
+export async function resolveCliTarget(
+  runbook: Runbook,
+  options: { host?: string; group?: string; inventory?: string; sshConfig?: string },
+): Promise<HostConfig[] | undefined> {
   const fm = runbook.frontMatter;
-  const names = options.group ? [options.group] : options.host ? [options.host] : fm?.group ? [fm.group] : fm?.hosts ?? [];
+  const names = options.group ? [options.group] : options.host ? [options.host] : fm?.group ? [fm.group] : (fm?.hosts ?? []);
   if (names.length === 0) {
-    process.stderr.write(`${runbook.fileName}: no target. Pass --host NAME (a host from ~/.ssh/config, the inventory, or "local") or --group NAME. "runbook hosts" lists them.\n`);
+    process.stderr.write(
+      `${runbook.fileName}: no target. Pass --host NAME (a host from ~/.ssh/config, the inventory, or "local") or --group NAME. "runbook hosts" lists them.\n`,
+    );
     return undefined;
   }
   const hosts: HostConfig[] = [];

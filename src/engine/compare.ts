@@ -52,17 +52,29 @@ export function stepRoles(step: Step, fileName: string): StepRoles {
   if (roles) {
     const names = roles.value.split(',').map((r) => r.trim());
     if (names.some((n) => !/^[A-Za-z0-9_.-]+$/.test(n))) {
-      throw new RunbookError('config', `${roles.where}: step "${step.key}": roles "${roles.value}" is not a list of role names.`, 'Write e.g. roles=client,server (the role names of an inventory group).');
+      throw new RunbookError(
+        'config',
+        `${roles.where}: step "${step.key}": roles "${roles.value}" is not a list of role names.`,
+        'Write e.g. roles=client,server (the role names of an inventory group).',
+      );
     }
     out.roles = names;
   }
   const compare = at('compare');
   if (compare) {
     if (!(COMPARISONS as readonly string[]).includes(compare.value)) {
-      throw new RunbookError('config', `${compare.where}: step "${step.key}": unknown comparison "${compare.value}".`, `Use one of: ${COMPARISONS.join(', ')}.`);
+      throw new RunbookError(
+        'config',
+        `${compare.where}: step "${step.key}": unknown comparison "${compare.value}".`,
+        `Use one of: ${COMPARISONS.join(', ')}.`,
+      );
     }
     if (out.roles?.length !== 2) {
-      throw new RunbookError('config', `${compare.where}: step "${step.key}": compare=${compare.value} needs two roles, the connecting side first.`, 'Add roles=client,server to the step.');
+      throw new RunbookError(
+        'config',
+        `${compare.where}: step "${step.key}": compare=${compare.value} needs two roles, the connecting side first.`,
+        'Add roles=client,server to the step.',
+      );
     }
     out.compare = compare.value as ComparisonName;
   }
@@ -75,8 +87,11 @@ export function hostsForStep(step: Step, fileName: string, roles: Record<string,
   const missing = wanted.filter((r) => !roles[r]);
   if (missing.length > 0) {
     const known = Object.keys(roles);
-    throw new RunbookError('config', `${fileName}: step "${step.key}" runs on role${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the target does not have (it has: ${known.join(', ')}).`,
-      'Pick a group with these roles, e.g. in the inventory: pair: { client: [app-1], server: [db-1] }.');
+    throw new RunbookError(
+      'config',
+      `${fileName}: step "${step.key}" runs on role${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the target does not have (it has: ${known.join(', ')}).`,
+      'Pick a group with these roles, e.g. in the inventory: pair: { client: [app-1], server: [db-1] }.',
+    );
   }
   const seen = new Set<string>();
   return wanted.flatMap((r) => roles[r]).filter((h) => !seen.has(h.name) && Boolean(seen.add(h.name)));
@@ -92,8 +107,11 @@ export async function runOnRoles(step: Step, targetRoles: Record<string, HostCon
   const spec = step.check?.spec;
   const parser = spec?.parse ? getParser(spec.parse) : undefined;
   if (!spec || !parser || !parser.info.values.some((v) => v.name === 'rows')) {
-    throw new RunbookError('config', `${runbook.fileName}:${step.range.start.line + 1}: step "${step.key}" compares socket tables but its check does not read them.`,
-      'Add a check block with `parse: ss-tan` (or `parse: netstat`) after the step.');
+    throw new RunbookError(
+      'config',
+      `${runbook.fileName}:${step.range.start.line + 1}: step "${step.key}" compares socket tables but its check does not read them.`,
+      'Add a check block with `parse: ss-tan` (or `parse: netstat`) after the step.',
+    );
   }
   // Each host only parses its output; findings, derived values and `next` belong to the comparison.
   const perHost: Step = { ...step, check: step.check && { ...step.check, spec: { ...spec, findings: [], values: undefined, next: undefined } } };
@@ -105,7 +123,9 @@ export async function runOnRoles(step: Step, targetRoles: Record<string, HostCon
     const names = new Set(targetRoles[role].map((h) => h.name));
     const runs = hostRuns.filter((r) => names.has(r.host.name));
     const finished = runs.filter((r) => r.result.termination === 'exit' || r.result.termination === 'signal');
-    const rows = finished.flatMap((r) => (parser.parse(r.result.stdout.text, { ...spec.options, maxRows: COMPARE_MAX_ROWS }).values.rows as SocketRow[] | undefined) ?? []);
+    const rows = finished.flatMap(
+      (r) => (parser.parse(r.result.stdout.text, { ...spec.options, maxRows: COMPARE_MAX_ROWS }).values.rows as SocketRow[] | undefined) ?? [],
+    );
     return { role, hosts: runs.map((r) => r.host.name), failed: runs.filter((r) => !finished.includes(r)).map((r) => r.host.name), rows };
   };
   const client = side(clientRole);

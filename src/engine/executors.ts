@@ -12,8 +12,18 @@ export interface Executors {
   closeAll(): Promise<void>;
 }
 
-export function createExecutors(options: { prompter: Prompter; maxSessionsPerHost?: number; keepaliveSeconds?: number; log?: (line: string) => void }): Executors {
-  const pool = new SshPool({ prompter: options.prompter, maxSessionsPerHost: options.maxSessionsPerHost, keepaliveSeconds: options.keepaliveSeconds, log: options.log });
+export function createExecutors(options: {
+  prompter: Prompter;
+  maxSessionsPerHost?: number;
+  keepaliveSeconds?: number;
+  log?: (line: string) => void;
+}): Executors {
+  const pool = new SshPool({
+    prompter: options.prompter,
+    maxSessionsPerHost: options.maxSessionsPerHost,
+    keepaliveSeconds: options.keepaliveSeconds,
+    log: options.log,
+  });
   let local: LocalExecutor | undefined;
   return {
     executorFor(host) {

@@ -28,7 +28,13 @@ const MAX_COLUMNS = 6;
 export function analyzeGroup(run: StepRun): GroupAnalysis {
   const finished = run.hostRuns.filter((r) => r.result.termination === 'exit' || r.result.termination === 'signal');
   const failed = run.hostRuns.filter((r) => !finished.includes(r));
-  const numbers = withoutAliases(finished.map((r) => ({ host: r.host.name, numbers: numericValues(r.outcome?.values ?? {}), findingSignature: findingSignature(r.outcome?.findings ?? []) })));
+  const numbers = withoutAliases(
+    finished.map((r) => ({
+      host: r.host.name,
+      numbers: numericValues(r.outcome?.values ?? {}),
+      findingSignature: findingSignature(r.outcome?.findings ?? []),
+    })),
+  );
   const outliers = findOutliers(numbers);
   const marks = new Map(outliers.map((o) => [o.host, new Set(o.reasons)]));
 
@@ -42,7 +48,10 @@ export function analyzeGroup(run: StepRun): GroupAnalysis {
   }
   const outlierColumns = [...new Set(outliers.flatMap((o) => o.reasons).filter((r) => r !== 'findings'))];
   // A column of zeros on every host says nothing; values that vary come first.
-  const common = [...counts.entries()].filter(([, c]) => c * 2 >= numbers.length).map(([k]) => k).sort((a, b) => Number(nonZero.has(b)) - Number(nonZero.has(a)));
+  const common = [...counts.entries()]
+    .filter(([, c]) => c * 2 >= numbers.length)
+    .map(([k]) => k)
+    .sort((a, b) => Number(nonZero.has(b)) - Number(nonZero.has(a)));
   const columns = [...new Set([...outlierColumns, ...common])].slice(0, MAX_COLUMNS);
   const chartValues = outlierColumns.length > 0 ? outlierColumns.slice(0, MAX_COLUMNS) : columns.slice(0, 1);
 
@@ -73,7 +82,10 @@ function withoutAliases(hosts: HostValues[]): HostValues[] {
 
 /** Findings compared by rule and severity: the numbers in messages differ on every host and must not count. */
 export function findingSignature(findings: Finding[]): string {
-  return findings.map((f) => `${f.severity}:${f.rule}`).sort().join('|');
+  return findings
+    .map((f) => `${f.severity}:${f.rule}`)
+    .sort()
+    .join('|');
 }
 
 /** The renderer payload of a group (or two-ends) run: per-host results with outlier marks and chart values. */

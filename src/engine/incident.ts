@@ -98,7 +98,12 @@ export function addIncidentToFrontMatter(templatePath: string, text: string, inc
   const doc = parseDocument(block.yamlText);
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
-    throw templateError(templatePath, text, block.yamlStart + err.pos[0], `the front matter is not valid YAML (${err.message.split('\n')[0]}); fix it before starting an incident.`);
+    throw templateError(
+      templatePath,
+      text,
+      block.yamlStart + err.pos[0],
+      `the front matter is not valid YAML (${err.message.split('\n')[0]}); fix it before starting an incident.`,
+    );
   }
   if (doc.contents !== null && !isMap(doc.contents)) {
     throw templateError(templatePath, text, block.yamlStart, 'the front matter must be a YAML map (key: value lines).');

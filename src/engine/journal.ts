@@ -195,11 +195,7 @@ export function readJournal(file: string): { entries: JournalEntry[]; problems: 
  * record win; runs only in the journal (the record was not saved before a crash) are rebuilt from
  * their entries, with the text read from their output file when `recordPath` is given.
  */
-export function restoreOutputs(
-  runbook: Runbook,
-  entries: readonly JournalEntry[],
-  recordPath?: string,
-): Map<string, SavedOutput[]> {
+export function restoreOutputs(runbook: Runbook, entries: readonly JournalEntry[], recordPath?: string): Map<string, SavedOutput[]> {
   const byStep = new Map<string, SavedOutput[]>(runbook.steps.map((s) => [s.key, [...s.outputs]]));
   const saved = new Set(runbook.steps.flatMap((s) => s.outputs.map((o) => o.runId)));
   const ends = new Map<string, StepEndEntry>();

@@ -22,7 +22,12 @@ export async function parseSpilledOutput(spec: CheckSpec, fullPath: string): Pro
   }
   const { size } = await fs.promises.stat(fullPath);
   if (size > WHOLE_FILE_LIMIT) {
-    return { values: {}, warnings: [`the output (${Math.round(size / 1048576)} MB) is too large for this parser; only the part kept in memory was read — narrow the command (grep, head) or use a streaming parser (ss-tan, netstat)`] };
+    return {
+      values: {},
+      warnings: [
+        `the output (${Math.round(size / 1048576)} MB) is too large for this parser; only the part kept in memory was read — narrow the command (grep, head) or use a streaming parser (ss-tan, netstat)`,
+      ],
+    };
   }
   return parser.parse(await fs.promises.readFile(fullPath, 'utf8'), spec.options ?? {});
 }

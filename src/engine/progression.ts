@@ -66,7 +66,11 @@ export async function runProgression(request: ProgressionRequest): Promise<Progr
       return stop('critical', run.decision.next, `stopped at a critical finding in ${stepLabel(step)}: ${critical.message}${proposal}`);
     }
     if (run.divergent.length) {
-      return stop('error', run.decision.next, `stopped: the hosts disagree on the next step after ${stepLabel(step)} (${run.divergent.map((r) => `${r.host.name} → ${r.decision.next?.key ?? 'end'}`).join(', ')})`);
+      return stop(
+        'error',
+        run.decision.next,
+        `stopped: the hosts disagree on the next step after ${stepLabel(step)} (${run.divergent.map((r) => `${r.host.name} → ${r.decision.next?.key ?? 'end'}`).join(', ')})`,
+      );
     }
     step = run.decision.next;
   }

@@ -13,7 +13,8 @@ const ADVICE: Record<FailureKind, string> = {
   'host-key-unknown': 'Check the fingerprint with the host owner, then run the step again and trust the key.',
   'host-key-changed': 'The host key differs from known_hosts: confirm with the host owner why before removing the old line (ssh-keygen -R HOST).',
   'host-key-revoked': 'The host key is revoked in known_hosts: do not connect; ask the host owner.',
-  timeout: 'The host or the step took too long: raise the step\'s timeout=... attribute or the runbook.step.defaultTimeout setting, or check that the host is reachable.',
+  timeout:
+    "The host or the step took too long: raise the step's timeout=... attribute or the runbook.step.defaultTimeout setting, or check that the host is reachable.",
   keepalive: 'The host stopped answering mid-run (network or host down): check the host, then run the step again.',
   socket: 'The connection was refused or lost: check that sshd runs on the host and the port is right.',
   dns: 'The host name does not resolve: check HostName in ~/.ssh/config or the inventory.',

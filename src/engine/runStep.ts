@@ -70,7 +70,11 @@ export const DEFAULT_CONCURRENCY = 32;
 export async function runStep(request: StepRunRequest): Promise<StepRun> {
   const { step } = request;
   if (step.confirm && !request.confirmation) {
-    throw new RunbookError('cancelled', `Step "${step.key}" changes the host and was not confirmed.`, 'Confirm the step before running it (in the CLI: --yes or answer the prompt).');
+    throw new RunbookError(
+      'cancelled',
+      `Step "${step.key}" changes the host and was not confirmed.`,
+      'Confirm the step before running it (in the CLI: --yes or answer the prompt).',
+    );
   }
   if (request.hosts.length === 0) throw new RunbookError('config', `No host to run step "${step.key}" on.`, 'Pick a host or a group.');
 
@@ -112,7 +116,8 @@ async function runOnHost(request: StepRunRequest, host: HostConfig): Promise<Hos
     });
   } catch (error) {
     // Executors report failures in the result; anything thrown is still kept, never lost.
-    const failure = error instanceof RunbookError ? error : new RunbookError('internal', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+    const failure =
+      error instanceof RunbookError ? error : new RunbookError('internal', error instanceof Error ? error.message : String(error), undefined, { cause: error });
     result = failedResult(host.name, startedAt, failure);
   }
 

@@ -61,7 +61,11 @@ export class IncidentSession {
     return runStep({ ...this.baseRequest(), step, hosts, ...extra });
   }
 
-  async auto(from: Step, host: HostConfig, extra: Pick<AutoRunRequest, 'confirm' | 'signal' | 'onStep' | 'stopAtCritical' | 'stepTargets'> = {}): Promise<AutoRunResult> {
+  async auto(
+    from: Step,
+    host: HostConfig,
+    extra: Pick<AutoRunRequest, 'confirm' | 'signal' | 'onStep' | 'stopAtCritical' | 'stepTargets'> = {},
+  ): Promise<AutoRunResult> {
     return autoRun({ ...this.baseRequest(), from, host, ...extra });
   }
 
@@ -79,7 +83,9 @@ export class IncidentSession {
       exitCode: result.exitCode,
       signal: result.signal,
       termination: result.termination,
-      text: tooLong ? `${text.slice(0, RECORD_TEXT_LIMIT / 2)}\n… trimmed; full output in ${this.outputRefs.get(run.runId) ?? 'the output file'} …\n${text.slice(-RECORD_TEXT_LIMIT / 2)}` : text,
+      text: tooLong
+        ? `${text.slice(0, RECORD_TEXT_LIMIT / 2)}\n… trimmed; full output in ${this.outputRefs.get(run.runId) ?? 'the output file'} …\n${text.slice(-RECORD_TEXT_LIMIT / 2)}`
+        : text,
       truncated: tooLong || result.stdout.truncated || result.stderr.truncated,
       fullOutputRef: this.outputRefs.get(run.runId),
       values: run.outcome?.values ?? {},
@@ -100,7 +106,9 @@ export class IncidentSession {
       runbook: options.runbook,
       executorFor: options.executorFor,
       values: this.values,
-      declared: Object.fromEntries((options.runbook.frontMatter?.parameters ?? []).map((p) => [p.name, { type: p.type as VariableType | undefined, pattern: p.pattern }])),
+      declared: Object.fromEntries(
+        (options.runbook.frontMatter?.parameters ?? []).map((p) => [p.name, { type: p.type as VariableType | undefined, pattern: p.pattern }]),
+      ),
       defaultTimeoutMs: options.defaultTimeoutMs,
       outputCapBytes: options.outputCapBytes,
       concurrency: options.concurrency,

@@ -16,7 +16,11 @@ export async function resolveStepTargets(runbook: Runbook, resolve: (name: strin
         hosts.push(...(await resolve(name)));
       } catch (error) {
         if (!isRunbookError(error)) throw error;
-        throw new RunbookError(error.kind, `${runbook.fileName}:${step.range.start.line + 1}: step "${step.key}" has hosts=${step.hosts.join(',')}: ${error.message}`, error.hint);
+        throw new RunbookError(
+          error.kind,
+          `${runbook.fileName}:${step.range.start.line + 1}: step "${step.key}" has hosts=${step.hosts.join(',')}: ${error.message}`,
+          error.hint,
+        );
       }
     }
     targets.set(step.key, hosts);

@@ -12,7 +12,9 @@ import type { FailureKind } from '../base/failure';
 
 /** Same shape the serializer gives a saved output, so a reopened record looks like a fresh run. */
 export function savedOutputCell(saved: SavedOutput): vscode.NotebookCellOutput {
-  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(saved, OUTPUT_MIME), vscode.NotebookCellOutputItem.text(saved.text)], { runId: saved.runId });
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(saved, OUTPUT_MIME), vscode.NotebookCellOutputItem.text(saved.text)], {
+    runId: saved.runId,
+  });
 }
 
 export function stepRunOutputs(run: StepRun, saved: SavedOutput[]): vscode.NotebookCellOutput[] {

@@ -10,7 +10,10 @@ import { refuseUntrusted, type NotebookRunner } from './runner';
 import { NOTEBOOK_TYPE } from './serializer';
 import { readSettings } from './settings';
 
-export function registerCommands(context: vscode.ExtensionContext, parts: { runner: NotebookRunner; targets: HostTargets; prompter: VsCodePrompter; log: vscode.LogOutputChannel }): void {
+export function registerCommands(
+  context: vscode.ExtensionContext,
+  parts: { runner: NotebookRunner; targets: HostTargets; prompter: VsCodePrompter; log: vscode.LogOutputChannel },
+): void {
   const { runner, targets, prompter, log } = parts;
   const register = (id: string, run: (...args: never[]) => unknown) =>
     context.subscriptions.push(
@@ -44,7 +47,10 @@ export function registerCommands(context: vscode.ExtensionContext, parts: { runn
     const editor = activeRunbookEditor();
     if (!editor || !(await trusted())) return;
     const index = editor.selections[0]?.start ?? 0;
-    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: editor.notebook.cellCount }], document: editor.notebook.uri });
+    await vscode.commands.executeCommand('notebook.cell.execute', {
+      ranges: [{ start: index, end: editor.notebook.cellCount }],
+      document: editor.notebook.uri,
+    });
   });
 
   register('runbook.cancel', () => {
@@ -64,7 +70,9 @@ export function registerCommands(context: vscode.ExtensionContext, parts: { runn
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(templateUri));
     const template = parseRunbook(text, vscode.workspace.asRelativePath(templateUri));
     if (template.frontMatter?.incident) {
-      void vscode.window.showInformationMessage(`${template.fileName} already is an incident record (${template.frontMatter.incident.id}): run its steps here.`);
+      void vscode.window.showInformationMessage(
+        `${template.fileName} already is an incident record (${template.frontMatter.incident.id}): run its steps here.`,
+      );
       return;
     }
     const folder = vscode.workspace.getWorkspaceFolder(templateUri) ?? vscode.workspace.workspaceFolders?.[0];
@@ -72,7 +80,12 @@ export function registerCommands(context: vscode.ExtensionContext, parts: { runn
       void vscode.window.showErrorMessage('Open a folder first: incident records are written to its incidents folder (setting runbook.incidents.folder).');
       return;
     }
-    const title = await vscode.window.showInputBox({ title: 'Start incident', prompt: 'A title for the incident record', value: template.frontMatter?.title ?? '', ignoreFocusOut: true });
+    const title = await vscode.window.showInputBox({
+      title: 'Start incident',
+      prompt: 'A title for the incident record',
+      value: template.frontMatter?.title ?? '',
+      ignoreFocusOut: true,
+    });
     if (title === undefined) return;
     const { startIncident } = await import('../engine/incident');
     const target = notebook ? targets.targetOf(notebook)?.names : undefined;
@@ -102,7 +115,12 @@ export function registerCommands(context: vscode.ExtensionContext, parts: { runn
     );
     if (!format) return;
     const file = notebook.uri.fsPath;
-    const [{ readJournal, journalPathFor }, { exportPostmortem }, { createRedactor }, fs] = await Promise.all([import('../engine/journal'), import('../report/export'), import('../redact/redactor'), import('node:fs')]);
+    const [{ readJournal, journalPathFor }, { exportPostmortem }, { createRedactor }, fs] = await Promise.all([
+      import('../engine/journal'),
+      import('../report/export'),
+      import('../redact/redactor'),
+      import('node:fs'),
+    ]);
     const runbook = parseRunbook(fs.readFileSync(file, 'utf8'), vscode.workspace.asRelativePath(notebook.uri));
     const journalFile = journalPathFor(file);
     const { entries, problems } = fs.existsSync(journalFile) ? readJournal(journalFile) : { entries: [], problems: [] };
@@ -112,7 +130,10 @@ export function registerCommands(context: vscode.ExtensionContext, parts: { runn
     const text = await exportPostmortem({ runbook, journal: entries, recordPath: file, redactor: createRedactor({ secrets }), format: format.format });
     const output = vscode.Uri.file(file.replace(/(\.runbook)?\.md$/i, `.postmortem.${format.ext}`));
     await vscode.workspace.fs.writeFile(output, new TextEncoder().encode(text));
-    if (!runbook.frontMatter?.incident) void vscode.window.showWarningMessage('This is a runbook template, not an incident record: the postmortem holds only what the file itself has. Start an incident to journal the runs.');
+    if (!runbook.frontMatter?.incident)
+      void vscode.window.showWarningMessage(
+        'This is a runbook template, not an incident record: the postmortem holds only what the file itself has. Start an incident to journal the runs.',
+      );
     await vscode.window.showTextDocument(output);
   });
 
@@ -120,7 +141,10 @@ export function registerCommands(context: vscode.ExtensionContext, parts: { runn
     const folder = vscode.Uri.joinPath(context.extensionUri, 'runbooks');
     let names: string[] = [];
     try {
-      names = (await vscode.workspace.fs.readDirectory(folder)).map(([name]) => name).filter((n) => n.endsWith('.runbook.md')).sort();
+      names = (await vscode.workspace.fs.readDirectory(folder))
+        .map(([name]) => name)
+        .filter((n) => n.endsWith('.runbook.md'))
+        .sort();
     } catch {
       names = [];
     }
@@ -141,7 +165,9 @@ export function registerCommands(context: vscode.ExtensionContext, parts: { runn
 
   register('runbook.forgetSecrets', async () => {
     const count = await prompter.forgetAll();
-    void vscode.window.showInformationMessage(count ? `Forgot ${count} saved password${count === 1 ? '' : 's'} and passphrase${count === 1 ? '' : 's'}.` : 'No saved passwords or passphrases.');
+    void vscode.window.showInformationMessage(
+      count ? `Forgot ${count} saved password${count === 1 ? '' : 's'} and passphrase${count === 1 ? '' : 's'}.` : 'No saved passwords or passphrases.',
+    );
   });
 
   register('runbook.checkFile', async () => {

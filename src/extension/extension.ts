@@ -23,7 +23,11 @@ export function activate(context: vscode.ExtensionContext): void {
   registerRunbookSerializer(context);
   const log = vscode.window.createOutputChannel('Incident Runbooks', { log: true });
   const redactor = createRedactor();
-  const prompter = new VsCodePrompter(context, (secret) => redactor.addSecret(secret), () => readSettings().rememberSecrets);
+  const prompter = new VsCodePrompter(
+    context,
+    (secret) => redactor.addSecret(secret),
+    () => readSettings().rememberSecrets,
+  );
   const hostStates = new HostStates();
   const targets = new HostTargets(context, log);
   const runner = new NotebookRunner({ log, hostStates, redactor, prompter, targets });
@@ -60,7 +64,9 @@ export function activate(context: vscode.ExtensionContext): void {
       runner.forget(notebook);
       targets.forget(notebook);
     }),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('runbook') && log.info('settings changed: they apply from the next run (SSH settings after a reload)')),
+    vscode.workspace.onDidChangeConfiguration(
+      (e) => e.affectsConfiguration('runbook') && log.info('settings changed: they apply from the next run (SSH settings after a reload)'),
+    ),
   );
   refresh();
   startLanguageClientOnFirstRunbook(context, log);
@@ -96,7 +102,8 @@ function startLanguageClientOnFirstRunbook(context: vscode.ExtensionContext, log
 }
 
 async function onRendererMessage(editor: vscode.NotebookEditor, message: RendererToExtensionMessage, log: vscode.LogOutputChannel): Promise<void> {
-  if (editor.notebook.notebookType !== NOTEBOOK_TYPE || (message.type !== 'runStep' && message.type !== 'revealStep') || typeof message.stepKey !== 'string') return;
+  if (editor.notebook.notebookType !== NOTEBOOK_TYPE || (message.type !== 'runStep' && message.type !== 'revealStep') || typeof message.stepKey !== 'string')
+    return;
   let index: number | undefined;
   try {
     const nb = notebookRunbook(editor.notebook);
@@ -111,7 +118,8 @@ async function onRendererMessage(editor: vscode.NotebookEditor, message: Rendere
   }
   await revealCell(editor.notebook, index);
   // Through VS Code's own execute command, so the cell runs with our controller; a `confirm` step asks there.
-  if (message.type === 'runStep') await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: editor.notebook.uri });
+  if (message.type === 'runStep')
+    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: editor.notebook.uri });
 }
 
 export function deactivate(): void {}

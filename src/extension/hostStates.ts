@@ -33,10 +33,16 @@ export class HostStates {
     const { result } = run;
     // A step that exits non-zero or times out still reached the host: the connection is fine.
     const reached = result.termination === 'exit' || result.termination === 'signal' || result.termination === 'timeout' || result.termination === 'cancelled';
-    const connectionFailure = result.error && ['auth', 'host-key-unknown', 'host-key-changed', 'host-key-revoked', 'socket', 'dns', 'keepalive', 'config', 'channel'].includes(result.error.kind);
+    const connectionFailure =
+      result.error &&
+      ['auth', 'host-key-unknown', 'host-key-changed', 'host-key-revoked', 'socket', 'dns', 'keepalive', 'config', 'channel'].includes(result.error.kind);
     const at = new Date(result.startedAt.getTime() + result.durationMs);
     if (reached && !connectionFailure) {
-      this.set(run.host.name, { state: 'connected', detail: `${run.step.key}: ${result.termination === 'exit' ? `exit ${result.exitCode}` : result.termination}`, at });
+      this.set(run.host.name, {
+        state: 'connected',
+        detail: `${run.step.key}: ${result.termination === 'exit' ? `exit ${result.exitCode}` : result.termination}`,
+        at,
+      });
     } else {
       this.set(run.host.name, { state: 'failed', detail: result.error ? `${result.error.kind}: ${result.error.message}` : result.termination, at });
     }

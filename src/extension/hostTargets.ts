@@ -18,7 +18,10 @@ export class HostTargets implements vscode.Disposable {
   private readonly frontMatters = new Map<string, FrontMatter | undefined>();
   readonly onDidChange = this.changed.event;
 
-  constructor(context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.memory = new TargetMemory(context.workspaceState);
     this.statusBar = vscode.window.createStatusBarItem('runbook.target', vscode.StatusBarAlignment.Left, 100);
     this.statusBar.name = 'Runbook Target';
@@ -43,7 +46,9 @@ export class HostTargets implements vscode.Disposable {
     this.statusBar.text = `${restricted ? '$(shield)' : '$(server)'} ${targetLabel(target)}`;
     this.statusBar.tooltip = restricted
       ? 'Restricted Mode: steps do not run until you trust this workspace.'
-      : target ? `Runbook steps run on ${targetLabel(target)} (${target.from}). Click to change.` : 'No host picked for this runbook. Click to pick one.';
+      : target
+        ? `Runbook steps run on ${targetLabel(target)} (${target.from}). Click to change.`
+        : 'No host picked for this runbook. Click to pick one.';
     this.statusBar.show();
   }
 
@@ -68,15 +73,34 @@ export class HostTargets implements vscode.Disposable {
           name: e.name,
           label: `${current.includes(e.name) ? '$(check) ' : ''}${e.kind === 'group' ? '$(server-environment)' : e.kind === 'local' ? '$(vm)' : '$(server)'} ${e.name}`,
           description: [e.kind === 'group' ? `group of ${e.members?.length ?? 0}` : undefined, e.source].filter(Boolean).join(' · '),
-          detail: [e.description, e.members?.length ? e.members.join(', ') : undefined, e.origin !== 'builtin' ? e.origin : undefined].filter(Boolean).join(' — ') || undefined,
+          detail:
+            [e.description, e.members?.length ? e.members.join(', ') : undefined, e.origin !== 'builtin' ? e.origin : undefined].filter(Boolean).join(' — ') ||
+            undefined,
         });
       }
     };
-    section('This machine', entries.filter((e) => e.kind === 'local'));
-    section('Inventory groups', entries.filter((e) => e.kind === 'group'));
-    section('Inventory hosts', entries.filter((e) => e.kind === 'host' && e.source === 'inventory'));
-    section('~/.ssh/config hosts', entries.filter((e) => e.kind === 'host' && e.source !== 'inventory'));
-    const picked = await vscode.window.showQuickPick(items, { title: 'Run runbook steps on', placeHolder: 'A host, a group, or local', matchOnDescription: true, matchOnDetail: true });
+    section(
+      'This machine',
+      entries.filter((e) => e.kind === 'local'),
+    );
+    section(
+      'Inventory groups',
+      entries.filter((e) => e.kind === 'group'),
+    );
+    section(
+      'Inventory hosts',
+      entries.filter((e) => e.kind === 'host' && e.source === 'inventory'),
+    );
+    section(
+      '~/.ssh/config hosts',
+      entries.filter((e) => e.kind === 'host' && e.source !== 'inventory'),
+    );
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Run runbook steps on',
+      placeHolder: 'A host, a group, or local',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
     if (!picked?.name) return undefined;
     await this.select(notebook, [picked.name]);
     return { names: [picked.name], from: 'picked' };

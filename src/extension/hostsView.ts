@@ -13,8 +13,15 @@ export class HostsView implements vscode.TreeDataProvider<Node>, vscode.Disposab
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly targets: HostTargets, private readonly states: HostStates) {
-    this.subscriptions.push(targets.onDidChange(() => this.refresh()), states.onChange(() => this.refresh()), vscode.window.onDidChangeActiveNotebookEditor(() => this.refresh()));
+  constructor(
+    private readonly targets: HostTargets,
+    private readonly states: HostStates,
+  ) {
+    this.subscriptions.push(
+      targets.onDidChange(() => this.refresh()),
+      states.onChange(() => this.refresh()),
+      vscode.window.onDidChangeActiveNotebookEditor(() => this.refresh()),
+    );
   }
 
   refresh(): void {
@@ -42,8 +49,16 @@ export class HostsView implements vscode.TreeDataProvider<Node>, vscode.Disposab
     const current = notebook?.notebookType === 'incident-runbook' && this.targets.targetOf(notebook)?.names.includes(name);
     const state = this.states.get(name);
     item.id = 'entry' in node ? `target:${name}` : `member:${node.group}/${name}`;
-    item.description = [current ? '● current' : undefined, group ? undefined : state.state, 'entry' in node ? node.entry.source : undefined].filter(Boolean).join(' · ');
-    item.tooltip = [`${name}${'entry' in node && node.entry.description ? `: ${node.entry.description}` : ''}`, 'entry' in node ? `from ${node.entry.origin}` : `member of ${node.group}`, state.detail ? `last: ${state.detail}${state.at ? ` (${state.at.toLocaleTimeString()})` : ''}` : undefined].filter(Boolean).join('\n');
+    item.description = [current ? '● current' : undefined, group ? undefined : state.state, 'entry' in node ? node.entry.source : undefined]
+      .filter(Boolean)
+      .join(' · ');
+    item.tooltip = [
+      `${name}${'entry' in node && node.entry.description ? `: ${node.entry.description}` : ''}`,
+      'entry' in node ? `from ${node.entry.origin}` : `member of ${node.group}`,
+      state.detail ? `last: ${state.detail}${state.at ? ` (${state.at.toLocaleTimeString()})` : ''}` : undefined,
+    ]
+      .filter(Boolean)
+      .join('\n');
     item.iconPath = group ? new vscode.ThemeIcon('server-environment') : stateIcon(state.state);
     item.contextValue = group ? 'runbookGroup' : 'runbookHost';
     if ('entry' in node) item.command = { command: 'runbook.selectHost', title: 'Run Steps Here', arguments: [name] };

@@ -28,7 +28,11 @@ async function start(context: vscode.ExtensionContext): Promise<LanguageClient> 
     },
     {
       // Step cells too, so `{{` in a command completes parameters and earlier values.
-      documentSelector: [{ language: 'runbook-markdown' }, { notebook: 'incident-runbook', language: 'runbook-check' }, { notebook: 'incident-runbook', language: 'shellscript' }],
+      documentSelector: [
+        { language: 'runbook-markdown' },
+        { notebook: 'incident-runbook', language: 'runbook-check' },
+        { notebook: 'incident-runbook', language: 'shellscript' },
+      ],
     },
   );
   await client.start();

@@ -28,7 +28,15 @@ export class LiveCells {
     private readonly controller: vscode.NotebookController,
     private readonly notebook: vscode.NotebookDocument,
     private readonly cellOf: Map<string, number>,
-    private readonly options: { hosts: number; capChars: number; abort: AbortController; hostStates: HostStates; redactKnown: (text: string) => string; onFailure: (run: HostRun) => void; log: vscode.LogOutputChannel },
+    private readonly options: {
+      hosts: number;
+      capChars: number;
+      abort: AbortController;
+      hostStates: HostStates;
+      redactKnown: (text: string) => string;
+      onFailure: (run: HostRun) => void;
+      log: vscode.LogOutputChannel;
+    },
   ) {}
 
   /** Starts the step's cell execution; the cell's stop button cancels the whole batch. */

@@ -176,7 +176,11 @@ export class NotebookRunner implements vscode.Disposable {
     const here = 'Run in the Template';
     const choice = await vscode.window.showInformationMessage(
       'This is a runbook template. Start an incident first?',
-      { modal: true, detail: 'An incident copies the runbook into the incidents folder and journals every run, so the postmortem can be written from it. Running in the template records nothing.' },
+      {
+        modal: true,
+        detail:
+          'An incident copies the runbook into the incidents folder and journals every run, so the postmortem can be written from it. Running in the template records nothing.',
+      },
       start,
       here,
     );
@@ -197,7 +201,9 @@ export class NotebookRunner implements vscode.Disposable {
         validateInput: (value) => (value.trim() === '' ? 'A value is needed.' : parameterProblem(p, value.trim())),
       });
       if (answer === undefined) {
-        void vscode.window.showWarningMessage(`${runbook.fileName}:${p.range.start.line + 1}: parameter "${p.name}" has no value, so nothing ran. Give it a default in the front matter, or run again and type it.`);
+        void vscode.window.showWarningMessage(
+          `${runbook.fileName}:${p.range.start.line + 1}: parameter "${p.name}" has no value, so nothing ran. Give it a default in the front matter, or run again and type it.`,
+        );
         return undefined;
       }
       values[p.name] = answer.trim();
@@ -236,7 +242,8 @@ export class NotebookRunner implements vscode.Disposable {
       return;
     }
     const reveal = 'Show Step';
-    if ((await vscode.window.showInformationMessage(explanation.charAt(0).toUpperCase() + explanation.slice(1), reveal)) === reveal) await revealCell(notebook, index);
+    if ((await vscode.window.showInformationMessage(explanation.charAt(0).toUpperCase() + explanation.slice(1), reveal)) === reveal)
+      await revealCell(notebook, index);
   }
 }
 
@@ -249,6 +256,9 @@ export async function revealCell(notebook: vscode.NotebookDocument, index: numbe
 
 export async function refuseUntrusted(): Promise<void> {
   const manage = 'Manage Workspace Trust';
-  const choice = await vscode.window.showWarningMessage('This workspace is in Restricted Mode: runbook steps do not run on any host until you trust it.', manage);
+  const choice = await vscode.window.showWarningMessage(
+    'This workspace is in Restricted Mode: runbook steps do not run on any host until you trust it.',
+    manage,
+  );
   if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
 }

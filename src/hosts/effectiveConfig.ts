@@ -22,9 +22,21 @@ export interface EvalInput {
 
 /** Keywords this project reads; others are parsed for syntax only. */
 const KEYWORDS = new Set([
-  'hostname', 'user', 'port', 'identityfile', 'identitiesonly', 'identityagent', 'proxyjump',
-  'serveraliveinterval', 'serveralivecountmax', 'connecttimeout', 'userknownhostsfile',
-  'globalknownhostsfile', 'stricthostkeychecking', 'hashknownhosts', 'hostkeyalias',
+  'hostname',
+  'user',
+  'port',
+  'identityfile',
+  'identitiesonly',
+  'identityagent',
+  'proxyjump',
+  'serveraliveinterval',
+  'serveralivecountmax',
+  'connecttimeout',
+  'userknownhostsfile',
+  'globalknownhostsfile',
+  'stricthostkeychecking',
+  'hashknownhosts',
+  'hostkeyalias',
 ]);
 
 export const DEFAULT_IDENTITY_FILES = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss', 'id_dsa'].map((f) => `~/.ssh/${f}`);
@@ -106,12 +118,22 @@ function matchLine(entry: ConfigLine, input: EvalInput, state: State, host: stri
       const value = args.shift();
       if (value === undefined) throw new RunbookError('config', `${where}: Match ${criterion} needs an argument`, `Add a pattern after "${criterion}".`);
       switch (criterion) {
-        case 'host': hit = matchPatternList(matchHost, value, true); break;
-        case 'originalhost': hit = matchPatternList(input.host, value, true); break;
-        case 'user': hit = matchPatternList(remoteUser, value, false); break;
-        case 'localuser': hit = matchPatternList(input.local.user, value, false); break;
+        case 'host':
+          hit = matchPatternList(matchHost, value, true);
+          break;
+        case 'originalhost':
+          hit = matchPatternList(input.host, value, true);
+          break;
+        case 'user':
+          hit = matchPatternList(remoteUser, value, false);
+          break;
+        case 'localuser':
+          hit = matchPatternList(input.local.user, value, false);
+          break;
         case 'exec':
-          input.onWarning(`${where}: "Match exec ${value}" was not run (commands from ssh config are only run through ssh -G for trusted configs); the block is treated as not matching.`);
+          input.onWarning(
+            `${where}: "Match exec ${value}" was not run (commands from ssh config are only run through ssh -G for trusted configs); the block is treated as not matching.`,
+          );
           return false;
         default:
           input.onWarning(`${where}: Match ${criterion} is not supported here; the block is treated as not matching.`);
@@ -147,8 +169,15 @@ function print(state: State, input: EvalInput, hostname: string): GOutput {
   const port = get('port') ? parsePort(get('port')![0], where('port')) : 22;
   const hostKeyAlias = get('hostkeyalias')?.[0]?.toLowerCase();
   const tokens: TokenValues = {
-    homeDir: input.local.homeDir, localUser: input.local.user, hostname, user, port,
-    originalHost: input.host, hostKeyAlias, localHostname: input.local.hostname, uid: input.local.uid,
+    homeDir: input.local.homeDir,
+    localUser: input.local.user,
+    hostname,
+    user,
+    port,
+    originalHost: input.host,
+    hostKeyAlias,
+    localHostname: input.local.hostname,
+    uid: input.local.uid,
   };
   out.set('user', [user]);
   out.set('hostname', [hostname]);
@@ -189,7 +218,11 @@ function strictness(value: string | undefined, where: string): string {
   if (v === 'yes' || v === 'true') return 'true';
   if (v === 'no' || v === 'false' || v === 'off') return 'false';
   if (v === 'ask' || v === 'accept-new') return v;
-  throw new RunbookError('config', `${where}: StrictHostKeyChecking must be yes, no, ask or accept-new, got "${value}"`, 'Use one of yes, no, ask, accept-new.');
+  throw new RunbookError(
+    'config',
+    `${where}: StrictHostKeyChecking must be yes, no, ask or accept-new, got "${value}"`,
+    'Use one of yes, no, ask, accept-new.',
+  );
 }
 
 function parsePort(value: string, where: string): number {

@@ -24,8 +24,15 @@ export function toHostConfig(name: string, g: GOutput, local: LocalFacts, env: N
   const port = Number(need('port'));
   const hostKeyAlias = one('hostkeyalias');
   const tokens: TokenValues = {
-    homeDir: local.homeDir, localUser: local.user, hostname, user, port,
-    originalHost: name, hostKeyAlias, localHostname: local.hostname, uid: local.uid,
+    homeDir: local.homeDir,
+    localUser: local.user,
+    hostname,
+    user,
+    port,
+    originalHost: name,
+    hostKeyAlias,
+    localHostname: local.hostname,
+    uid: local.uid,
   };
   const timeout = one('connecttimeout');
   return {
@@ -62,9 +69,15 @@ function splitList(value: string | undefined): string[] {
 
 function strictness(value: string | undefined): StrictHostKeyChecking {
   switch (value) {
-    case 'true': case 'yes': return 'yes';
-    case 'false': case 'no': return 'no';
-    case 'accept-new': return 'accept-new';
-    default: return 'ask';
+    case 'true':
+    case 'yes':
+      return 'yes';
+    case 'false':
+    case 'no':
+      return 'no';
+    case 'accept-new':
+      return 'accept-new';
+    default:
+      return 'ask';
   }
 }

@@ -161,7 +161,8 @@ function readGroups(node: Node | null, inventory: Inventory, at: At, fail: Fail)
       for (const rolePair of (value as unknown as { items: Pair[] }).items) {
         const role = keyOf(rolePair);
         const roleValue = rolePair.value as Node | null;
-        if (!isSeq(roleValue)) fail(roleValue ?? (rolePair.key as Node), `role "${role}" of group "${name}" must be a list`, `Write e.g. \`${role}: [web-1]\`.`);
+        if (!isSeq(roleValue))
+          fail(roleValue ?? (rolePair.key as Node), `role "${role}" of group "${name}" must be a list`, `Write e.g. \`${role}: [web-1]\`.`);
         group.roles[role] = memberList(roleValue as Node, name, at, fail);
         group.members.push(...group.roles[role]);
       }

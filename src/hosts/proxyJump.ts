@@ -12,8 +12,7 @@ export function parseProxyJump(spec: string, where: string): JumpHop[] {
 }
 
 function parseHop(raw: string, spec: string, where: string): JumpHop {
-  const bad = () =>
-    new RunbookError('config', `${where}: bad ProxyJump hop "${raw}" in "${spec}"`, 'Write hops as [user@]host[:port], separated by commas.');
+  const bad = () => new RunbookError('config', `${where}: bad ProxyJump hop "${raw}" in "${spec}"`, 'Write hops as [user@]host[:port], separated by commas.');
   let rest = raw.startsWith('ssh://') ? raw.slice(6).replace(/\/$/, '') : raw;
   let user: string | undefined;
   const at = rest.lastIndexOf('@');

@@ -75,7 +75,11 @@ async function resolveWithChain(name: string, overrides: Record<string, string>,
 }
 
 async function effectiveOutput(
-  name: string, overrides: Record<string, string>, options: ResolveOptions, local: LocalFacts, env: NodeJS.ProcessEnv,
+  name: string,
+  overrides: Record<string, string>,
+  options: ResolveOptions,
+  local: LocalFacts,
+  env: NodeJS.ProcessEnv,
 ): Promise<{ g: GOutput; via: string }> {
   const trusted = options.trustConfig ?? options.sshConfigPath === undefined;
   if (trusted) {

@@ -35,7 +35,12 @@ export function runSshG(request: SshGRequest): Promise<GOutput | undefined> {
         resolve(parseSshG(stdout));
         return;
       }
-      const why = stderr.trim().split('\n').filter((l) => !l.startsWith('Pseudo-terminal')).join('; ') || `exit ${code ?? signal}`;
+      const why =
+        stderr
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('Pseudo-terminal'))
+          .join('; ') || `exit ${code ?? signal}`;
       reject(new RunbookError('config', `ssh -G ${request.host} failed: ${why}`, 'Fix the ssh config line it names; `ssh -G <host>` shows the same error.'));
     });
   });

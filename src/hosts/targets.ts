@@ -22,7 +22,13 @@ export async function listTargets(options: TargetOptions = {}): Promise<TargetEn
   const fromSsh = sshConfigHosts(options);
   const entries: TargetEntry[] = [{ name: 'local', kind: 'local', source: 'builtin', origin: 'builtin', description: 'this machine (/bin/sh)' }];
   for (const host of inventory?.hosts.values() ?? []) {
-    entries.push({ name: host.name, kind: 'host', source: 'inventory', origin: host.origin, description: host.description ?? describeHost(host.sshName, host.name, host.overrides) });
+    entries.push({
+      name: host.name,
+      kind: 'host',
+      source: 'inventory',
+      origin: host.origin,
+      description: host.description ?? describeHost(host.sshName, host.name, host.overrides),
+    });
   }
   for (const [name, origin] of fromSsh) {
     if (!inventory?.hosts.has(name) && !inventory?.groups.has(name)) entries.push({ name, kind: 'host', source: '~/.ssh/config', origin });
@@ -30,7 +36,10 @@ export async function listTargets(options: TargetOptions = {}): Promise<TargetEn
   const known = knownHostNames(inventory, fromSsh);
   for (const group of inventory?.groups.values() ?? []) {
     entries.push({
-      name: group.name, kind: 'group', source: 'inventory', origin: group.origin,
+      name: group.name,
+      kind: 'group',
+      source: 'inventory',
+      origin: group.origin,
       members: expandMembers(group.members, known, group),
       description: group.description ?? (group.roles ? `roles: ${Object.keys(group.roles).join(', ')}` : undefined),
     });
@@ -67,9 +76,21 @@ export async function resolveRoles(name: string, options: TargetOptions = {}): P
 export function localHost(): HostConfig {
   const local = localFacts();
   return {
-    name: 'local', kind: 'local', hostname: local.hostname, port: 0, user: local.user,
-    identityFiles: [], identitiesOnly: false, proxyJump: [], serverAliveInterval: 0, serverAliveCountMax: 0,
-    userKnownHostsFiles: [], globalKnownHostsFiles: [], strictHostKeyChecking: 'yes', hashKnownHosts: false, origin: 'builtin',
+    name: 'local',
+    kind: 'local',
+    hostname: local.hostname,
+    port: 0,
+    user: local.user,
+    identityFiles: [],
+    identitiesOnly: false,
+    proxyJump: [],
+    serverAliveInterval: 0,
+    serverAliveCountMax: 0,
+    userKnownHostsFiles: [],
+    globalKnownHostsFiles: [],
+    strictHostKeyChecking: 'yes',
+    hashKnownHosts: false,
+    origin: 'builtin',
   };
 }
 
@@ -84,7 +105,9 @@ async function resolveOne(name: string, inventory: Inventory | undefined, option
   if (fromSsh.has(name)) return resolveHost(name, options);
   const known = [...knownHostNames(inventory, fromSsh), ...(inventory?.groups.keys() ?? []), 'local'];
   const close = closest(name, known);
-  const where = inventory ? `${inventory.file} and ${options.sshConfigPath ?? '~/.ssh/config'}` : `${options.sshConfigPath ?? '~/.ssh/config'} (no inventory file found)`;
+  const where = inventory
+    ? `${inventory.file} and ${options.sshConfigPath ?? '~/.ssh/config'}`
+    : `${options.sshConfigPath ?? '~/.ssh/config'} (no inventory file found)`;
   throw new RunbookError(
     'config',
     `Unknown host or group "${name}"${close.length > 0 ? `; did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : ''} Names come from ${where}, plus "local".`,
@@ -96,7 +119,9 @@ async function readInventory(options: TargetOptions): Promise<Inventory | undefi
   const root = options.workspaceRoot;
   const file = options.inventoryPath
     ? path.resolve(root ?? process.cwd(), options.inventoryPath)
-    : root !== undefined ? path.join(root, DEFAULT_INVENTORY) : undefined;
+    : root !== undefined
+      ? path.join(root, DEFAULT_INVENTORY)
+      : undefined;
   if (file === undefined) return undefined;
   const inventory = await loadInventory(file, root !== undefined ? path.relative(root, file) : file);
   if (!inventory && options.inventoryPath) {
@@ -144,7 +169,8 @@ function expandMembers(members: InventoryGroup['members'], known: string[], grou
 function describeHost(sshName: string, name: string, overrides: Record<string, string>): string | undefined {
   const parts = [];
   if (sshName !== name) parts.push(`ssh ${sshName}`);
-  if (overrides.User || overrides.HostName || overrides.Port) parts.push(`${overrides.User ? `${overrides.User}@` : ''}${overrides.HostName ?? sshName}${overrides.Port ? `:${overrides.Port}` : ''}`);
+  if (overrides.User || overrides.HostName || overrides.Port)
+    parts.push(`${overrides.User ? `${overrides.User}@` : ''}${overrides.HostName ?? sshName}${overrides.Port ? `:${overrides.Port}` : ''}`);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 

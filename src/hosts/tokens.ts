@@ -23,19 +23,34 @@ export function expandPath(value: string, tokens: TokenValues, where: string): s
 export function expandTokens(value: string, tokens: TokenValues, where: string): string {
   return value.replace(/%(.?)/g, (_all, token: string) => {
     switch (token) {
-      case '%': return '%';
-      case 'd': return tokens.homeDir;
-      case 'u': return tokens.localUser;
-      case 'h': return tokens.hostname;
-      case 'r': return tokens.user;
-      case 'p': return String(tokens.port);
-      case 'n': return tokens.originalHost;
-      case 'k': return tokens.hostKeyAlias ?? tokens.originalHost;
-      case 'l': return tokens.localHostname;
-      case 'L': return tokens.localHostname.split('.')[0];
-      case 'i': return String(tokens.uid);
+      case '%':
+        return '%';
+      case 'd':
+        return tokens.homeDir;
+      case 'u':
+        return tokens.localUser;
+      case 'h':
+        return tokens.hostname;
+      case 'r':
+        return tokens.user;
+      case 'p':
+        return String(tokens.port);
+      case 'n':
+        return tokens.originalHost;
+      case 'k':
+        return tokens.hostKeyAlias ?? tokens.originalHost;
+      case 'l':
+        return tokens.localHostname;
+      case 'L':
+        return tokens.localHostname.split('.')[0];
+      case 'i':
+        return String(tokens.uid);
       default:
-        throw new RunbookError('config', `${where}: unknown token %${token} in "${value}"`, 'Use one of %d %u %h %r %p %n %k %l %i %%, or write %% for a literal %.');
+        throw new RunbookError(
+          'config',
+          `${where}: unknown token %${token} in "${value}"`,
+          'Use one of %d %u %h %r %p %n %k %l %i %%, or write %% for a literal %.',
+        );
     }
   });
 }

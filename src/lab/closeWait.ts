@@ -21,7 +21,12 @@ export const closeWait: Scenario = {
       teardown.add(() => dir.remove());
       const logFile = `${dir.path}/server.log`;
       const server = await startNodeServer(dir, 'close-wait server', {
-        mode: 'hold', host: options.address, port: options.basePort, backlog: 511, logFile, lifetimeMs: labLifetimeMs,
+        mode: 'hold',
+        host: options.address,
+        port: options.basePort,
+        backlog: 511,
+        logFile,
+        lifetimeMs: labLifetimeMs,
       });
       teardown.add(() => server.stop());
       const clients = await hold({ host: options.address, port: server.port, localAddress: options.clientAddress }, connections, 5000);

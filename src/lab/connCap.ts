@@ -31,7 +31,13 @@ export const connCap: Scenario = {
       const serverLog = `${dir.path}/server.log`;
       const clientLog = `${dir.path}/client.log`;
       const server = await startNodeServer(dir, 'conn-cap server', {
-        mode: 'cap', cap, host: options.address, port: options.basePort, backlog: 511, logFile: serverLog, lifetimeMs: labLifetimeMs,
+        mode: 'cap',
+        cap,
+        host: options.address,
+        port: options.basePort,
+        backlog: 511,
+        logFile: serverLog,
+        lifetimeMs: labLifetimeMs,
       });
       teardown.add(() => server.stop());
       const target: Target = { host: options.address, port: server.port, localAddress: options.clientAddress };
@@ -47,7 +53,9 @@ export const connCap: Scenario = {
       }
       const background = client.keepReconnecting();
       teardown.add(() => client.stop(background));
-      options.log?.(`conn-cap: server pid ${server.pid} on ${options.address}:${server.port} holds ${cap} connections from ${options.clientAddress} and closed ${closedByServer} of ${firstAttempts} reconnects`);
+      options.log?.(
+        `conn-cap: server pid ${server.pid} on ${options.address}:${server.port} holds ${cap} connections from ${options.clientAddress} and closed ${closedByServer} of ${firstAttempts} reconnects`,
+      );
       return {
         name: connCap.name,
         summary: connCap.summary,
@@ -75,13 +83,19 @@ class ReconnectingClient {
   private stopped = false;
   private readonly started = Date.now();
 
-  constructor(private readonly target: Target, private readonly logFile: string) {}
+  constructor(
+    private readonly target: Target,
+    private readonly logFile: string,
+  ) {}
 
   async reconnect(): Promise<string> {
     this.attempts++;
     const result = await attempt(this.target, 2000);
     const what = result.outcome === 'closed-by-server' ? `closed by the server ${result.afterMs} ms after connect (EOF)` : result.outcome;
-    await appendFile(this.logFile, `${new Date().toISOString()} connection ${this.attempts} from ${this.target.localAddress} to ${this.target.host}:${this.target.port}: ${what}; reconnecting\n`);
+    await appendFile(
+      this.logFile,
+      `${new Date().toISOString()} connection ${this.attempts} from ${this.target.localAddress} to ${this.target.host}:${this.target.port}: ${what}; reconnecting\n`,
+    );
     return result.outcome;
   }
 

@@ -111,13 +111,18 @@ export async function hold(target: Target, count: number, waitMs: number, keepAl
 export async function closeGracefully(sockets: Socket[], waitMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    Promise.all(sockets.map((socket) => new Promise<void>((resolve) => {
-      if (socket.destroyed) return resolve();
-      socket.once('close', () => resolve());
-      socket.end();
-      // The server never answers our FIN with its own: drop our side once our FIN is out.
-      socket.once('finish', () => socket.destroy());
-    }))),
+    Promise.all(
+      sockets.map(
+        (socket) =>
+          new Promise<void>((resolve) => {
+            if (socket.destroyed) return resolve();
+            socket.once('close', () => resolve());
+            socket.end();
+            // The server never answers our FIN with its own: drop our side once our FIN is out.
+            socket.once('finish', () => socket.destroy());
+          }),
+      ),
+    ),
     new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs))),
   ]);
   clearTimeout(timer);

@@ -40,11 +40,22 @@ export const halfOpen: Scenario = {
       const serverConfig = { mode: 'hold' as const, host: pair.serverAddress, port, backlog: 511, logFile: serverLog, lifetimeMs: labLifetimeMs };
       const before = await startNodeServer(dir, 'half-open server', serverConfig, pair.serverNamespace);
       teardown.add(() => before.stop());
-      const client = await startNodeClient(dir, 'half-open client', {
-        host: pair.serverAddress, port: before.port, localAddress: pair.clientAddress, connections, lifetimeMs: labLifetimeMs,
-      }, pair.clientNamespace);
+      const client = await startNodeClient(
+        dir,
+        'half-open client',
+        {
+          host: pair.serverAddress,
+          port: before.port,
+          localAddress: pair.clientAddress,
+          connections,
+          lifetimeMs: labLifetimeMs,
+        },
+        pair.clientNamespace,
+      );
       teardown.add(() => client.stop());
-      options.log?.(`half-open: ${connections} connections ${pair.clientAddress} -> ${pair.serverAddress}:${before.port} established; cutting the server's link`);
+      options.log?.(
+        `half-open: ${connections} connections ${pair.clientAddress} -> ${pair.serverAddress}:${before.port} established; cutting the server's link`,
+      );
 
       // The power cut: the link goes first, so the server's RSTs die on a link that is down.
       await setServerLink(pair, 'down');

@@ -23,7 +23,13 @@ export const healthy: Scenario = {
       teardown.add(() => dir.remove());
       const logFile = `${dir.path}/server.log`;
       const server = await startNodeServer(dir, 'healthy server', {
-        mode: 'echo', keepAliveMs, host: options.address, port: options.basePort, backlog: 511, logFile, lifetimeMs: labLifetimeMs,
+        mode: 'echo',
+        keepAliveMs,
+        host: options.address,
+        port: options.basePort,
+        backlog: 511,
+        logFile,
+        lifetimeMs: labLifetimeMs,
       });
       teardown.add(() => server.stop());
       const clients = await hold({ host: options.address, port: server.port, localAddress: options.clientAddress }, connections, 5000, keepAliveMs);

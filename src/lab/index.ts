@@ -25,9 +25,11 @@ export async function startScenario(name: string, options: StartOptions = {}): P
   const scenario = scenarios.find((s) => s.name === name);
   if (!scenario) {
     const recorded = listRecordings().some((r) => r.name === name);
-    throw new Error(recorded
-      ? `lab: "${name}" is not reproduced live (it would change this machine's global firewall state); play recordedOutputs("${name}") through the parsers instead.`
-      : `lab: no scenario "${name}"; scenarios: ${scenarios.map((s) => s.name).join(', ')}.`);
+    throw new Error(
+      recorded
+        ? `lab: "${name}" is not reproduced live (it would change this machine's global firewall state); play recordedOutputs("${name}") through the parsers instead.`
+        : `lab: no scenario "${name}"; scenarios: ${scenarios.map((s) => s.name).join(', ')}.`,
+    );
   }
   const address = requireLoopback(options.address ?? '127.0.0.1', 'address');
   const clientAddress = requireLoopback(options.clientAddress ?? address, 'clientAddress');

@@ -36,10 +36,12 @@ export async function startLabProcess(options: LabProcessOptions): Promise<LabPr
     child.once('error', (err) => reject(new Error(`lab: could not start the ${options.label} (${options.command}): ${err.message}`)));
   });
   let alive = true;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => {
-    alive = false;
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      alive = false;
+      resolve();
+    }),
+  );
   const forget = onExit(() => {
     if (alive) process.kill(pid, 'SIGKILL');
   });
@@ -74,13 +76,7 @@ export async function startLabProcess(options: LabProcessOptions): Promise<LabPr
   };
 }
 
-function waitForReady(
-  child: ChildProcess,
-  exited: Promise<void>,
-  options: LabProcessOptions,
-  lines: string[],
-  stderr: () => string,
-): Promise<number> {
+function waitForReady(child: ChildProcess, exited: Promise<void>, options: LabProcessOptions, lines: string[], stderr: () => string): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     let buffered = '';
     let ready = false;

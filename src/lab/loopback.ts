@@ -6,8 +6,7 @@ import { isIPv4 } from 'node:net';
 export function requireLoopback(address: string, what: string): string {
   if (!isIPv4(address) || !address.startsWith('127.')) {
     throw new Error(
-      `lab: ${what} "${address}" is not a loopback address; use one in 127.0.0.0/8 such as 127.0.0.21 ` +
-        '(the lab only ever sends traffic to this machine).',
+      `lab: ${what} "${address}" is not a loopback address; use one in 127.0.0.0/8 such as 127.0.0.21 ` + '(the lab only ever sends traffic to this machine).',
     );
   }
   return address;

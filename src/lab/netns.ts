@@ -55,8 +55,20 @@ export async function createPair(names: ReturnType<typeof pairNames>): Promise<N
   await ip(['netns', 'add', pair.serverNamespace]);
   await ip(['netns', 'add', pair.clientNamespace]);
   // The veth is born inside the namespaces: it never exists in the machine's own network.
-  await ip(['link', 'add', pair.serverInterface, 'netns', pair.serverNamespace, 'type', 'veth',
-    'peer', 'name', pair.clientInterface, 'netns', pair.clientNamespace]);
+  await ip([
+    'link',
+    'add',
+    pair.serverInterface,
+    'netns',
+    pair.serverNamespace,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    pair.clientInterface,
+    'netns',
+    pair.clientNamespace,
+  ]);
   for (const [ns, dev, address] of [
     [pair.serverNamespace, pair.serverInterface, pair.serverAddress],
     [pair.clientNamespace, pair.clientInterface, pair.clientAddress],

@@ -30,9 +30,18 @@ export const openFiles: Scenario = {
       const dir = makeLabDir('open-files');
       teardown.add(() => dir.remove());
       const logFile = `${dir.path}/server.log`;
-      const server = await startFdServer(dir, 'open-files server', {
-        host: options.address, port: options.basePort, backlog, logFile, lifetimeSeconds,
-      }, openFilesLimit);
+      const server = await startFdServer(
+        dir,
+        'open-files server',
+        {
+          host: options.address,
+          port: options.basePort,
+          backlog,
+          logFile,
+          lifetimeSeconds,
+        },
+        openFilesLimit,
+      );
       teardown.add(() => server.stop());
       const target = { host: options.address, port: server.port, localAddress: options.clientAddress };
       const batches: HeldConnections[] = [];
@@ -46,7 +55,9 @@ export const openFiles: Scenario = {
       // Then the rush that fills the listen queue and keeps knocking on it.
       batches.push(await hold(target, overflowConnections, 1500));
       const completed = batches.reduce((sum, batch) => sum + batch.connected(), 0);
-      options.log?.(`open-files: server pid ${server.pid} on ${options.address}:${server.port} is out of descriptors; ${completed} of ${connections} clients got through the handshake`);
+      options.log?.(
+        `open-files: server pid ${server.pid} on ${options.address}:${server.port} is out of descriptors; ${completed} of ${connections} clients got through the handshake`,
+      );
       return {
         name: openFiles.name,
         summary: openFiles.summary,

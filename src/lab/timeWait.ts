@@ -24,7 +24,12 @@ export const timeWait: Scenario = {
       teardown.add(() => dir.remove());
       const logFile = `${dir.path}/server.log`;
       const server = await startNodeServer(dir, 'time-wait server', {
-        mode: 'close', host: options.address, port: options.basePort, backlog: 511, logFile, lifetimeMs: labLifetimeMs,
+        mode: 'close',
+        host: options.address,
+        port: options.basePort,
+        backlog: 511,
+        logFile,
+        lifetimeMs: labLifetimeMs,
       });
       teardown.add(() => server.stop());
       options.log?.(`time-wait: server pid ${server.pid} on ${options.address}:${server.port}; ${connections} connections from ${options.clientAddress}`);

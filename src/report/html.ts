@@ -79,7 +79,8 @@ function evidence(run: PostmortemRun): string {
   const parts = [
     `<section class="evidence"><h3>${e(run.label)}. ${e(run.stepTitle)} on ${c(run.host)}</h3>`,
     `<p>Started ${e(utc(run.startedAt))}${run.durationMs !== undefined ? `, took ${durationText(run.durationMs)}` : ''}, ${e(exitText(run))}.` +
-      (run.confirmedBy ? ` Confirmed by ${e(run.confirmedBy.user)} at ${e(utc(run.confirmedBy.at))}.` : '') + '</p>',
+      (run.confirmedBy ? ` Confirmed by ${e(run.confirmedBy.user)} at ${e(utc(run.confirmedBy.at))}.` : '') +
+      '</p>',
     pre(run.command),
   ];
   if (run.error) parts.push(`<p>Error (${c(run.error.kind)}): ${e(run.error.message)}${run.error.hint ? ` ${e(run.error.hint)}` : ''}</p>`);
@@ -112,7 +113,9 @@ export function renderHtml(pm: Postmortem): string {
   h.push('<h2>Summary</h2>', fill(pm.summary.prompt));
   if (pm.summary.mostSevere) {
     const m = pm.summary.mostSevere;
-    h.push(`<p class="summary">Most severe finding: ${sev(m.finding.severity)} ${e(m.finding.message)}, from ${e(m.stepTitle)} on ${c(m.host)} (evidence ${e(m.evidence)}).</p>`);
+    h.push(
+      `<p class="summary">Most severe finding: ${sev(m.finding.severity)} ${e(m.finding.message)}, from ${e(m.stepTitle)} on ${c(m.host)} (evidence ${e(m.evidence)}).</p>`,
+    );
   }
 
   h.push('<h2>Impact</h2>', fill('To fill:'), `<ul>${pm.impactPrompts.map((p) => `<li>${e(p)}</li>`).join('')}</ul>`);
@@ -141,10 +144,17 @@ export function renderHtml(pm: Postmortem): string {
   if (pm.resolution.length === 0) h.push(fill('No step that changes a host was run from the runbook. To fill: what was done to resolve it.'));
   for (const run of pm.resolution) {
     const who = run.confirmedBy ? `confirmed by ${e(run.confirmedBy.user)} at ${e(utc(run.confirmedBy.at))}` : 'not confirmed in the journal';
-    h.push(`<p>${e(run.stepTitle)} on ${c(run.host)} (evidence ${e(run.label)}), ${who}, ${e(exitText(run))}:</p>`, pre(run.command), pre(excerpt(run.output, 6, 4).text || '(no output)'));
+    h.push(
+      `<p>${e(run.stepTitle)} on ${c(run.host)} (evidence ${e(run.label)}), ${who}, ${e(exitText(run))}:</p>`,
+      pre(run.command),
+      pre(excerpt(run.output, 6, 4).text || '(no output)'),
+    );
   }
 
-  h.push('<h2>Action items</h2>', '<table class="actions"><thead><tr><th>Action item</th><th>Type</th><th>Priority</th><th>Owner</th><th>Bug</th><th>From</th></tr></thead><tbody>');
+  h.push(
+    '<h2>Action items</h2>',
+    '<table class="actions"><thead><tr><th>Action item</th><th>Type</th><th>Priority</th><th>Owner</th><th>Bug</th><th>From</th></tr></thead><tbody>',
+  );
   for (const item of pm.actionItems) {
     const priority = item.severity === 'critical' ? 'P1' : item.severity === 'warning' ? 'P2' : 'P3';
     h.push(
@@ -156,14 +166,23 @@ export function renderHtml(pm: Postmortem): string {
 
   h.push(
     '<h2>Lessons learned</h2>',
-    '<h3>What went well</h3>', fill(pm.lessonPrompts.wentWell),
-    '<h3>What went wrong</h3>', fill(pm.lessonPrompts.wentWrong),
-    '<h3>Where we got lucky</h3>', fill(pm.lessonPrompts.gotLucky),
+    '<h3>What went well</h3>',
+    fill(pm.lessonPrompts.wentWell),
+    '<h3>What went wrong</h3>',
+    fill(pm.lessonPrompts.wentWrong),
+    '<h3>Where we got lucky</h3>',
+    fill(pm.lessonPrompts.gotLucky),
   );
 
-  h.push('<h2>Timeline</h2>', '<p class="muted">All times UTC.</p>', '<table class="timeline"><thead><tr><th>Time</th><th>Host</th><th>Step</th><th>Result</th></tr></thead><tbody>');
+  h.push(
+    '<h2>Timeline</h2>',
+    '<p class="muted">All times UTC.</p>',
+    '<table class="timeline"><thead><tr><th>Time</th><th>Host</th><th>Step</th><th>Result</th></tr></thead><tbody>',
+  );
   for (const t of pm.timeline) {
-    h.push(`<tr><td>${e(utc(t.time).replace(/ UTC$/, ''))}</td><td>${t.host ? c(t.host) : ''}</td><td>${t.step ? e(t.step) : ''}</td><td>${e(t.result)}</td></tr>`);
+    h.push(
+      `<tr><td>${e(utc(t.time).replace(/ UTC$/, ''))}</td><td>${t.host ? c(t.host) : ''}</td><td>${t.step ? e(t.step) : ''}</td><td>${e(t.result)}</td></tr>`,
+    );
   }
   h.push('</tbody></table>');
 
@@ -172,7 +191,9 @@ export function renderHtml(pm: Postmortem): string {
   h.push('<h2>Path through the runbook</h2>', '<ol class="path">');
   pm.path.nodes.forEach((node, i) => {
     const into = pm.path.edges.find((edge) => edge.to === node.key);
-    h.push(`<li>${e(node.title)}${node.runs > 1 ? ` (run ${node.runs} times)` : ''}${i > 0 && into ? ` <span class="muted">from ${e(titles.get(into.from) ?? into.from)}: ${e(into.label)}</span>` : ''}</li>`);
+    h.push(
+      `<li>${e(node.title)}${node.runs > 1 ? ` (run ${node.runs} times)` : ''}${i > 0 && into ? ` <span class="muted">from ${e(titles.get(into.from) ?? into.from)}: ${e(into.label)}</span>` : ''}</li>`,
+    );
   });
   const last = pm.path.edges.find((edge) => edge.to === 'end');
   if (last) h.push(`<li>End <span class="muted">${e(last.label)}</span></li>`);

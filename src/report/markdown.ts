@@ -92,21 +92,47 @@ export function renderMarkdown(pm: Postmortem): string {
   if (pm.resolution.length === 0) md.push('_No step that changes a host was run from the runbook. To fill: what was done to resolve it._', '');
   for (const run of pm.resolution) {
     const who = run.confirmedBy ? `confirmed by ${mdText(run.confirmedBy.user)} at ${mdText(utc(run.confirmedBy.at))}` : 'not confirmed in the journal';
-    md.push(`- ${runRef(run)}, ${who}, ${mdText(exitText(run))}:`, '', indent(fenced(run.command, 'sh')), '', indent(fenced(excerpt(run.output, 6, 4).text || '(no output)', 'text')), '');
+    md.push(
+      `- ${runRef(run)}, ${who}, ${mdText(exitText(run))}:`,
+      '',
+      indent(fenced(run.command, 'sh')),
+      '',
+      indent(fenced(excerpt(run.output, 6, 4).text || '(no output)', 'text')),
+      '',
+    );
   }
 
   md.push('## Action items', '', '| Action item | Type | Priority | Owner | Bug | From |', '|---|---|---|---|---|---|');
   for (const item of pm.actionItems) {
     const priority = item.severity === 'critical' ? 'P1' : item.severity === 'warning' ? 'P2' : 'P3';
-    md.push(`| ${cell(mdText(item.action))} | mitigate | ${priority} | ${cell(mdText(item.owner)) || '_to fill_'} | ${cell(mdText(item.bug)) || '_to fill_'} | ${cell(`${mdText(item.because)} (${item.evidence.join(', ')})`)} |`);
+    md.push(
+      `| ${cell(mdText(item.action))} | mitigate | ${priority} | ${cell(mdText(item.owner)) || '_to fill_'} | ${cell(mdText(item.bug)) || '_to fill_'} | ${cell(`${mdText(item.because)} (${item.evidence.join(', ')})`)} |`,
+    );
   }
   md.push('| _To fill: prevention items_ | prevent | | | | |', '');
 
-  md.push('## Lessons learned', '', '### What went well', '', toFill(pm.lessonPrompts.wentWell), '', '### What went wrong', '', toFill(pm.lessonPrompts.wentWrong), '', '### Where we got lucky', '', toFill(pm.lessonPrompts.gotLucky), '');
+  md.push(
+    '## Lessons learned',
+    '',
+    '### What went well',
+    '',
+    toFill(pm.lessonPrompts.wentWell),
+    '',
+    '### What went wrong',
+    '',
+    toFill(pm.lessonPrompts.wentWrong),
+    '',
+    '### Where we got lucky',
+    '',
+    toFill(pm.lessonPrompts.gotLucky),
+    '',
+  );
 
   md.push('## Timeline', '', 'All times UTC.', '', '| Time | Host | Step | Result |', '|---|---|---|---|');
   for (const t of pm.timeline) {
-    md.push(`| ${cell(mdText(utc(t.time).replace(/ UTC$/, '')))} | ${t.host ? cell(code(t.host)) : ''} | ${t.step ? cell(mdText(t.step)) : ''} | ${cell(mdText(t.result))} |`);
+    md.push(
+      `| ${cell(mdText(utc(t.time).replace(/ UTC$/, '')))} | ${t.host ? cell(code(t.host)) : ''} | ${t.step ? cell(mdText(t.step)) : ''} | ${cell(mdText(t.result))} |`,
+    );
   }
   md.push('');
 
@@ -127,5 +153,8 @@ export function renderMarkdown(pm: Postmortem): string {
 }
 
 function indent(block: string): string {
-  return block.split('\n').map((l) => `  ${l}`).join('\n');
+  return block
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
 }

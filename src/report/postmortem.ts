@@ -169,7 +169,8 @@ function buildTimeline(journal: readonly JournalEntry[], runs: PostmortemRun[]):
   for (const e of journal) {
     if (e.type === 'incident-start') timeline.push({ time: e.time, result: `incident record started by ${e.responder}` });
     else if (e.type === 'note') timeline.push({ time: e.time, result: `note by ${e.author}: ${e.text}` });
-    else if (e.type === 'incident-end') timeline.push({ time: e.time, result: `incident ended${e.status ? `: ${e.status}` : ''}${e.author ? ` (${e.author})` : ''}` });
+    else if (e.type === 'incident-end')
+      timeline.push({ time: e.time, result: `incident ended${e.status ? `: ${e.status}` : ''}${e.author ? ` (${e.author})` : ''}` });
     else if (e.type === 'step-start') {
       const run = byRunId.get(e.runId)!;
       if (e.confirmedBy) timeline.push({ time: e.confirmedBy.at, host: run.host, step: run.stepTitle, result: `confirmed by ${e.confirmedBy.user}` });
@@ -189,7 +190,10 @@ function buildPath(runs: PostmortemRun[], ended: boolean): { nodes: PathNode[]; 
     node.runs++;
     nodes.set(run.stepKey, node);
     if (previous && previous.stepKey !== run.stepKey) {
-      const label = previous.next === run.stepKey ? (previous.why ?? `next: ${run.stepKey}`) : `chosen by the responder${previous.why ? ` (check said: ${previous.why})` : ''}`;
+      const label =
+        previous.next === run.stepKey
+          ? (previous.why ?? `next: ${run.stepKey}`)
+          : `chosen by the responder${previous.why ? ` (check said: ${previous.why})` : ''}`;
       if (!edges.some((e) => e.from === previous!.stepKey && e.to === run.stepKey && e.label === label)) {
         edges.push({ from: previous.stepKey, to: run.stepKey, label });
       }

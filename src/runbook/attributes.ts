@@ -57,10 +57,10 @@ function readJsonAttributes(text: string, start: number, end: number): RawAttrib
     const keyStart = at >= 0 ? at : start;
     const colon = text.indexOf(':', keyStart);
     const valueStart = colon >= 0 ? colon + 1 + (text.slice(colon + 1).length - text.slice(colon + 1).trimStart().length) : keyStart;
-    const rendered = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? '';
+    const rendered = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? '');
     const valueEnd = Math.min(end, valueStart + rendered.length);
     searchFrom = valueEnd;
-    const asText = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+    const asText = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
     attributes.push({ name, value: asText, start: keyStart, end: valueEnd, valueStart, valueEnd, flag: false });
   }
   return attributes;

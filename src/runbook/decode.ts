@@ -7,7 +7,10 @@ import { blockingProblem } from './notebook';
 
 /** Thrown when a file cannot be opened as a notebook without losing bytes; the message says where and what to do. */
 export class RunbookOpenError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(message);
     this.name = 'RunbookOpenError';
   }
@@ -20,7 +23,10 @@ export function readRunbookBytes(bytes: Uint8Array, fileName: string): Runbook {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     const line = lineOfInvalidUtf8(bytes);
-    throw new RunbookOpenError(`${fileName}: line ${line} has bytes that are not UTF-8, so it cannot open as a runbook notebook without damaging them. Reopen it with the text editor and convert the file to UTF-8.`, line);
+    throw new RunbookOpenError(
+      `${fileName}: line ${line} has bytes that are not UTF-8, so it cannot open as a runbook notebook without damaging them. Reopen it with the text editor and convert the file to UTF-8.`,
+      line,
+    );
   }
   const runbook = parseRunbook(text, fileName);
   const problem = blockingProblem(runbook);

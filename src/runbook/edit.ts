@@ -66,7 +66,10 @@ export function setFrontMatter(runbook: Runbook, yamlText: string): Runbook {
 /** Sets one top-level front matter key (e.g. `incident`), keeping the rest of the YAML and its comments. */
 export function setFrontMatterValue(runbook: Runbook, key: string, value: unknown): Runbook {
   const doc = parseDocument(runbook.frontMatter?.yamlText ?? '');
-  if (doc.errors.length > 0) throw new Error(`${runbook.fileName}: ${runbook.diagnostics.find((d) => d.code === 'front-matter-yaml')?.message ?? 'the front matter is not valid YAML'}; fix it first`);
+  if (doc.errors.length > 0)
+    throw new Error(
+      `${runbook.fileName}: ${runbook.diagnostics.find((d) => d.code === 'front-matter-yaml')?.message ?? 'the front matter is not valid YAML'}; fix it first`,
+    );
   doc.set(key, value);
   return setFrontMatter(runbook, doc.toString());
 }

@@ -57,7 +57,9 @@ export function writeFence(info: string, content: string, eol: string, marker?: 
 }
 
 function needsLongerMarker(content: string, marker: string): boolean {
-  return normalizeEol(content).split('\n').some((line) => isClosingFence(line, marker));
+  return normalizeEol(content)
+    .split('\n')
+    .some((line) => isClosingFence(line, marker));
 }
 
 /**
@@ -79,7 +81,12 @@ export function replaceFenceContent(raw: string, content: string, eol: string): 
   const fence = readFenceLine(openLine);
   if (!fence) return raw;
   const pad = ' '.repeat(fence.indent);
-  const lines = content === '' ? [] : normalizeEol(content).split('\n').map((line) => (line === '' ? line : pad + line));
+  const lines =
+    content === ''
+      ? []
+      : normalizeEol(content)
+          .split('\n')
+          .map((line) => (line === '' ? line : pad + line));
   let open = openLine;
   let close = closeLine;
   if (lines.some((line) => isClosingFence(line, fence.marker))) {

@@ -21,7 +21,12 @@ export function frontMatterEnd(lines: LineIndex, diagnostics: Diagnostic[]): num
   }
   // A lone `---` on line 1 may be a thematic break; say what we saw without guessing more.
   diagnostics.push(
-    diagnostic(lines.lineRange(0, 1), 'warning', 'front-matter-unclosed', 'this "---" starts front matter but no closing "---" line follows; add one after the YAML, or put a blank line above a thematic break'),
+    diagnostic(
+      lines.lineRange(0, 1),
+      'warning',
+      'front-matter-unclosed',
+      'this "---" starts front matter but no closing "---" line follows; add one after the YAML, or put a blank line above a thematic break',
+    ),
   );
   return undefined;
 }
@@ -39,7 +44,14 @@ export function readFrontMatter(lines: LineIndex, end: number, diagnostics: Diag
   const frontMatter: FrontMatter = { yamlText, data: undefined, tags: [], hosts: [], parameters: [], range: lines.lineRange(0, end) };
   const doc = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true });
   for (const error of doc.errors) {
-    diagnostics.push(diagnostic(at(error.pos[0], error.pos[1]), 'error', 'front-matter-yaml', `front matter is not valid YAML: ${error.message.split('\n')[0]}. Fix the YAML between the --- lines`));
+    diagnostics.push(
+      diagnostic(
+        at(error.pos[0], error.pos[1]),
+        'error',
+        'front-matter-yaml',
+        `front matter is not valid YAML: ${error.message.split('\n')[0]}. Fix the YAML between the --- lines`,
+      ),
+    );
   }
   if (doc.errors.length > 0) return frontMatter;
   const root = doc.contents;
@@ -141,7 +153,8 @@ function readIncident(map: YAMLMap, report: Report): IncidentMeta {
       if (list) incident.target = list;
       else report(value ?? pair, 'error', 'front-matter-type', '"target" must be a list of host names');
     } else if (key === 'parameters') {
-      if (isMap(value)) incident.parameters = Object.fromEntries(value.items.map((p) => [keyOf(p), String((p.value as { value?: unknown } | null)?.value ?? '')]));
+      if (isMap(value))
+        incident.parameters = Object.fromEntries(value.items.map((p) => [keyOf(p), String((p.value as { value?: unknown } | null)?.value ?? '')]));
       else report(value ?? pair, 'error', 'front-matter-type', '"parameters" must be a map name -> value');
     } else if (isScalar(value) && value.value !== null && typeof value.value !== 'object') {
       incident[key as 'id' | 'title' | 'startedAt' | 'responder' | 'template'] = String(value.value);

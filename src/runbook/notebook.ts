@@ -72,7 +72,13 @@ export function toNotebook(runbook: Runbook): NotebookModel {
     if (part.kind === 'step' || part.kind === 'check') metadata.info = infoOf(raw);
     if (part.kind === 'step') {
       const s = part.step;
-      Object.assign(metadata, { stepKey: s.key, id: s.id, title: s.title, attributes: s.attributes.map((a) => ({ name: a.name, value: a.value })), outputBlocks: [] });
+      Object.assign(metadata, {
+        stepKey: s.key,
+        id: s.id,
+        title: s.title,
+        attributes: s.attributes.map((a) => ({ name: a.name, value: a.value })),
+        outputBlocks: [],
+      });
       step = cell;
     } else if (part.kind === 'check') metadata.stepKey = part.stepKey;
     else step = undefined;
@@ -148,7 +154,8 @@ function cellText(cell: NotebookCell, eol: string): string {
   const meta = cell.metadata ?? { role: cell.kind === 'markup' ? 'prose' : 'step' };
   const raw = meta.raw;
   const role = meta.role;
-  const sameKind = raw !== undefined && (cell.kind === 'markup') === (role === 'prose' || role === 'orphan') && (cell.kind === 'markup' || cell.languageId === LANGUAGE[role]);
+  const sameKind =
+    raw !== undefined && (cell.kind === 'markup') === (role === 'prose' || role === 'orphan') && (cell.kind === 'markup' || cell.languageId === LANGUAGE[role]);
   if (raw !== undefined && sameKind) {
     const infoChanged = meta.info !== undefined && meta.info !== infoOf(raw);
     if (!infoChanged && normalizeEol(cell.value) === valueOf(role, raw)) return raw;
@@ -196,7 +203,10 @@ function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -215,6 +225,7 @@ export function savedOutputFromJson(data: Uint8Array): SavedOutput | undefined {
   }
   const candidate = value as Partial<SavedOutput> | null;
   if (!candidate || typeof candidate !== 'object') return undefined;
-  if (typeof candidate.runId !== 'string' || typeof candidate.text !== 'string' || typeof candidate.step !== 'string' || typeof candidate.host !== 'string') return undefined;
+  if (typeof candidate.runId !== 'string' || typeof candidate.text !== 'string' || typeof candidate.step !== 'string' || typeof candidate.host !== 'string')
+    return undefined;
   return candidate as SavedOutput;
 }

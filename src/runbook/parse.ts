@@ -67,7 +67,14 @@ export function parseRunbook(text: string, fileName = 'runbook.md'): Runbook {
     const block = blocks[i];
     const previous = drafts[drafts.length - 1];
     if (block.type === 'fence' && !block.closed) {
-      diagnostics.push(diagnostic(lines.lineRange(block.start, block.start + 1), 'error', 'unclosed-fence', 'this fenced block is never closed, so everything after it is part of it; add a closing fence line'));
+      diagnostics.push(
+        diagnostic(
+          lines.lineRange(block.start, block.start + 1),
+          'error',
+          'unclosed-fence',
+          'this fenced block is never closed, so everything after it is part of it; add a closing fence line',
+        ),
+      );
     } else if (block.type === 'fence' && SHELL_LANGUAGES.includes(block.language ?? '')) {
       const step = readStep(lines, block.start, block.end, diagnostics);
       runbook.steps.push(step);
@@ -79,7 +86,14 @@ export function parseRunbook(text: string, fileName = 'runbook.md'): Runbook {
         previous.step.check = check;
         drafts.push({ kind: 'check', start: block.start, step: previous.step, check });
       } else {
-        diagnostics.push(diagnostic(lines.lineRange(block.start, block.start + 1), 'warning', 'orphan-check', 'this check block does not follow a step; put it right after the ```sh block it checks (only blank lines between)'));
+        diagnostics.push(
+          diagnostic(
+            lines.lineRange(block.start, block.start + 1),
+            'warning',
+            'orphan-check',
+            'this check block does not follow a step; put it right after the ```sh block it checks (only blank lines between)',
+          ),
+        );
         drafts.push({ kind: 'orphan', start: block.start });
       }
       continue;
@@ -92,7 +106,14 @@ export function parseRunbook(text: string, fileName = 'runbook.md'): Runbook {
           owner.outputs.push(found.output);
           drafts.push({ kind: 'output', start: block.start, step: owner, output: found.output });
         } else {
-          diagnostics.push(diagnostic(lines.lineRange(block.start, block.start + 1), 'warning', 'orphan-output', 'this saved output does not follow a step (or its check block); it is kept as written'));
+          diagnostics.push(
+            diagnostic(
+              lines.lineRange(block.start, block.start + 1),
+              'warning',
+              'orphan-output',
+              'this saved output does not follow a step (or its check block); it is kept as written',
+            ),
+          );
           drafts.push({ kind: 'orphan', start: block.start });
         }
         i = found.lastBlock;
@@ -150,7 +171,12 @@ function readCheck(lines: LineIndex, block: Block, diagnostics: Diagnostic[]): C
 }
 
 /** A saved output: the opening comment, the first fence after it, up to the closing comment. */
-function readOutput(lines: LineIndex, blocks: Block[], i: number, diagnostics: Diagnostic[]): { output: SavedOutput; lastBlock: number; textSpan: [number, number] } | undefined {
+function readOutput(
+  lines: LineIndex,
+  blocks: Block[],
+  i: number,
+  diagnostics: Diagnostic[],
+): { output: SavedOutput; lastBlock: number; textSpan: [number, number] } | undefined {
   const open = blocks[i];
   let fence: Block | undefined;
   let problem = 'no closing "<!-- /runbook:output -->" line follows';
@@ -179,7 +205,14 @@ function readOutput(lines: LineIndex, blocks: Block[], i: number, diagnostics: D
       fence = block;
     }
   }
-  diagnostics.push(diagnostic(lines.lineRange(open.start, open.start + 1), 'warning', 'bad-output', `this looks like a saved output but ${problem}; it is kept as prose. Run the step again to record a fresh output`));
+  diagnostics.push(
+    diagnostic(
+      lines.lineRange(open.start, open.start + 1),
+      'warning',
+      'bad-output',
+      `this looks like a saved output but ${problem}; it is kept as prose. Run the step again to record a fresh output`,
+    ),
+  );
   return undefined;
 }
 
@@ -202,7 +235,14 @@ export function assignStepKeys(runbook: Runbook, diagnostics: Diagnostic[]): voi
     }
     step.key = `step-${n + 1}`;
     const at = step.attributes.find((a) => a.name === 'id')?.valueRange ?? step.infoRange;
-    diagnostics.push(diagnostic(at, 'error', 'duplicate-step-id', `step id "${step.id}" is already used by the step on line ${first.range.start.line + 1}; give this step another id`));
+    diagnostics.push(
+      diagnostic(
+        at,
+        'error',
+        'duplicate-step-id',
+        `step id "${step.id}" is already used by the step on line ${first.range.start.line + 1}; give this step another id`,
+      ),
+    );
   });
 }
 
@@ -235,7 +275,14 @@ function reportBinary(lines: LineIndex, exempt: [number, number][], diagnostics:
       continue;
     }
     const what = m[0] === '\0' ? 'a NUL byte' : 'a replacement character (bytes that are not UTF-8)';
-    diagnostics.push(diagnostic(lines.range(at, at + 1), 'error', 'binary-content', `the file contains ${what}: it is binary or not UTF-8. Open it in a text editor and remove or re-encode that data`));
+    diagnostics.push(
+      diagnostic(
+        lines.range(at, at + 1),
+        'error',
+        'binary-content',
+        `the file contains ${what}: it is binary or not UTF-8. Open it in a text editor and remove or re-encode that data`,
+      ),
+    );
     return;
   }
 }

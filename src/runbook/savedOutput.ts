@@ -48,7 +48,10 @@ function encodeText(text: string): { shown: string; encoding?: TextEncoding } {
 
 /** JSON that cannot end the HTML comment early: no `--`, `<` or `>` outside escapes. */
 export function commentSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/-(?=-)/g, '\\u002d');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/-(?=-)/g, '\\u002d');
 }
 
 function longestBacktickRun(text: string): number {
@@ -70,11 +73,7 @@ export function renderSavedOutput(output: SavedOutput, eol: string): string {
     meta.addedEol = eol;
   }
   const fence = '`'.repeat(Math.max(4, longestBacktickRun(shown) + 1));
-  const lines = [
-    `${OUTPUT_OPEN}${commentSafeJson(meta)} -->`,
-    `<details><summary>${escapeHtml(summaryOf(output))}</summary>`,
-    '',
-  ];
+  const lines = [`${OUTPUT_OPEN}${commentSafeJson(meta)} -->`, `<details><summary>${escapeHtml(summaryOf(output))}</summary>`, ''];
   const block = lines.join(eol) + eol + fence + 'text' + eol + content + fence + eol + eol;
   const after = [...detailLines(output), '</details>', '', OUTPUT_CLOSE];
   return block + after.join(eol) + eol;
@@ -116,7 +115,11 @@ function display(value: unknown): string {
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/[\x00-\x1F\x7F]/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .replace(/[\x00-\x1F\x7F]/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 function cell(text: string): string {

@@ -54,7 +54,9 @@ export function readStep(lines: LineIndex, start: number, end: number, diagnosti
     }
     seen.add(raw.name);
     applyAttribute(step, raw.name, raw.value, raw.flag, bad, () =>
-      diagnostics.push(diagnostic(attribute.range, 'warning', 'unknown-attribute', `unknown attribute "${raw.name}"; known attributes: ${KNOWN_ATTRIBUTES.join(', ')}`)),
+      diagnostics.push(
+        diagnostic(attribute.range, 'warning', 'unknown-attribute', `unknown attribute "${raw.name}"; known attributes: ${KNOWN_ATTRIBUTES.join(', ')}`),
+      ),
     );
   }
   return step;
@@ -64,7 +66,8 @@ function applyAttribute(step: Step, name: string, value: string, flag: boolean, 
   switch (name) {
     case 'id':
       if (STEP_ID_PATTERN.test(value) && !flag) step.id = value;
-      else bad(`step id "${flag ? '' : value}" is not valid: use lowercase letters, digits, "-", "_" and ".", starting with a letter or digit, e.g. id=conntrack`);
+      else
+        bad(`step id "${flag ? '' : value}" is not valid: use lowercase letters, digits, "-", "_" and ".", starting with a letter or digit, e.g. id=conntrack`);
       break;
     case 'title':
       step.title = value;

@@ -78,7 +78,12 @@ export class ChunkedParser {
     this.cache = used;
     // An unclosed fence swallows the rest of the file, across the cuts: only a whole parse says that right.
     if (parsed.some((r) => r.diagnostics.some((d) => d.code === 'unclosed-fence'))) return parseRunbook(text, fileName);
-    return this.join(parsed, pieces.map((p) => p.start), text, fileName);
+    return this.join(
+      parsed,
+      pieces.map((p) => p.start),
+      text,
+      fileName,
+    );
   };
 
   private join(pieces: Runbook[], starts: number[], text: string, fileName: string): Runbook {

@@ -17,9 +17,21 @@ export function codeActions(view: RunbookView, uri: string, diagnostics: LspDiag
       const written = view.source.text.slice(view.source.offsetAt(start), view.source.offsetAt(end)).replace(/^["']|["']$/g, '');
       const closest = closestName(written, stepsById(view.runbook).keys());
       if (closest) {
-        actions.push({ title: `Change to "${closest}"`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: { changes: { [uri]: [{ range: d.range, newText: closest }] } } });
+        actions.push({
+          title: `Change to "${closest}"`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          isPreferred: true,
+          edit: { changes: { [uri]: [{ range: d.range, newText: closest }] } },
+        });
       }
-      if (!view.notebook) actions.push({ title: `Create step "${written}"`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [uri]: [newStepEdit(view, written)] } } });
+      if (!view.notebook)
+        actions.push({
+          title: `Create step "${written}"`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          edit: { changes: { [uri]: [newStepEdit(view, written)] } },
+        });
     }
     if (d.code === 'unconfirmed-change' && !view.notebook) {
       const step = stepAt(view, start.line);
@@ -29,7 +41,12 @@ export function codeActions(view: RunbookView, uri: string, diagnostics: LspDiag
       const isJson = /^\s*\S+\s*\{\s*"/.test(info);
       const at = close >= 0 ? { line: step.infoRange.start.line, character: step.infoRange.start.character + close } : step.infoRange.end;
       const newText = close < 0 ? ' {confirm}' : isJson ? ',"confirm":true' : ' confirm';
-      actions.push({ title: 'Mark the step as confirm', kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [uri]: [{ range: { start: at, end: at }, newText }] } } });
+      actions.push({
+        title: 'Mark the step as confirm',
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        edit: { changes: { [uri]: [{ range: { start: at, end: at }, newText }] } },
+      });
     }
   }
   return actions;

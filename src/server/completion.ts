@@ -40,7 +40,12 @@ export function completions(view: RunbookView, position: Position): CompletionIt
         { label: 'end', kind: CompletionItemKind.Keyword, detail: 'stop the runbook here' },
       ];
     case 'parse':
-      return listParsers().map((p) => ({ label: p.name, kind: CompletionItemKind.Function, detail: p.summary, documentation: { kind: MarkupKind.Markdown, value: parserMarkdown(p) } }));
+      return listParsers().map((p) => ({
+        label: p.name,
+        kind: CompletionItemKind.Function,
+        detail: p.summary,
+        documentation: { kind: MarkupKind.Markdown, value: parserMarkdown(p) },
+      }));
     case 'severity':
       return ['info', 'warning', 'critical'].map((label) => ({ label, kind: CompletionItemKind.EnumMember }));
     case 'expression':
@@ -48,11 +53,13 @@ export function completions(view: RunbookView, position: Position): CompletionIt
     case 'command-variable':
       return valueItems(view, cursor.step, false);
     case 'check-key':
-      return (cursor.inFinding ? ['when', 'severity', 'message', 'hint', 'next'] : ['parse', 'options', 'extract', 'values', 'findings', 'next']).map((label) => ({
-        label,
-        kind: CompletionItemKind.Property,
-        insertText: `${label}: `,
-      }));
+      return (cursor.inFinding ? ['when', 'severity', 'message', 'hint', 'next'] : ['parse', 'options', 'extract', 'values', 'findings', 'next']).map(
+        (label) => ({
+          label,
+          kind: CompletionItemKind.Property,
+          insertText: `${label}: `,
+        }),
+      );
     case 'attribute-name':
       return KNOWN_ATTRIBUTES.filter((name) => !cursor.step.attributes.some((a) => a.name === name && a.name !== cursor.word)).map((name) => ({
         label: name,
@@ -60,7 +67,7 @@ export function completions(view: RunbookView, position: Position): CompletionIt
         documentation: ATTRIBUTE_HELP[name],
       }));
     case 'attribute-value': {
-      const values = cursor.name === 'hosts' ? runbook.frontMatter?.hosts ?? [] : ATTRIBUTE_VALUES[cursor.name] ?? [];
+      const values = cursor.name === 'hosts' ? (runbook.frontMatter?.hosts ?? []) : (ATTRIBUTE_VALUES[cursor.name] ?? []);
       return values.map((label) => ({ label, kind: CompletionItemKind.Value }));
     }
     default:
@@ -73,7 +80,12 @@ function valueItems(view: RunbookView, step: Step, inCheck: boolean): Completion
   const values = new RunbookValues(view.runbook);
   const items = new Map<string, CompletionItem>();
   for (const p of view.runbook.frontMatter?.parameters ?? []) {
-    items.set(p.name, { label: p.name, kind: CompletionItemKind.Variable, detail: `parameter${p.default !== undefined ? ` (default ${p.default})` : ''}`, documentation: p.prompt });
+    items.set(p.name, {
+      label: p.name,
+      kind: CompletionItemKind.Variable,
+      detail: `parameter${p.default !== undefined ? ` (default ${p.default})` : ''}`,
+      documentation: p.prompt,
+    });
   }
   for (const other of view.runbook.steps) {
     if (other === step && !inCheck) break;

@@ -67,7 +67,13 @@ function fenceCursor(step: Step, before: string, text: string, position: Positio
   }
   const value = token.slice(eq + 1).replace(/^["']/, '');
   const valueStart = position.character - value.length;
-  return { kind: 'attribute-value', step, name: token.slice(0, eq), word: value, range: line(position.line, valueStart, valueStart + value.length + rest.replace(/["']$/, '').length) };
+  return {
+    kind: 'attribute-value',
+    step,
+    name: token.slice(0, eq),
+    word: value,
+    range: line(position.line, valueStart, valueStart + value.length + rest.replace(/["']$/, '').length),
+  };
 }
 
 /** Whether the line is an entry of the check block's `values:` map. */

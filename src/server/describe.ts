@@ -15,7 +15,11 @@ export function commandPreview(step: Step, lines = 4): string {
 }
 
 export function stepMarkdown(step: Step): string {
-  const facts = [`line ${step.range.start.line + 1}`, step.confirm ? 'needs confirm' : undefined, step.check?.spec?.parse ? `parse: ${step.check.spec.parse}` : undefined].filter(Boolean);
+  const facts = [
+    `line ${step.range.start.line + 1}`,
+    step.confirm ? 'needs confirm' : undefined,
+    step.check?.spec?.parse ? `parse: ${step.check.spec.parse}` : undefined,
+  ].filter(Boolean);
   return `**${stepLabel(step)}** — ${facts.join(', ')}\n\n${commandPreview(step)}`;
 }
 

@@ -29,14 +29,21 @@ export function hover(view: RunbookView, position: Position): Hover | undefined 
     case 'attribute-value': {
       const step = cursor.step;
       const callers = step.id ? view.runbook.steps.flatMap((s) => nextReferences(s)).filter((r) => r.target === step.id).length : 0;
-      return markdown(`${stepMarkdown(step)}\n\n${callers === 0 ? 'No check branches here by name.' : `${callers} \`next:\` value${callers === 1 ? ' names' : 's name'} this step.`}`, undefined);
+      return markdown(
+        `${stepMarkdown(step)}\n\n${callers === 0 ? 'No check branches here by name.' : `${callers} \`next:\` value${callers === 1 ? ' names' : 's name'} this step.`}`,
+        undefined,
+      );
     }
     case 'expression': {
       const root = cursor.word.split('.')[0];
       const info = valuesOfStep(cursor.step).names.get(root);
       if (info) return markdown(`\`${info.name}\` (${info.type}): ${info.description}`);
       const param = view.runbook.frontMatter?.parameters.find((p) => p.name === root);
-      return param ? markdown(`Parameter \`${param.name}\`${param.default !== undefined ? `, default \`${param.default}\`` : ''}${param.prompt ? `: ${param.prompt}` : ''}`) : undefined;
+      return param
+        ? markdown(
+            `Parameter \`${param.name}\`${param.default !== undefined ? `, default \`${param.default}\`` : ''}${param.prompt ? `: ${param.prompt}` : ''}`,
+          )
+        : undefined;
     }
     default:
       return undefined;

@@ -20,7 +20,8 @@ function namedStep(view: RunbookView, position: Position): Step | undefined {
   const cursor = cursorAt(view, position);
   if (!cursor) return undefined;
   if (cursor.kind === 'next') return stepsById(view.runbook).get(cursor.word);
-  if (cursor.kind === 'fence' || cursor.kind === 'attribute-name' || cursor.kind === 'attribute-value') return cursor.step.id !== undefined ? cursor.step : undefined;
+  if (cursor.kind === 'fence' || cursor.kind === 'attribute-name' || cursor.kind === 'attribute-value')
+    return cursor.step.id !== undefined ? cursor.step : undefined;
   return undefined;
 }
 
@@ -69,7 +70,16 @@ export function documentSymbols(view: RunbookView): DocumentSymbol[] {
     } else if (part.kind === 'step') {
       const step = part.step;
       const end = step.check ? step.check.range.end : step.range.end;
-      add({ name: stepLabel(step), detail: step.check?.spec?.parse, kind: SymbolKind.Function, range: { start: step.range.start, end }, selectionRange: fenceLine(step) }, 99);
+      add(
+        {
+          name: stepLabel(step),
+          detail: step.check?.spec?.parse,
+          kind: SymbolKind.Function,
+          range: { start: step.range.start, end },
+          selectionRange: fenceLine(step),
+        },
+        99,
+      );
     }
   }
   return roots;

@@ -74,7 +74,8 @@ export function toCellRange(assembled: AssembledNotebook, range: Range): { uri: 
     return { uri: cell.uri, range: { start: { line, character: 0 }, end: { line, character: 0 } } };
   }
   const endLine = Math.min(range.end.line, cell.contentStart + cell.lineCount - 1);
-  const end = endLine === range.end.line ? { line: endLine - cell.contentStart, character: range.end.character } : { line: endLine - cell.contentStart, character: 0 };
+  const end =
+    endLine === range.end.line ? { line: endLine - cell.contentStart, character: range.end.character } : { line: endLine - cell.contentStart, character: 0 };
   return { uri: cell.uri, range: { start: { line: range.start.line - cell.contentStart, character: range.start.character }, end } };
 }
 

@@ -97,7 +97,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         notebookDocumentSync: {
-          notebookSelector: [{ notebook: { notebookType: NOTEBOOK_TYPE }, cells: [{ language: 'runbook-check' }, { language: 'shellscript' }, { language: 'yaml' }] }],
+          notebookSelector: [
+            { notebook: { notebookType: NOTEBOOK_TYPE }, cells: [{ language: 'runbook-check' }, { language: 'shellscript' }, { language: 'yaml' }] },
+          ],
         },
         completionProvider: { triggerCharacters: [':', ' ', '{', '=', '.'] },
         hoverProvider: true,

@@ -24,8 +24,13 @@ type Attempt = () => Promise<AnyAuthMethod | undefined>;
  * Builds ssh2's authHandler for `host`. `whilePrompting` wraps every question to the user so the
  * connect timer does not run while a person is typing.
  */
-export function authHandler(host: HostConfig, prompter: Prompter, cache: CredentialCache, attempts: AuthAttempts,
-  whilePrompting: <T>(question: Promise<T>) => Promise<T>): AuthHandlerMiddleware {
+export function authHandler(
+  host: HostConfig,
+  prompter: Prompter,
+  cache: CredentialCache,
+  attempts: AuthAttempts,
+  whilePrompting: <T>(question: Promise<T>) => Promise<T>,
+): AuthHandlerMiddleware {
   const username = host.user;
   const queue: Attempt[] = [];
   if (host.identityAgent) {
@@ -42,9 +47,13 @@ export function authHandler(host: HostConfig, prompter: Prompter, cache: Credent
     }
     if (!attempts.serverAccepts.includes('keyboard-interactive')) return undefined;
     attempts.tried.push('keyboard-interactive');
-    return { type: 'keyboard-interactive', username, prompt: (_n: string, instructions: string, _l: string, prompts: Prompt[], finish: (a: string[]) => void) => {
-      void answer(instructions, prompts).then(finish, () => finish([]));
-    } };
+    return {
+      type: 'keyboard-interactive',
+      username,
+      prompt: (_n: string, instructions: string, _l: string, prompts: Prompt[], finish: (a: string[]) => void) => {
+        void answer(instructions, prompts).then(finish, () => finish([]));
+      },
+    };
   };
   queue.push(keyboardInteractive);
   queue.push(async () => {

@@ -31,7 +31,11 @@ export class SshConnection {
   timings = { connectMs: 0, authMs: 0 };
   private readonly lostListeners = new Set<(err: RunbookError) => void>();
 
-  private constructor(readonly host: HostConfig, readonly client: Client, maxSessions: number) {
+  private constructor(
+    readonly host: HostConfig,
+    readonly client: Client,
+    maxSessions: number,
+  ) {
     this.slots = new SessionSlots(maxSessions);
   }
 
@@ -46,8 +50,13 @@ export class SshConnection {
     return new Promise<SshConnection>((resolve, reject) => {
       let settled = false;
       const timer = new PausableTimer(options.readyTimeoutMs, () => {
-        fail(new RunbookError('timeout', `Timed out after ${options.readyTimeoutMs} ms connecting to ${hostLabel(host)} (TCP, SSH handshake and login).`,
-          'Check that the host is up and the port is right, or raise ConnectTimeout for this host.'));
+        fail(
+          new RunbookError(
+            'timeout',
+            `Timed out after ${options.readyTimeoutMs} ms connecting to ${hostLabel(host)} (TCP, SSH handshake and login).`,
+            'Check that the host is up and the port is right, or raise ConnectTimeout for this host.',
+          ),
+        );
         client.destroy();
       });
       const whilePrompting = async <T>(question: Promise<T>): Promise<T> => {
@@ -86,8 +95,18 @@ export class SshConnection {
       });
       client.on('close', () => {
         connection.alive = false;
-        if (!settled) return fail(refusal ?? new RunbookError('socket', `${hostLabel(host)} closed the connection during login.`, 'Check the server log (sshd may refuse this user or have MaxStartups reached).'));
-        const err = connection.lostError ?? new RunbookError('socket', `The connection to ${hostLabel(host)} was closed.`, 'Run the step again; a new connection is made.');
+        if (!settled)
+          return fail(
+            refusal ??
+              new RunbookError(
+                'socket',
+                `${hostLabel(host)} closed the connection during login.`,
+                'Check the server log (sshd may refuse this user or have MaxStartups reached).',
+              ),
+          );
+        const err =
+          connection.lostError ??
+          new RunbookError('socket', `The connection to ${hostLabel(host)} was closed.`, 'Run the step again; a new connection is made.');
         connection.lostError = err;
         connection.slots.abandonAll(err);
         for (const listener of connection.lostListeners) listener(err);
@@ -105,11 +124,18 @@ export class SshConnection {
         // ssh2 gives up one interval after its count is exceeded; OpenSSH after interval x count.
         keepaliveCountMax: Math.max((host.serverAliveCountMax || 3) - 1, 1),
         hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
-          verifyHostKey(host, key, { askSecret: (q) => whilePrompting(options.prompter.askSecret(q)), confirm: (q, d) => whilePrompting(options.prompter.confirm(q, d)) }, options.log)
-            .then(() => verify(true), (err: unknown) => {
+          verifyHostKey(
+            host,
+            key,
+            { askSecret: (q) => whilePrompting(options.prompter.askSecret(q)), confirm: (q, d) => whilePrompting(options.prompter.confirm(q, d)) },
+            options.log,
+          ).then(
+            () => verify(true),
+            (err: unknown) => {
               refusal = err instanceof RunbookError ? err : new RunbookError('internal', `Host key check failed: ${String(err)}`);
               verify(false);
-            });
+            },
+          );
         },
         authHandler: authHandler(host, options.prompter, options.credentials, attempts, whilePrompting),
       });
@@ -152,8 +178,11 @@ export class SshConnection {
 function authFailure(host: HostConfig, attempts: AuthAttempts): RunbookError {
   const tried = attempts.tried.length ? attempts.tried.join(', ') : 'nothing (no agent, no identity file, no password given)';
   const accepts = attempts.serverAccepts.length ? attempts.serverAccepts.join(', ') : 'unknown';
-  return new RunbookError('auth', `Could not log in to ${hostLabel(host)}. Tried: ${tried}. The server accepts: ${accepts}.`,
-    `Add the key to ssh-agent (ssh-add), set IdentityFile for ${host.name}, or check that your public key is in ~${host.user}/.ssh/authorized_keys on the host.`);
+  return new RunbookError(
+    'auth',
+    `Could not log in to ${hostLabel(host)}. Tried: ${tried}. The server accepts: ${accepts}.`,
+    `Add the key to ssh-agent (ssh-add), set IdentityFile for ${host.name}, or check that your public key is in ~${host.user}/.ssh/authorized_keys on the host.`,
+  );
 }
 
 /** A timeout that can stop counting while we wait for a person. */
@@ -162,7 +191,10 @@ class PausableTimer {
   private remaining: number;
   private startedAt = 0;
 
-  constructor(ms: number, private readonly fire: () => void) {
+  constructor(
+    ms: number,
+    private readonly fire: () => void,
+  ) {
     this.remaining = ms;
     this.resume();
   }

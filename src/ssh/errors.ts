@@ -20,11 +20,18 @@ export function fromSsh2Error(err: unknown, host: HostConfig): RunbookError {
   const make = (kind: FailureKind, message: string, hint: string) => new RunbookError(kind, message, hint, { cause: err });
   switch (e?.level) {
     case 'client-authentication':
-      return make('auth', `Could not log in to ${where}: ${text}.`, 'Check the user name, load the key into ssh-agent (ssh-add), or set IdentityFile for this host.');
+      return make(
+        'auth',
+        `Could not log in to ${where}: ${text}.`,
+        'Check the user name, load the key into ssh-agent (ssh-add), or set IdentityFile for this host.',
+      );
     case 'client-timeout':
       if (/keepalive/i.test(text)) {
-        return make('keepalive', `${where} stopped answering (keepalive timeout); the connection was dropped.`,
-          'Check that the host is up and reachable; steps that were running have an unknown outcome.');
+        return make(
+          'keepalive',
+          `${where} stopped answering (keepalive timeout); the connection was dropped.`,
+          'Check that the host is up and reachable; steps that were running have an unknown outcome.',
+        );
       }
       return make('timeout', `Timed out connecting to ${where}: ${text}.`, 'Check the host name, port and firewall, or raise ConnectTimeout.');
     case 'client-dns':

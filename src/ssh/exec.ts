@@ -29,8 +29,16 @@ export async function execOnConnection(conn: SshConnection, request: ExecRequest
   const stderr = new CapturedStream(cap, request.spillDir, 'stderr', request.onStderr);
   const timings: NonNullable<ExecResult['timings']> = { ...ctx.connectTimings };
   const result = (termination: Termination, extra: Partial<ExecResult> = {}): ExecResult => ({
-    host, startedAt: ctx.startedAt, durationMs: performance.now() - ctx.startedMs, exitCode: null, signal: null,
-    termination, stdout: stdout.finish(), stderr: stderr.finish(), timings, ...extra,
+    host,
+    startedAt: ctx.startedAt,
+    durationMs: performance.now() - ctx.startedMs,
+    exitCode: null,
+    signal: null,
+    termination,
+    stdout: stdout.finish(),
+    stderr: stderr.finish(),
+    timings,
+    ...extra,
   });
 
   try {
@@ -49,8 +57,14 @@ export async function execOnConnection(conn: SshConnection, request: ExecRequest
     conn.slots.release();
     if (request.signal?.aborted) return result('cancelled', { error: new RunbookError('cancelled', `Step on ${host} was cancelled before it started.`) });
     if (!conn.alive) return result('connection-lost', { error: lostError(conn, err) });
-    return result('error', { error: new RunbookError('channel', `${hostLabel(conn.host)} refused a session channel: ${(err as Error).message}.`,
-      'The server limits sessions per connection (MaxSessions); lower maxSessionsPerHost or raise MaxSessions on the host.', { cause: err }) });
+    return result('error', {
+      error: new RunbookError(
+        'channel',
+        `${hostLabel(conn.host)} refused a session channel: ${(err as Error).message}.`,
+        'The server limits sessions per connection (MaxSessions); lower maxSessionsPerHost or raise MaxSessions on the host.',
+        { cause: err },
+      ),
+    });
   }
   timings.channelMs = performance.now() - channelStart;
   return runChannel(conn, channel, script, request, ctx, { stdout, stderr, timings, result });
@@ -118,14 +132,15 @@ function runChannel(conn: SshConnection, channel: ClientChannel, script: Buffer,
       finish();
     });
     const stopWatchingLoss = conn.onLost(() => finish());
-    const waitClosed = (ms: number) => new Promise<void>((r) => {
-      if (closed) return r();
-      const t = setTimeout(r, ms);
-      closeWaiters.push(() => {
-        clearTimeout(t);
-        r();
+    const waitClosed = (ms: number) =>
+      new Promise<void>((r) => {
+        if (closed) return r();
+        const t = setTimeout(r, ms);
+        closeWaiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
       });
-    });
 
     const stop = async (why: 'timeout' | 'cancelled') => {
       if (stopping || closed) return;
@@ -136,8 +151,9 @@ function runChannel(conn: SshConnection, channel: ClientChannel, script: Buffer,
       await waitClosed(ctx.killGraceMs);
       if (closed || !conn.alive) return;
       if (pgid !== undefined) {
-        await ctx.runControlCommand(killGroupCommand(pgid, ctx.killGraceMs)).catch((err: unknown) =>
-          ctx.log(`could not run the kill command on ${host}: ${(err as Error).message}`));
+        await ctx
+          .runControlCommand(killGroupCommand(pgid, ctx.killGraceMs))
+          .catch((err: unknown) => ctx.log(`could not run the kill command on ${host}: ${(err as Error).message}`));
         await waitClosed(ctx.killGraceMs + 2000);
       }
       if (!closed) {
@@ -160,14 +176,33 @@ function runChannel(conn: SshConnection, channel: ClientChannel, script: Buffer,
       if (closed) conn.slots.release();
       const base = { exitCode, signal: exitSignal };
       if (stopping === 'timeout') {
-        return resolve(cap.result('timeout', { ...base, error: new RunbookError('timeout', `Step on ${host} did not finish within ${request.timeoutMs} ms and was stopped.`, 'Raise the step\'s timeout attribute if the command is expected to be slow.') }));
+        return resolve(
+          cap.result('timeout', {
+            ...base,
+            error: new RunbookError(
+              'timeout',
+              `Step on ${host} did not finish within ${request.timeoutMs} ms and was stopped.`,
+              "Raise the step's timeout attribute if the command is expected to be slow.",
+            ),
+          }),
+        );
       }
-      if (stopping === 'cancelled') return resolve(cap.result('cancelled', { ...base, error: new RunbookError('cancelled', `Step on ${host} was cancelled and stopped.`) }));
+      if (stopping === 'cancelled')
+        return resolve(cap.result('cancelled', { ...base, error: new RunbookError('cancelled', `Step on ${host} was cancelled and stopped.`) }));
       if (!closed) return resolve(cap.result('connection-lost', { ...base, error: lostError(conn) }));
       if (exitSignal !== null) return resolve(cap.result('signal', base));
       if (exitCode !== null) return resolve(cap.result('exit', base));
       // Closed without exit status: the server ended the channel (or ssh2 reported an error).
-      return resolve(cap.result('error', { ...base, error: new RunbookError('channel', `The step channel on ${host} closed without an exit status${channelError ? `: ${channelError.message}` : ''}.`, 'Check the sshd log on the host.') }));
+      return resolve(
+        cap.result('error', {
+          ...base,
+          error: new RunbookError(
+            'channel',
+            `The step channel on ${host} closed without an exit status${channelError ? `: ${channelError.message}` : ''}.`,
+            'Check the sshd log on the host.',
+          ),
+        }),
+      );
     }
 
     // The whole script goes in now; stdin stays open so signal() keeps working.
@@ -198,7 +233,10 @@ function signalChannel(channel: ClientChannel, name: string): void {
 
 function lostError(conn: SshConnection, cause?: unknown): RunbookError {
   const base = conn.lostError ?? (cause instanceof RunbookError ? cause : undefined);
-  return new RunbookError(base?.kind ?? 'socket',
+  return new RunbookError(
+    base?.kind ?? 'socket',
     `The connection to ${hostLabel(conn.host)} was lost while the step ran${base ? ` (${base.message})` : ''}. The step's outcome is unknown; it was not re-run.`,
-    'Check the host, then run the step again if it is safe to repeat.', { cause: base ?? cause });
+    'Check the host, then run the step again if it is safe to repeat.',
+    { cause: base ?? cause },
+  );
 }

@@ -31,16 +31,20 @@ export async function verifyHostKey(host: HostConfig, keyBlob: Buffer, prompter:
     return;
   }
   if (verdict.status === 'revoked') {
-    throw new RunbookError('host-key-revoked',
+    throw new RunbookError(
+      'host-key-revoked',
       `The ${keyLabel(keyType)} host key offered by ${where} (${fingerprint}) is marked @revoked in ${verdict.entry.file}:${verdict.entry.line}. Refusing to connect.`,
-      'Ask the host owner for the current host key; do not remove the @revoked line unless you know why it was added.');
+      'Ask the host owner for the current host key; do not remove the @revoked line unless you know why it was added.',
+    );
   }
   if (verdict.status === 'changed') {
     const expected = fingerprintSha256(Buffer.from(verdict.entry.key, 'base64'));
-    throw new RunbookError('host-key-changed',
+    throw new RunbookError(
+      'host-key-changed',
       `WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED for ${where}! Someone could be eavesdropping on you right now (man-in-the-middle attack), or the host key has just been changed. ` +
-      `The ${keyLabel(keyType)} key in ${verdict.entry.file}:${verdict.entry.line} is ${expected}; the host offered ${fingerprint}. Refusing to connect.`,
-      `If the change is expected (host reinstalled), remove the old key with: ssh-keygen -R '${name}' -f ${verdict.entry.file}`);
+        `The ${keyLabel(keyType)} key in ${verdict.entry.file}:${verdict.entry.line} is ${expected}; the host offered ${fingerprint}. Refusing to connect.`,
+      `If the change is expected (host reinstalled), remove the old key with: ssh-keygen -R '${name}' -f ${verdict.entry.file}`,
+    );
   }
 
   const target = host.userKnownHostsFiles[0];
@@ -53,16 +57,24 @@ export async function verifyHostKey(host: HostConfig, keyBlob: Buffer, prompter:
     log(`added ${keyLabel(keyType)} host key ${fingerprint} for ${name} to ${target}`);
   };
   const notes = [
-    verdict.otherTypes.length ? `known_hosts has a key of another type for this host (${verdict.otherTypes.map((e) => `${e.keyType} at ${e.file}:${e.line}`).join(', ')}).` : '',
+    verdict.otherTypes.length
+      ? `known_hosts has a key of another type for this host (${verdict.otherTypes.map((e) => `${e.keyType} at ${e.file}:${e.line}`).join(', ')}).`
+      : '',
     // ssh2 never offers host certificates, so a @cert-authority line cannot vouch for this key.
-    verdict.certAuthorities.length ? `A @cert-authority line matches (${verdict.certAuthorities[0]!.file}:${verdict.certAuthorities[0]!.line}) but certificate host keys are not supported here.` : '',
-  ].filter(Boolean).join(' ');
+    verdict.certAuthorities.length
+      ? `A @cert-authority line matches (${verdict.certAuthorities[0]!.file}:${verdict.certAuthorities[0]!.line}) but certificate host keys are not supported here.`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   switch (host.strictHostKeyChecking) {
     case 'yes':
-      throw new RunbookError('host-key-unknown',
+      throw new RunbookError(
+        'host-key-unknown',
         `No host key for ${where} in ${files.join(', ') || '(no known_hosts files)'} and StrictHostKeyChecking is yes. The host offered ${keyLabel(keyType)} key ${fingerprint}. ${notes}`.trim(),
-        `Verify the fingerprint with the host owner, then add it (e.g. ssh-keyscan -p ${host.port} ${host.hostname} >> ${target ?? '~/.ssh/known_hosts'}) or set StrictHostKeyChecking ask.`);
+        `Verify the fingerprint with the host owner, then add it (e.g. ssh-keyscan -p ${host.port} ${host.hostname} >> ${target ?? '~/.ssh/known_hosts'}) or set StrictHostKeyChecking ask.`,
+      );
     case 'accept-new':
     case 'no':
       record();
@@ -70,10 +82,14 @@ export async function verifyHostKey(host: HostConfig, keyBlob: Buffer, prompter:
     case 'ask': {
       const yes = await prompter.confirm(
         `The authenticity of host '${name}' can't be established. Trust it and continue connecting?`,
-        `${keyLabel(keyType)} key fingerprint is ${fingerprint}. ${notes}`.trim());
+        `${keyLabel(keyType)} key fingerprint is ${fingerprint}. ${notes}`.trim(),
+      );
       if (!yes) {
-        throw new RunbookError('host-key-unknown', `Host key for ${where} (${keyLabel(keyType)} ${fingerprint}) was not accepted; nothing was recorded.`,
-          'Run the step again and accept the key once you have checked its fingerprint with the host owner.');
+        throw new RunbookError(
+          'host-key-unknown',
+          `Host key for ${where} (${keyLabel(keyType)} ${fingerprint}) was not accepted; nothing was recorded.`,
+          'Run the step again and accept the key once you have checked its fingerprint with the host owner.',
+        );
       }
       record();
       return;

@@ -59,8 +59,12 @@ export function readKnownHostsFiles(files: string[]): KnownHostEntry[] {
       text = readFileSync(file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw new RunbookError('config', `Cannot read known_hosts file ${file}: ${(err as Error).message}. Host keys cannot be checked, so no connection is made.`,
-        `Fix the file's permissions (chmod 600 ${file}) or remove it from UserKnownHostsFile.`, { cause: err });
+      throw new RunbookError(
+        'config',
+        `Cannot read known_hosts file ${file}: ${(err as Error).message}. Host keys cannot be checked, so no connection is made.`,
+        `Fix the file's permissions (chmod 600 ${file}) or remove it from UserKnownHostsFile.`,
+        { cause: err },
+      );
     }
     entries.push(...parseKnownHosts(text, file));
   }
@@ -110,6 +114,10 @@ export function appendKnownHost(file: string, name: string, keyType: string, key
 }
 
 function wildcardMatch(pattern: string, text: string): boolean {
-  const re = pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .toLowerCase()
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`).test(text);
 }

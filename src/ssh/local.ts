@@ -34,8 +34,15 @@ export class LocalExecutor implements Executor {
     if (request.signal?.aborted) {
       const empty = new StreamCapture(cap, request.spillDir, 'stdout').result();
       return Promise.resolve({
-        host: this.host, startedAt, durationMs: 0, exitCode: null, signal: null, termination: 'cancelled',
-        stdout: empty, stderr: { ...empty }, error: new RunbookError('cancelled', 'The step was cancelled before it started.'),
+        host: this.host,
+        startedAt,
+        durationMs: 0,
+        exitCode: null,
+        signal: null,
+        termination: 'cancelled',
+        stdout: empty,
+        stderr: { ...empty },
+        error: new RunbookError('cancelled', 'The step was cancelled before it started.'),
       });
     }
     const child = spawn(this.options.shell ?? '/bin/sh', ['-s'], {
@@ -93,7 +100,7 @@ export class LocalExecutor implements Executor {
         killGroup(child, 'SIGKILL');
         this.running.delete(child);
         void Promise.all([stdout.finish(), stderr.finish()]).then(([out, err]) => {
-          const termination: Termination = spawnError ? 'error' : stopReason ?? (signal ? 'signal' : 'exit');
+          const termination: Termination = spawnError ? 'error' : (stopReason ?? (signal ? 'signal' : 'exit'));
           resolve({
             host: this.host,
             startedAt,
@@ -121,7 +128,11 @@ export class LocalExecutor implements Executor {
 function describe(termination: Termination, timeoutMs: number, spawnError?: Error): RunbookError | undefined {
   switch (termination) {
     case 'timeout':
-      return new RunbookError('timeout', `The step ran longer than ${timeoutMs} ms and was stopped.`, 'Raise the step\'s timeout attribute or make the command finish sooner.');
+      return new RunbookError(
+        'timeout',
+        `The step ran longer than ${timeoutMs} ms and was stopped.`,
+        "Raise the step's timeout attribute or make the command finish sooner.",
+      );
     case 'cancelled':
       return new RunbookError('cancelled', 'The step was cancelled.');
     case 'error':
@@ -168,7 +179,11 @@ class StreamCapture {
   private spill?: WriteStream;
   private spillPath?: string;
 
-  constructor(private readonly cap: number, private readonly spillDir: string | undefined, private readonly name: string) {}
+  constructor(
+    private readonly cap: number,
+    private readonly spillDir: string | undefined,
+    private readonly name: string,
+  ) {}
 
   /** Returns false when the caller should wait for `onDrain`. */
   write(chunk: Buffer): boolean {

@@ -109,7 +109,7 @@ export class CapturedStream {
 }
 
 function writeAll(fd: number, chunk: Buffer): void {
-  for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset);
+  for (let offset = 0; offset < chunk.length;) offset += writeSync(fd, chunk, offset);
 }
 
 /** The tail may start inside a multi-byte character; skip its continuation bytes. */

@@ -49,7 +49,14 @@ export class SshPool {
     this.connections.clear();
     for (const t of this.idleTimers.values()) clearTimeout(t);
     this.idleTimers.clear();
-    await Promise.all(all.map((p) => p.then((c) => c.end(), () => undefined)));
+    await Promise.all(
+      all.map((p) =>
+        p.then(
+          (c) => c.end(),
+          () => undefined,
+        ),
+      ),
+    );
   }
 
   private async exec(host: HostConfig, request: ExecRequest): Promise<ExecResult> {
@@ -63,7 +70,17 @@ export class SshPool {
     } catch (err) {
       const error = err instanceof RunbookError ? err : new RunbookError('internal', String(err), undefined, { cause: err });
       const empty = { text: '', bytes: 0, truncated: false };
-      return { host: host.name, startedAt, durationMs: performance.now() - startedMs, exitCode: null, signal: null, termination: 'error', stdout: empty, stderr: empty, error };
+      return {
+        host: host.name,
+        startedAt,
+        durationMs: performance.now() - startedMs,
+        exitCode: null,
+        signal: null,
+        termination: 'error',
+        stdout: empty,
+        stderr: empty,
+        error,
+      };
     }
     clearTimeout(this.idleTimers.get(key));
     try {
@@ -125,8 +142,14 @@ export class SshPool {
     return new Promise<import('ssh2').ClientChannel>((resolve, reject) => {
       jump.client.forwardOut('127.0.0.1', 0, host.hostname, host.port, (err, stream) => {
         if (err) {
-          reject(new RunbookError('socket', `Jump host ${last.name} could not reach ${host.hostname}:${host.port}: ${err.message}.`,
-            `Check that ${last.name} allows TCP forwarding (AllowTcpForwarding) and can reach ${host.hostname}.`, { cause: err }));
+          reject(
+            new RunbookError(
+              'socket',
+              `Jump host ${last.name} could not reach ${host.hostname}:${host.port}: ${err.message}.`,
+              `Check that ${last.name} allows TCP forwarding (AllowTcpForwarding) and can reach ${host.hostname}.`,
+              { cause: err },
+            ),
+          );
           return;
         }
         stream.on('error', () => {}); // errors surface on the client riding on it
@@ -146,8 +169,13 @@ export class SshPool {
     this.log(`all sessions on ${host.name} are busy; using a second connection to stop the step`);
     const sock = host.proxyJump.length ? await this.forwardThroughJumps(host) : undefined;
     const side = await SshConnection.open(host, {
-      prompter: this.options.prompter, credentials: this.credentials, keepaliveSeconds: this.options.keepaliveSeconds ?? 15,
-      readyTimeoutMs: this.options.readyTimeoutMs ?? 20000, maxSessions: 1, log: this.log, sock,
+      prompter: this.options.prompter,
+      credentials: this.credentials,
+      keepaliveSeconds: this.options.keepaliveSeconds ?? 15,
+      readyTimeoutMs: this.options.readyTimeoutMs ?? 20000,
+      maxSessions: 1,
+      log: this.log,
+      sock,
     });
     try {
       await runToEnd(await side.exec(command));

@@ -36,12 +36,18 @@ export function validateVariable(name: string, value: string, rule: VariableRule
   const check = checks[type];
   if (!check) throw new RunbookError('config', `Variable "${name}" declares unknown type "${type}".`, `Use one of: ${Object.keys(checks).join(', ')}.`);
   if (!check.test(value)) {
-    throw new RunbookError('config', `Variable "${name}" = ${JSON.stringify(clip(value))} is not ${check.rule}; the step was not run.`,
-      `Check where "${name}" came from (the earlier step's output) or change its declared type.`);
+    throw new RunbookError(
+      'config',
+      `Variable "${name}" = ${JSON.stringify(clip(value))} is not ${check.rule}; the step was not run.`,
+      `Check where "${name}" came from (the earlier step's output) or change its declared type.`,
+    );
   }
   if (rule.pattern !== undefined && !new RegExp(`^(?:${rule.pattern})$`).test(value)) {
-    throw new RunbookError('config', `Variable "${name}" = ${JSON.stringify(clip(value))} does not match its pattern /${rule.pattern}/; the step was not run.`,
-      `Check where "${name}" came from or loosen its pattern.`);
+    throw new RunbookError(
+      'config',
+      `Variable "${name}" = ${JSON.stringify(clip(value))} does not match its pattern /${rule.pattern}/; the step was not run.`,
+      `Check where "${name}" came from or loosen its pattern.`,
+    );
   }
 }
 
@@ -53,8 +59,11 @@ export function buildStepScript(command: string, variables: Record<string, strin
   return command.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g, (_, name: string) => {
     const value = variables[name];
     if (value === undefined) {
-      throw new RunbookError('config', `The command uses {{${name}}} but no value for "${name}" is known.`,
-        `Run the step that captures "${name}" first, or give it a value.`);
+      throw new RunbookError(
+        'config',
+        `The command uses {{${name}}} but no value for "${name}" is known.`,
+        `Run the step that captures "${name}" first, or give it a value.`,
+      );
     }
     validateVariable(name, value, declared[name]);
     return shellQuote(value);

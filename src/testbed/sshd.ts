@@ -88,30 +88,56 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
   let child = await launch(configPath, logPath, addresses.length);
 
   const bed: TestSshd = {
-    dir, port, addresses, logPath, knownHostsPath, sshConfigPath, hostKey, clientKey, encryptedClientKey, users,
+    dir,
+    port,
+    addresses,
+    logPath,
+    knownHostsPath,
+    sshConfigPath,
+    hostKey,
+    clientKey,
+    encryptedClientKey,
+    users,
     get pid() {
       return child.pid!;
     },
     hostConfig(address, user = users.current, overrides = {}) {
       return {
-        name: address, kind: 'ssh', hostname: address, port, user,
-        identityFiles: [clientKey.privatePath], identitiesOnly: true, proxyJump: [],
-        serverAliveInterval: 0, serverAliveCountMax: 3, connectTimeout: 10,
-        userKnownHostsFiles: [knownHostsPath], globalKnownHostsFiles: [],
-        strictHostKeyChecking: 'yes', hashKnownHosts: false, origin: `testbed ${dir}`,
+        name: address,
+        kind: 'ssh',
+        hostname: address,
+        port,
+        user,
+        identityFiles: [clientKey.privatePath],
+        identitiesOnly: true,
+        proxyJump: [],
+        serverAliveInterval: 0,
+        serverAliveCountMax: 3,
+        connectTimeout: 10,
+        userKnownHostsFiles: [knownHostsPath],
+        globalKnownHostsFiles: [],
+        strictHostKeyChecking: 'yes',
+        hashKnownHosts: false,
+        origin: `testbed ${dir}`,
         ...overrides,
       };
     },
     writeKnownHosts(o = {}) {
-      const lines = addresses.filter((a) => !o.omit?.includes(a)).map((a) => {
-        const key = o.wrongKeyFor?.includes(a) ? wrongKey : hostKey;
-        const name = o.hashed ? hashedKnownHostsLine(`[${a}]:${port}`) : `[${a}]:${port}`;
-        return `${o.revoked ? '@revoked ' : ''}${name} ${key.publicLine}`;
-      });
+      const lines = addresses
+        .filter((a) => !o.omit?.includes(a))
+        .map((a) => {
+          const key = o.wrongKeyFor?.includes(a) ? wrongKey : hostKey;
+          const name = o.hashed ? hashedKnownHostsLine(`[${a}]:${port}`) : `[${a}]:${port}`;
+          return `${o.revoked ? '@revoked ' : ''}${name} ${key.publicLine}`;
+        });
       writeFileSync(knownHostsPath, lines.join('\n') + '\n');
     },
     log: () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : ''),
-    countLog: (pattern) => bed.log().split('\n').filter((l) => pattern.test(l)).length,
+    countLog: (pattern) =>
+      bed
+        .log()
+        .split('\n')
+        .filter((l) => pattern.test(l)).length,
     async waitForLog(pattern, count = 1, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;
       while (bed.countLog(pattern) < count) {
@@ -119,7 +145,10 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
         await delay(50);
       }
     },
-    connectionPids: () => descendantsOf(child.pid!).filter((p) => p.comm === 'sshd').map((p) => p.pid),
+    connectionPids: () =>
+      descendantsOf(child.pid!)
+        .filter((p) => p.comm === 'sshd')
+        .map((p) => p.pid),
     async stop() {
       // Connection processes first: they outlive the listener otherwise.
       signalPids([...bed.connectionPids(), child.pid!], 'SIGKILL');
@@ -162,18 +191,22 @@ function sshdConfig(dir: string, addresses: string[], port: number, hostKey: str
 }
 
 function clientConfig(bed: TestSshd): string {
-  return bed.addresses.map((a, i) => [
-    `Host testbed-${i + 1}`,
-    `  HostName ${a}`,
-    `  Port ${bed.port}`,
-    `  User ${bed.users.current}`,
-    `  IdentityFile ${bed.clientKey.privatePath}`,
-    '  IdentitiesOnly yes',
-    `  UserKnownHostsFile ${bed.knownHostsPath}`,
-    '  StrictHostKeyChecking yes',
-    '  BatchMode yes',
-    '',
-  ].join('\n')).join('\n');
+  return bed.addresses
+    .map((a, i) =>
+      [
+        `Host testbed-${i + 1}`,
+        `  HostName ${a}`,
+        `  Port ${bed.port}`,
+        `  User ${bed.users.current}`,
+        `  IdentityFile ${bed.clientKey.privatePath}`,
+        '  IdentitiesOnly yes',
+        `  UserKnownHostsFile ${bed.knownHostsPath}`,
+        '  StrictHostKeyChecking yes',
+        '  BatchMode yes',
+        '',
+      ].join('\n'),
+    )
+    .join('\n');
 }
 
 async function launch(configPath: string, logPath: string, addressCount: number): Promise<ChildProcess> {

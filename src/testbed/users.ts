@@ -16,7 +16,9 @@ export function currentUser(): string {
 
 /** The login shell /etc/passwd records for `user`, or undefined when the user does not exist. */
 export function loginShellOf(user: string): string | undefined {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${user}:`));
   return line?.split(':')[6];
 }
 

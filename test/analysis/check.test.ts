@@ -30,7 +30,10 @@ describe('runbook check', function () {
     const run = check(text);
     assert.equal(run.status, 1, run.stderr);
     const lines = run.stdout.trim().split('\n');
-    assert.equal(lines[0], `${run.file}:7:7: error: line 7: no step has id "bb"; did you mean "b"? use a step id (a, b) or "end", or add a step with {id=bb} [unknown-next]`);
+    assert.equal(
+      lines[0],
+      `${run.file}:7:7: error: line 7: no step has id "bb"; did you mean "b"? use a step id (a, b) or "end", or add a step with {id=bb} [unknown-next]`,
+    );
     assert.match(lines[1], new RegExp(`^${run.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:10:1: warning: .*\\[unreachable-step\\]$`));
     assert.match(lines[2], /:11:1: warning: .*pkill stops processes.*\[unconfirmed-change\]$/);
   });

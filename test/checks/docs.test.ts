@@ -33,7 +33,8 @@ describe('docs/FORMAT.md: parsers and expressions', () => {
   it('documents the expression functions and limits', () => {
     const s = section('Expressions');
     for (const f of functionNames) assert.ok(s.includes(`\`${f}(`), `function ${f} is not documented`);
-    for (const word of ['contains', 'matches', 'missing', '1000 characters', '32', '10000 steps']) assert.ok(s.includes(word), `expressions: "${word}" not documented`);
+    for (const word of ['contains', 'matches', 'missing', '1000 characters', '32', '10000 steps'])
+      assert.ok(s.includes(word), `expressions: "${word}" not documented`);
   });
 });
 

@@ -24,8 +24,12 @@ describe('evaluateCheck', () => {
     const outcome = evaluateCheck(conntrack, output, {});
     assert.equal(outcome.findings.length, 2);
     assert.deepEqual(outcome.findings[0], {
-      severity: 'critical', message: 'conntrack table 67549/65535', hint: 'raise net.netfilter.nf_conntrack_max above 67549',
-      next: 'raise-conntrack-max', rule: 0, when: 'count >= max * 0.9',
+      severity: 'critical',
+      message: 'conntrack table 67549/65535',
+      hint: 'raise net.netfilter.nf_conntrack_max above 67549',
+      next: 'raise-conntrack-max',
+      rule: 0,
+      when: 'count >= max * 0.9',
     });
     assert.equal(outcome.next, 'raise-conntrack-max');
     assert.match(outcome.why, /count >= max \* 0\.9 \(67549 >= 58981\.5\)/);
@@ -59,11 +63,17 @@ describe('evaluateCheck', () => {
       spans: {},
     };
     const before = evaluateCheck(spec, fixture('state-counts', 'incident-001-before.txt'), {});
-    assert.deepEqual(before.findings.map((f) => f.message), ['59157 in TIME_WAIT', 'FIN_WAIT2 1207', 'SYN_RECV 402']);
+    assert.deepEqual(
+      before.findings.map((f) => f.message),
+      ['59157 in TIME_WAIT', 'FIN_WAIT2 1207', 'SYN_RECV 402'],
+    );
     assert.equal(before.next, 'check-fin-timeout');
     assert.match(before.why, /states\.FIN_WAIT2 > 1000 \(1207 > 1000\) -> check-fin-timeout/);
     const after = evaluateCheck(spec, fixture('state-counts', 'incident-001-after.txt'), {});
-    assert.deepEqual(after.findings.map((f) => f.rule), [2]);
+    assert.deepEqual(
+      after.findings.map((f) => f.rule),
+      [2],
+    );
     assert.equal(after.next, 'check-syn-flood');
   });
 
@@ -72,10 +82,22 @@ describe('evaluateCheck', () => {
       parse: 'ulimit',
       extract: { shownLimit: 'open files\\s+\\(-n\\)\\s+(\\d+)' },
       values: { headroom: 'nofile - established', ratio: 'round(established / nofile, 2)' },
-      findings: [rule('established > nofile and shownLimit == nofile and params.port == 8848', 'critical', '{{established}} connections but nofile {{nofile}} (ratio {{ratio}}, headroom {{headroom}})', 'raise-nofile')],
+      findings: [
+        rule(
+          'established > nofile and shownLimit == nofile and params.port == 8848',
+          'critical',
+          '{{established}} connections but nofile {{nofile}} (ratio {{ratio}}, headroom {{headroom}})',
+          'raise-nofile',
+        ),
+      ],
       spans: {},
     };
-    const outcome = evaluateCheck(spec, fixture('ulimit', 'incident-000-centos-1024.txt'), { established: 1237, nofile: 99999, params: { port: 8848 }, port: 8848 });
+    const outcome = evaluateCheck(spec, fixture('ulimit', 'incident-000-centos-1024.txt'), {
+      established: 1237,
+      nofile: 99999,
+      params: { port: 8848 },
+      port: 8848,
+    });
     assert.equal(outcome.values.shownLimit, 1024);
     assert.equal(outcome.values.headroom, -213);
     assert.equal(outcome.findings[0].message, '1237 connections but nofile 1024 (ratio 1.21, headroom -213)');
@@ -103,7 +125,14 @@ describe('evaluateCheck', () => {
   it('raises on the kernel log: conntrack drops with the suppressed estimate', () => {
     const spec: CheckSpec = {
       parse: 'kernel-log',
-      findings: [rule('conntrackFull.count > 0', 'critical', 'conntrack table full: {{conntrackFull.count}} lines, about {{conntrackDropsEstimate}} drops since {{conntrackFull.first}}', 'check-conntrack')],
+      findings: [
+        rule(
+          'conntrackFull.count > 0',
+          'critical',
+          'conntrack table full: {{conntrackFull.count}} lines, about {{conntrackDropsEstimate}} drops since {{conntrackFull.first}}',
+          'check-conntrack',
+        ),
+      ],
       spans: {},
     };
     const outcome = evaluateCheck(spec, fixture('kernel-log', 'incident-000-messages.txt'), {});

@@ -17,7 +17,10 @@ function value(source: string, scope: Record<string, unknown> = {}): unknown {
 }
 
 const scope = {
-  count: 67549, max: 65535, nofile: 1024, as: Infinity,
+  count: 67549,
+  max: 65535,
+  nofile: 1024,
+  as: Infinity,
   states: { TIME_WAIT: 59157, CLOSE_WAIT: 0 },
   conntrackFull: { count: 10, first: 'Aug 12 01:18:23' },
   sysctl: { 'net.ipv4.tcp_fin_timeout': 3 },
@@ -115,7 +118,16 @@ describe('hostile expressions', () => {
 
   it('does not reach prototypes or functions through computed keys at run time', () => {
     let called = false;
-    const trap = { fn: () => { called = true; return 1; }, get getter() { called = true; return 1; } };
+    const trap = {
+      fn: () => {
+        called = true;
+        return 1;
+      },
+      get getter() {
+        called = true;
+        return 1;
+      },
+    };
     const r1 = run('states[("__pro" + "to__")]', scope);
     assert.deepEqual(r1, { ok: false, message: '`__proto__` cannot be read' });
     const r2 = run('trap.fn', { trap });

@@ -39,7 +39,7 @@ describe('fuzz: parsers never throw', () => {
   for (const info of listParsers()) {
     it(`${info.name}: truncations of every fixture and 300 random inputs`, () => {
       const parser = getParser(info.name)!;
-      const rand = prng(SEED ^ info.name.length * 7919);
+      const rand = prng(SEED ^ (info.name.length * 7919));
       let cases = 0;
       for (const f of fixtures) {
         for (let i = 0; i < 3; i++) {
@@ -53,7 +53,9 @@ describe('fuzz: parsers never throw', () => {
         const text = randomText(rand);
         const options = optionSets[i % optionSets.length];
         let result;
-        assert.doesNotThrow(() => { result = parser.parse(text, options); }, `seed ${SEED} ${info.name} case ${i}`);
+        assert.doesNotThrow(() => {
+          result = parser.parse(text, options);
+        }, `seed ${SEED} ${info.name} case ${i}`);
         assert.ok(result!.warnings.length <= 21, 'warnings are capped');
         cases++;
       }
@@ -68,7 +70,52 @@ describe('fuzz: parsers never throw', () => {
 });
 
 describe('fuzz: expressions never throw', () => {
-  const atoms = ['count', 'max', 'states', '.', 'TIME_WAIT', '[', ']', '(', ')', '"x"', "'", '1', '0.9', '1e308', '-', '+', '*', '/', '%', '>=', '<', '==', '!', 'and', 'or', 'not', 'contains', 'matches', 'len', 'max(', 'exists(', ',', '?', ':', 'constructor', '__proto__', 'this', '=', ';', '`', '\\', ' ', 'sum(', '"["'];
+  const atoms = [
+    'count',
+    'max',
+    'states',
+    '.',
+    'TIME_WAIT',
+    '[',
+    ']',
+    '(',
+    ')',
+    '"x"',
+    "'",
+    '1',
+    '0.9',
+    '1e308',
+    '-',
+    '+',
+    '*',
+    '/',
+    '%',
+    '>=',
+    '<',
+    '==',
+    '!',
+    'and',
+    'or',
+    'not',
+    'contains',
+    'matches',
+    'len',
+    'max(',
+    'exists(',
+    ',',
+    '?',
+    ':',
+    'constructor',
+    '__proto__',
+    'this',
+    '=',
+    ';',
+    '`',
+    '\\',
+    ' ',
+    'sum(',
+    '"["',
+  ];
   it('3000 random token strings compile or fail cleanly, and evaluate or fail cleanly', () => {
     const rand = prng(SEED);
     const scope = { count: 5, max: 10, states: { TIME_WAIT: 3 }, x: 'text' };
@@ -77,7 +124,9 @@ describe('fuzz: expressions never throw', () => {
       const n = Math.floor(rand() * 30);
       const source = Array.from({ length: n }, () => atoms[Math.floor(rand() * atoms.length)]).join(rand() < 0.5 ? ' ' : '');
       let c: ReturnType<typeof compileExpression> | undefined;
-      assert.doesNotThrow(() => { c = compileExpression(source); }, `seed ${SEED} case ${i}: ${source}`);
+      assert.doesNotThrow(() => {
+        c = compileExpression(source);
+      }, `seed ${SEED} case ${i}: ${source}`);
       if (c!.ok) {
         compiled++;
         const expression = c!.expression;
@@ -93,9 +142,11 @@ describe('fuzz: expressions never throw', () => {
     const rand = prng(SEED + 2);
     const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
     const gen = (depth: number): string => {
-      if (depth > 4 || rand() < 0.3) return pick(['count', 'max', 'states.TIME_WAIT', 'states["CLOSE_WAIT"]', 'missing.x', '1', '0', '2.5', '"a"', 'true', 'x']);
+      if (depth > 4 || rand() < 0.3)
+        return pick(['count', 'max', 'states.TIME_WAIT', 'states["CLOSE_WAIT"]', 'missing.x', '1', '0', '2.5', '"a"', 'true', 'x']);
       const r = rand();
-      if (r < 0.5) return `${gen(depth + 1)} ${pick(['+', '-', '*', '/', '%', '<', '>=', '==', '!=', 'and', 'or', 'contains', 'matches', '&&', '||'])} ${gen(depth + 1)}`;
+      if (r < 0.5)
+        return `${gen(depth + 1)} ${pick(['+', '-', '*', '/', '%', '<', '>=', '==', '!=', 'and', 'or', 'contains', 'matches', '&&', '||'])} ${gen(depth + 1)}`;
       if (r < 0.65) return `${pick(['not ', '!', '-'])}(${gen(depth + 1)})`;
       if (r < 0.85) return `${pick(['max', 'min', 'len', 'sum', 'exists', 'abs', 'round'])}(${gen(depth + 1)}, ${gen(depth + 1)})`;
       return `(${gen(depth + 1)} ? ${gen(depth + 1)} : ${gen(depth + 1)})`;
@@ -113,13 +164,17 @@ describe('fuzz: expressions never throw', () => {
     const rand = prng(SEED + 1);
     const names = listParsers().map((p) => p.name);
     for (let i = 0; i < 300; i++) {
-      const outcome = evaluateCheck({
-        parse: names[i % names.length],
-        extract: { a: rand() < 0.5 ? '(\\d+)' : '(' },
-        values: { b: 'a * 2', c: 'nope +' },
-        findings: [{ when: rand() < 0.5 ? 'a > 1' : 'total >', severity: 'warning', message: '{{a}} {{b}} {{', next: 'x', spans: {} }],
-        spans: {},
-      }, randomText(rand), { params: {} });
+      const outcome = evaluateCheck(
+        {
+          parse: names[i % names.length],
+          extract: { a: rand() < 0.5 ? '(\\d+)' : '(' },
+          values: { b: 'a * 2', c: 'nope +' },
+          findings: [{ when: rand() < 0.5 ? 'a > 1' : 'total >', severity: 'warning', message: '{{a}} {{b}} {{', next: 'x', spans: {} }],
+          spans: {},
+        },
+        randomText(rand),
+        { params: {} },
+      );
       assert.ok(typeof outcome.why === 'string' && outcome.why.length > 0);
     }
   });

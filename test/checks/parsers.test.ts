@@ -44,7 +44,9 @@ describe('sysctl parser', () => {
     assert.equal(v.sysctl['net.ipv4.conf.all.rp_filter'], 1);
   });
   it('names `sysctl -n` values from options.names and reports sysctl errors', () => {
-    const { v, warnings } = parse('sysctl', '0\n262144\nsysctl: cannot stat /proc/sys/net/x: No such file or directory\n', { names: ['net.netfilter.nf_conntrack_count', 'net.netfilter.nf_conntrack_max'] });
+    const { v, warnings } = parse('sysctl', '0\n262144\nsysctl: cannot stat /proc/sys/net/x: No such file or directory\n', {
+      names: ['net.netfilter.nf_conntrack_count', 'net.netfilter.nf_conntrack_max'],
+    });
     assert.equal(v.nf_conntrack_count, 0);
     assert.equal(v.nf_conntrack_max, 262144);
     assert.match(warnings[0], /line 3: sysctl: cannot stat/);
@@ -119,7 +121,10 @@ describe('lsof parser', () => {
     assert.equal(v.states.CLOSE_WAIT, 8);
     assert.equal(v.states.LISTEN, 3);
     assert.equal(v.byType.IPv6, 3);
-    assert.match(v.rows.find((r: { state?: string; localPort?: string }) => r.state === 'CLOSE_WAIT').name, /^127\.0\.0\.1:18081->127\.0\.0\.1:\d+ \(CLOSE_WAIT\)$/);
+    assert.match(
+      v.rows.find((r: { state?: string; localPort?: string }) => r.state === 'CLOSE_WAIT').name,
+      /^127\.0\.0\.1:18081->127\.0\.0\.1:\d+ \(CLOSE_WAIT\)$/,
+    );
   });
 });
 
@@ -127,7 +132,7 @@ describe('fd-count parser', () => {
   it('reads `ls /proc/PID/fd | wc -l` and counts a listing', () => {
     assert.equal(parse('fd-count', fixture('fd-count', 'python-server.txt')).v.count, 48);
     assert.equal(parse('fd-count', '0\n1\n2\n3\n').v.count, 4);
-    assert.match(parse('fd-count', 'ls: cannot access \'/proc/9/fd\': No such file or directory\n').warnings[0], /cannot read/);
+    assert.match(parse('fd-count', "ls: cannot access '/proc/9/fd': No such file or directory\n").warnings[0], /cannot read/);
   });
 });
 

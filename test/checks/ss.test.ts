@@ -96,7 +96,8 @@ describe('netstat parser', () => {
   });
 
   it('skips udp and unix rows of `netstat -an`', () => {
-    const text = 'Active Internet connections (servers and established)\nProto Recv-Q Send-Q Local Address Foreign Address State\nudp 0 0 0.0.0.0:68 0.0.0.0:*\ntcp 0 0 10.0.0.1:22 10.0.0.2:5000 ESTABLISHED\nunix  2 [ ACC ] STREAM LISTENING 1234 /run/x.sock\n';
+    const text =
+      'Active Internet connections (servers and established)\nProto Recv-Q Send-Q Local Address Foreign Address State\nudp 0 0 0.0.0.0:68 0.0.0.0:*\ntcp 0 0 10.0.0.1:22 10.0.0.2:5000 ESTABLISHED\nunix  2 [ ACC ] STREAM LISTENING 1234 /run/x.sock\n';
     const { v, warnings } = parse('netstat', text);
     assert.deepEqual(warnings, []);
     assert.equal(v.total, 1);

@@ -75,7 +75,10 @@ describe('a crash mid-incident', function () {
     assert.deepEqual(problems, []);
     const ends = entries.filter((e) => e.type === 'step-end');
     assert.equal(ends.length, 2, 'both finished steps have their end entry');
-    assert.ok(entries.some((e) => e.type === 'step-start' && e.step.key === 'slow'), 'the interrupted step was journaled before it started');
+    assert.ok(
+      entries.some((e) => e.type === 'step-start' && e.step.key === 'slow'),
+      'the interrupted step was journaled before it started',
+    );
 
     const record = parseRunbook(fs.readFileSync(recordPath, 'utf8'), recordPath);
     const byKey = Object.fromEntries(record.steps.map((s) => [s.key, s]));

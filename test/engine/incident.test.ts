@@ -42,7 +42,11 @@ describe('startIncident', function () {
 
   it('creates incidents/<date>-<slug>.runbook.md with the incident map; the rest byte-identical', function () {
     const { recordPath, incident } = startIncident(template, {
-      title: 'Connection timeouts', responder: 'mei.lin', target: ['gw-1.prod'], parameters: { service: 'nginx', db_password: 'Hunter22!x' }, now,
+      title: 'Connection timeouts',
+      responder: 'mei.lin',
+      target: ['gw-1.prod'],
+      parameters: { service: 'nginx', db_password: 'Hunter22!x' },
+      now,
     });
     assert.equal(recordPath, path.join(root, 'incidents', '2026-11-23-connection-timeouts.runbook.md'));
     const text = fs.readFileSync(recordPath, 'utf8');
@@ -52,8 +56,13 @@ describe('startIncident', function () {
     const yaml = parse(text.slice(4, text.indexOf('\n---\n'))) as { incident: Record<string, unknown>; title: string };
     assert.equal(yaml.title, 'TCP connection timeouts');
     assert.deepEqual(yaml.incident, {
-      id: '2026-11-23-connection-timeouts', title: 'Connection timeouts', startedAt: '2026-11-23T08:12:40.000Z', responder: 'mei.lin',
-      template: '../runbooks/tcp-timeouts.runbook.md', target: ['gw-1.prod'], parameters: { service: 'nginx', db_password: '[REDACTED:secret]' },
+      id: '2026-11-23-connection-timeouts',
+      title: 'Connection timeouts',
+      startedAt: '2026-11-23T08:12:40.000Z',
+      responder: 'mei.lin',
+      template: '../runbooks/tcp-timeouts.runbook.md',
+      target: ['gw-1.prod'],
+      parameters: { service: 'nginx', db_password: '[REDACTED:secret]' },
     });
     assert.deepEqual(incident, yaml.incident);
     assert.equal(text.includes('Hunter22'), false, 'secret parameters never reach the record');
@@ -72,9 +81,10 @@ describe('startIncident', function () {
     fs.appendFileSync(a.recordPath, 'notes of the first responder\n');
     const b = startIncident(template, { title: 'Connection timeouts', responder: 'b', now });
     const c = startIncident(template, { title: 'Connection timeouts', responder: 'c', now });
-    assert.deepEqual([a, b, c].map((r) => path.basename(r.recordPath)), [
-      '2026-11-23-connection-timeouts.runbook.md', '2026-11-23-connection-timeouts-2.runbook.md', '2026-11-23-connection-timeouts-3.runbook.md',
-    ]);
+    assert.deepEqual(
+      [a, b, c].map((r) => path.basename(r.recordPath)),
+      ['2026-11-23-connection-timeouts.runbook.md', '2026-11-23-connection-timeouts-2.runbook.md', '2026-11-23-connection-timeouts-3.runbook.md'],
+    );
     assert.match(fs.readFileSync(a.recordPath, 'utf8'), /notes of the first responder/);
     assert.equal(c.incident.id, '2026-11-23-connection-timeouts-3');
   });

@@ -4,15 +4,7 @@ import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  Journal,
-  journalPathFor,
-  outputPathFor,
-  readJournal,
-  restoreOutputs,
-  writeOutput,
-  type JournalEntry,
-} from '../../src/engine/journal';
+import { Journal, journalPathFor, outputPathFor, readJournal, restoreOutputs, writeOutput, type JournalEntry } from '../../src/engine/journal';
 import { buildRunbook } from '../report/fixture';
 
 describe('journal', function () {
@@ -53,7 +45,10 @@ describe('journal', function () {
     assert.equal(text.split('\n').length, 4, 'three lines and a final line break');
     const { entries, problems } = readJournal(journalPathFor(record));
     assert.deepEqual(problems, []);
-    assert.deepEqual(entries.map((e) => e.type), ['step-start', 'note', 'incident-end']);
+    assert.deepEqual(
+      entries.map((e) => e.type),
+      ['step-start', 'note', 'incident-end'],
+    );
     assert.equal((entries[1] as { text: string }).text, 'line one\nline two');
     assert.throws(() => again.append(start('r2', 'x')), /closed/);
   });
@@ -103,22 +98,64 @@ describe('journal', function () {
       { key: 'nofile', command: 'ulimit -n' },
     ]);
     runbook.steps[0].outputs.push({
-      step: 'conntrack', host: 'web-1', startedAt: '2026-11-23T08:15:00.000Z', durationMs: 40, exitCode: 0,
-      termination: 'exit', text: 'saved text', truncated: false, values: {}, findings: [], runId: 'r1',
+      step: 'conntrack',
+      host: 'web-1',
+      startedAt: '2026-11-23T08:15:00.000Z',
+      durationMs: 40,
+      exitCode: 0,
+      termination: 'exit',
+      text: 'saved text',
+      truncated: false,
+      values: {},
+      findings: [],
+      runId: 'r1',
     });
     const ref = writeOutput(record, 'r2', 'open files (-n) 1024\n');
     assert.equal(ref, '2026-11-23-connection-timeouts.outputs/r2.txt');
     const entries: JournalEntry[] = [
       start('r1', 'conntrack'),
-      { type: 'step-end', runId: 'r1', endedAt: 'x', durationMs: 40, exitCode: 0, signal: null, termination: 'exit', outputBytes: 10, truncated: false, values: {}, findings: [] },
+      {
+        type: 'step-end',
+        runId: 'r1',
+        endedAt: 'x',
+        durationMs: 40,
+        exitCode: 0,
+        signal: null,
+        termination: 'exit',
+        outputBytes: 10,
+        truncated: false,
+        values: {},
+        findings: [],
+      },
       { ...start('r2', 'nofile'), startedAt: '2026-11-23T08:16:00.000Z' } as JournalEntry,
-      { type: 'step-end', runId: 'r2', endedAt: 'x', durationMs: 12, exitCode: 0, signal: null, termination: 'exit', outputRef: ref, outputBytes: 21, truncated: false, values: { limit: 1024 }, findings: [], next: 'end', why: 'no finding' },
+      {
+        type: 'step-end',
+        runId: 'r2',
+        endedAt: 'x',
+        durationMs: 12,
+        exitCode: 0,
+        signal: null,
+        termination: 'exit',
+        outputRef: ref,
+        outputBytes: 21,
+        truncated: false,
+        values: { limit: 1024 },
+        findings: [],
+        next: 'end',
+        why: 'no finding',
+      },
       { ...start('r3', 'nofile'), startedAt: '2026-11-23T08:17:00.000Z' } as JournalEntry,
     ];
     const restored = restoreOutputs(runbook, entries, record);
-    assert.deepEqual(restored.get('conntrack')!.map((o) => o.text), ['saved text']);
+    assert.deepEqual(
+      restored.get('conntrack')!.map((o) => o.text),
+      ['saved text'],
+    );
     const nofile = restored.get('nofile')!;
-    assert.deepEqual(nofile.map((o) => o.runId), ['r2', 'r3']);
+    assert.deepEqual(
+      nofile.map((o) => o.runId),
+      ['r2', 'r3'],
+    );
     assert.equal(nofile[0].text, 'open files (-n) 1024\n');
     assert.deepEqual(nofile[0].values, { limit: 1024 });
     assert.equal(nofile[1].termination, 'connection-lost', 'a run with no end is shown as interrupted');

@@ -23,7 +23,10 @@ describe('engine/progression: Run All with automatic progression', () => {
       assert.equal(result.reason, 'critical');
       assert.equal(result.stoppedAt?.key, 'fix');
       assert.match(result.explanation, /4500 sockets in TIME_WAIT.*proposed next: fix/);
-      assert.deepEqual(result.findings.map((f) => f.severity), ['warning', 'critical']);
+      assert.deepEqual(
+        result.findings.map((f) => f.severity),
+        ['warning', 'critical'],
+      );
     } finally {
       await close();
     }
@@ -67,7 +70,13 @@ describe('engine/progression: Run All with automatic progression', () => {
         confirm: async () => undefined,
         stopAtCritical: false,
       });
-      assert.deepEqual(result.path.map((r) => r.hostRuns.map((h) => h.host.name)), [['web-1', 'web-2'], ['web-1', 'web-2']]);
+      assert.deepEqual(
+        result.path.map((r) => r.hostRuns.map((h) => h.host.name)),
+        [
+          ['web-1', 'web-2'],
+          ['web-1', 'web-2'],
+        ],
+      );
       assert.equal(result.reason, 'confirm');
       assert.equal(result.stoppedAt?.key, 'fix');
     } finally {

@@ -20,7 +20,10 @@ describe('engine/resultView: the renderer payload of a step run', () => {
       assert.equal(host.host, 'local');
       assert.equal(host.exitCode, 0);
       assert.equal(host.values.count, 95);
-      assert.deepEqual(host.findings.map((f) => f.message), ['count 95/100']);
+      assert.deepEqual(
+        host.findings.map((f) => f.message),
+        ['count 95/100'],
+      );
       assert.equal(view.next?.key, 'states');
       assert.match(view.next?.why ?? '', /states/);
       assert.equal(host.error, undefined);
@@ -62,10 +65,16 @@ describe('engine/resultView: the renderer payload of a step run', () => {
     const { runbook, session, close } = fixtureSession();
     try {
       const view = toGroupResultView(await session.run(runbook.steps[0], localGroup(['web-1', 'web-2', 'web-3'])));
-      assert.deepEqual(view.hosts.map((h) => h.host), ['web-1', 'web-2', 'web-3']);
+      assert.deepEqual(
+        view.hosts.map((h) => h.host),
+        ['web-1', 'web-2', 'web-3'],
+      );
       // No outlier: the chart shows the first numeric value the hosts share.
       assert.deepEqual(view.chartValues, ['count'], `chart: ${view.chartValues?.join(', ')}`);
-      assert.ok(view.hosts.every((h) => h.outlier === undefined), 'identical hosts are no outliers');
+      assert.ok(
+        view.hosts.every((h) => h.outlier === undefined),
+        'identical hosts are no outliers',
+      );
     } finally {
       await close();
     }

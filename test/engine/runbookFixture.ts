@@ -53,7 +53,14 @@ export function fixtureSession(text = TEXT) {
   const runbook = parseRunbook(text, 'loopback.runbook.md');
   const local = new LocalExecutor();
   const session = new IncidentSession({ runbook, params: {}, executorFor: () => local, redactor: createRedactor() });
-  return { runbook, session, close: async () => { session.close(); await local.close(); } };
+  return {
+    runbook,
+    session,
+    close: async () => {
+      session.close();
+      await local.close();
+    },
+  };
 }
 
 /** Differently named hosts that all run on this machine: a group without a network. */

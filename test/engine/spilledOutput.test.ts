@@ -9,7 +9,8 @@ import { parseRunbook } from '../../src/runbook/parse';
 import { LocalExecutor } from '../../src/ssh/local';
 
 const ROWS = 200_000;
-const runbook = parseRunbook(`
+const runbook = parseRunbook(
+  `
 \`\`\`sh {id=states}
 echo 'State      Recv-Q Send-Q Local Address:Port  Peer Address:Port'
 awk 'BEGIN { for (i = 0; i < ${ROWS}; i++) printf "TIME-WAIT  0      0      127.0.0.1:%d  127.0.0.2:2181\\n", 20000 + i % 40000 }'
@@ -22,7 +23,9 @@ findings:
     severity: critical
     message: "{{states.TIME_WAIT}} in TIME_WAIT"
 \`\`\`
-`, 'spill.runbook.md');
+`,
+  'spill.runbook.md',
+);
 
 describe('a step whose output exceeds the memory cap', function () {
   this.timeout(60_000);

@@ -18,7 +18,10 @@ describe('extension/hostStates: connection state per host', () => {
     const runbook = parseRunbook('# t\n\n```sh {id=fails}\necho no; exit 1\n```\n', 't.runbook.md');
     const local = new LocalExecutor();
     const session = new IncidentSession({
-      runbook, params: {}, executorFor: () => local, redactor: createRedactor(),
+      runbook,
+      params: {},
+      executorFor: () => local,
+      redactor: createRedactor(),
       observer: { started: (r) => states.started(r.host.name), ended: (r) => states.ended(r) },
     });
     try {
@@ -37,7 +40,13 @@ describe('extension/hostStates: connection state per host', () => {
     // Port 1 on loopback: nothing listens, the connection is refused at once.
     const host = { ...localHost(), name: 'nowhere', kind: 'ssh' as const, hostname: '127.0.0.1', port: 1, user: 'nobody' };
     const pool = new SshPool({ prompter: { askSecret: async () => undefined, confirm: async () => false } });
-    const session = new IncidentSession({ runbook, params: {}, executorFor: (h) => pool.executor(h), redactor: createRedactor(), observer: { ended: (r) => states.ended(r) } });
+    const session = new IncidentSession({
+      runbook,
+      params: {},
+      executorFor: (h) => pool.executor(h),
+      redactor: createRedactor(),
+      observer: { ended: (r) => states.ended(r) },
+    });
     try {
       await session.run(runbook.steps[0], [host]);
     } finally {

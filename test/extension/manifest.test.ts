@@ -29,7 +29,16 @@ describe('extension/manifest: package.json agrees with src/extension', () => {
 
   it('declares every runbook.* setting with a scope and a markdown description', () => {
     const props = manifest.contributes.configuration.properties as Record<string, { scope?: string; markdownDescription?: string; default?: unknown }>;
-    for (const name of ['runbook.step.defaultTimeout', 'runbook.output.capBytes', 'runbook.ssh.keepaliveInterval', 'runbook.ssh.maxSessionsPerHost', 'runbook.inventoryPath', 'runbook.incidents.folder', 'runbook.group.concurrency', 'runbook.secrets.remember']) {
+    for (const name of [
+      'runbook.step.defaultTimeout',
+      'runbook.output.capBytes',
+      'runbook.ssh.keepaliveInterval',
+      'runbook.ssh.maxSessionsPerHost',
+      'runbook.inventoryPath',
+      'runbook.incidents.folder',
+      'runbook.group.concurrency',
+      'runbook.secrets.remember',
+    ]) {
       assert.ok(props[name], `${name} is missing`);
       assert.ok(props[name].scope, `${name} has no scope`);
       assert.ok(props[name].markdownDescription, `${name} has no markdownDescription`);
@@ -60,6 +69,10 @@ describe('extension/manifest: package.json agrees with src/extension', () => {
   it('has the Hosts view with welcome content pointing at the bundled runbooks', () => {
     const views = Object.values(manifest.contributes.views).flat() as { id: string }[];
     assert.ok(views.some((v) => v.id === 'runbook.hosts'));
-    assert.ok(manifest.contributes.viewsWelcome.some((w: { view: string; contents: string }) => w.view === 'runbook.hosts' && w.contents.includes('command:runbook.openBundledRunbook')));
+    assert.ok(
+      manifest.contributes.viewsWelcome.some(
+        (w: { view: string; contents: string }) => w.view === 'runbook.hosts' && w.contents.includes('command:runbook.openBundledRunbook'),
+      ),
+    );
   });
 });

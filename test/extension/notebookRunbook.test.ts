@@ -11,7 +11,10 @@ describe('extension/notebookRunbook: cells back to a runbook', () => {
   it('maps every step to its cell; check cells and prose map to none', () => {
     const model = toNotebook(parseRunbook(TEXT, 'loopback.runbook.md'));
     const { runbook, cellOf, stepAt } = runbookFromNotebook(model, 'loopback.runbook.md');
-    assert.deepEqual(runbook.steps.map((s) => s.key), ['count', 'states', 'fix', 'slow']);
+    assert.deepEqual(
+      runbook.steps.map((s) => s.key),
+      ['count', 'states', 'fix', 'slow'],
+    );
     for (const step of runbook.steps) {
       const cell = model.cells[cellOf.get(step.key) as number];
       assert.equal(cell.languageId, 'shellscript');

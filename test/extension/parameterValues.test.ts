@@ -20,7 +20,10 @@ describe('extension/parameterValues: parameters once per incident', () => {
     const runbook = parseRunbook(TEMPLATE, 'p.runbook.md');
     const { values, missing } = knownParameters(runbook, {});
     assert.deepEqual(values, { service: 'nginx' });
-    assert.deepEqual(missing.map((p) => p.name), ['port', 'token']);
+    assert.deepEqual(
+      missing.map((p) => p.name),
+      ['port', 'token'],
+    );
   });
 
   it('values typed this session win and are not asked again', () => {
@@ -31,10 +34,16 @@ describe('extension/parameterValues: parameters once per incident', () => {
   });
 
   it('takes recorded values from an incident record, but asks again for a redacted secret', () => {
-    const record = TEMPLATE.replace('---\n\n# Ports', 'incident:\n  id: x\n  title: Ports\n  startedAt: "2026-01-01T00:00:00Z"\n  responder: me\n  parameters: { port: "443", token: "[REDACTED:secret]" }\n---\n\n# Ports');
+    const record = TEMPLATE.replace(
+      '---\n\n# Ports',
+      'incident:\n  id: x\n  title: Ports\n  startedAt: "2026-01-01T00:00:00Z"\n  responder: me\n  parameters: { port: "443", token: "[REDACTED:secret]" }\n---\n\n# Ports',
+    );
     const { values, missing } = knownParameters(parseRunbook(record, 'x.runbook.md'), {});
     assert.equal(values.port, '443');
-    assert.deepEqual(missing.map((p) => p.name), ['token']);
+    assert.deepEqual(
+      missing.map((p) => p.name),
+      ['token'],
+    );
   });
 
   it('says what is wrong with a value before it can reach a command', () => {

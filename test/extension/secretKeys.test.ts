@@ -6,9 +6,17 @@ import { rememberableSecret } from '../../src/extension/secretKeys';
 
 describe('extension/secretKeys: remembering passwords and passphrases', () => {
   it('keys a password by user, host and port, and a passphrase by key file', () => {
-    assert.deepEqual(rememberableSecret('Password for alice@10.0.0.5:22'), { kind: 'password', subject: 'alice@10.0.0.5:22', key: 'runbook.secret/password/alice@10.0.0.5:22' });
+    assert.deepEqual(rememberableSecret('Password for alice@10.0.0.5:22'), {
+      kind: 'password',
+      subject: 'alice@10.0.0.5:22',
+      key: 'runbook.secret/password/alice@10.0.0.5:22',
+    });
     assert.equal(rememberableSecret('Password for bob@10.0.0.5:22')?.key === rememberableSecret('Password for alice@10.0.0.5:22')?.key, false);
-    assert.deepEqual(rememberableSecret('Passphrase for key /home/a/.ssh/id_ed25519'), { kind: 'passphrase', subject: '/home/a/.ssh/id_ed25519', key: 'runbook.secret/passphrase//home/a/.ssh/id_ed25519' });
+    assert.deepEqual(rememberableSecret('Passphrase for key /home/a/.ssh/id_ed25519'), {
+      kind: 'passphrase',
+      subject: '/home/a/.ssh/id_ed25519',
+      key: 'runbook.secret/passphrase//home/a/.ssh/id_ed25519',
+    });
   });
 
   it('never remembers one-time codes or anything else asked', () => {

@@ -11,7 +11,10 @@ function store(): KeyValueStore & { data: Map<string, unknown> } {
 
 const withGroup = parseRunbook('---\ntitle: t\ngroup: web\n---\n\n# t\n', 'a.runbook.md').frontMatter;
 const withHosts = parseRunbook('---\ntitle: t\nhosts: [db-1, db-2]\n---\n\n# t\n', 'b.runbook.md').frontMatter;
-const record = parseRunbook('---\ntitle: t\ngroup: web\nincident:\n  id: x\n  title: t\n  startedAt: "2026-01-01T00:00:00Z"\n  responder: me\n  target: [web-3]\n---\n\n# t\n', 'c.runbook.md').frontMatter;
+const record = parseRunbook(
+  '---\ntitle: t\ngroup: web\nincident:\n  id: x\n  title: t\n  startedAt: "2026-01-01T00:00:00Z"\n  responder: me\n  target: [web-3]\n---\n\n# t\n',
+  'c.runbook.md',
+).frontMatter;
 
 describe('extension/targetMemory: the target per notebook', () => {
   it('defaults to the runbook front matter: group first, else hosts', () => {

@@ -74,7 +74,10 @@ describe('comparing two ends of a connection', function () {
       assert.equal(result.matched, 2);
       assert.deepEqual(result.established, { client: 3, server: 2 });
 
-      const reverse = compareEstablishedPairs(client.filter((r) => r !== lost), rows.filter((r) => r.localAddress === serverAddress));
+      const reverse = compareEstablishedPairs(
+        client.filter((r) => r !== lost),
+        rows.filter((r) => r.localAddress === serverAddress),
+      );
       assert.deepEqual(reverse.onlyOnServer.connections, [`${clientAddress}:${lost.localPort} -> ${serverAddress}:${lost.peerPort}`]);
       assert.equal(reverse.halfOpen.count, 0);
     });
@@ -108,15 +111,18 @@ describe('comparing two ends of a connection', function () {
         ],
       });
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-pair-'));
-      fs.writeFileSync(path.join(dir, 'runbook-inventory.yaml'), [
-        'hosts:',
-        '  app-1: { ssh: testbed-1 }',
-        '  nats-1: { ssh: testbed-2 }',
-        'groups:',
-        '  pair: { client: [app-1], server: [nats-1] }',
-        '  plain: [app-1, nats-1]',
-        '',
-      ].join('\n'));
+      fs.writeFileSync(
+        path.join(dir, 'runbook-inventory.yaml'),
+        [
+          'hosts:',
+          '  app-1: { ssh: testbed-1 }',
+          '  nats-1: { ssh: testbed-2 }',
+          'groups:',
+          '  pair: { client: [app-1], server: [nats-1] }',
+          '  plain: [app-1, nats-1]',
+          '',
+        ].join('\n'),
+      );
       fs.writeFileSync(path.join(dir, 'pair.runbook.md'), runbook(Number(fault.details.port)));
     });
     after(async () => {
@@ -125,8 +131,12 @@ describe('comparing two ends of a connection', function () {
       if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    const run = (...args: string[]) => spawnSync(process.execPath, [...CLI, 'run', path.join(dir, 'pair.runbook.md'), '--inventory', path.join(dir, 'runbook-inventory.yaml'), '-F', bed.sshConfigPath, ...args],
-      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 45_000 });
+    const run = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [...CLI, 'run', path.join(dir, 'pair.runbook.md'), '--inventory', path.join(dir, 'runbook-inventory.yaml'), '-F', bed.sshConfigPath, ...args],
+        { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 45_000 },
+      );
 
     it('finds the connections ESTABLISHED on the client and unknown to the server, and follows the finding', () => {
       const result = run('--group', 'pair', '--step', 'both-ends', '--step', 'listener');
@@ -134,7 +144,11 @@ describe('comparing two ends of a connection', function () {
       const d = fault.details;
       assert.match(result.stdout, /compared client \(app-1\) with server \(nats-1\)/);
       assert.match(result.stdout, /halfOpen\.count\s+2\n/);
-      const tuples = [...result.stdout.matchAll(new RegExp(`${String(d.clientAddress).replace(/\./g, '\\.')}:\\d+ -> ${String(d.serverAddress).replace(/\./g, '\\.')}:${d.port}`, 'g'))];
+      const tuples = [
+        ...result.stdout.matchAll(
+          new RegExp(`${String(d.clientAddress).replace(/\./g, '\\.')}:\\d+ -> ${String(d.serverAddress).replace(/\./g, '\\.')}:${d.port}`, 'g'),
+        ),
+      ];
       assert.ok(tuples.length >= 2, result.stdout);
       assert.match(result.stdout, /onlyOnServer\.count\s+0\n/);
       assert.match(result.stdout, /established\.client\s+2\n\s+established\.server\s+0\n/);
@@ -155,12 +169,22 @@ describe('comparing two ends of a connection', function () {
       const executors = createExecutors({ prompter: { askSecret: async () => undefined, confirm: async () => false } });
       try {
         const step = book.steps[0];
-        const result = await runOnRoles(step, roles, { runbook: book, values, run: (s, hosts) => runStep({ runbook: book, step: s, hosts, executorFor: (h) => executors.executorFor(h), values }) });
-        assert.deepEqual(result.hostRuns.map((r) => r.host.name), ['app-1', 'nats-1']);
+        const result = await runOnRoles(step, roles, {
+          runbook: book,
+          values,
+          run: (s, hosts) => runStep({ runbook: book, step: s, hosts, executorFor: (h) => executors.executorFor(h), values }),
+        });
+        assert.deepEqual(
+          result.hostRuns.map((r) => r.host.name),
+          ['app-1', 'nats-1'],
+        );
         assert.equal(result.decision.next?.id, 'keepalive');
         const view = toGroupResultView(result);
         assert.equal((view.comparison?.values.halfOpen as { count: number }).count, 2);
-        assert.deepEqual(view.comparison?.findings.map((f) => f.severity), ['critical']);
+        assert.deepEqual(
+          view.comparison?.findings.map((f) => f.severity),
+          ['critical'],
+        );
         assert.deepEqual(view.comparison?.client, { role: 'client', hosts: ['app-1'] });
         // The next step sees the comparison's values.
         assert.equal((values.scope().halfOpen as { count: number }).count, 2);

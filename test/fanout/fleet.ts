@@ -63,21 +63,41 @@ export async function startFleet(options: { count: number; firstAddress: number;
   fs.writeFileSync(knownHostsPath, beds.map((b) => fs.readFileSync(b.knownHostsPath, 'utf8')).join(''));
   const live = beds.flatMap((b) => b.addresses.map((address) => ({ address, port: b.port })));
   const hosts = live.map((_, i) => `h${String(i + 1).padStart(2, '0')}`);
-  const entry = (name: string, address: string, port: number) => [
-    `Host ${name}`, `  HostName ${address}`, `  Port ${port}`, `  User ${user}`, `  IdentityFile ${key}`, '  IdentitiesOnly yes',
-    `  UserKnownHostsFile ${knownHostsPath}`, '  StrictHostKeyChecking yes', '  BatchMode yes', `  ConnectTimeout ${options.connectTimeout ?? 3}`, '',
-  ].join('\n');
+  const entry = (name: string, address: string, port: number) =>
+    [
+      `Host ${name}`,
+      `  HostName ${address}`,
+      `  Port ${port}`,
+      `  User ${user}`,
+      `  IdentityFile ${key}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${knownHostsPath}`,
+      '  StrictHostKeyChecking yes',
+      '  BatchMode yes',
+      `  ConnectTimeout ${options.connectTimeout ?? 3}`,
+      '',
+    ].join('\n');
   const sshConfigPath = path.join(dir, 'ssh_config');
-  fs.writeFileSync(sshConfigPath, [
-    ...live.map((h, i) => entry(hosts[i], h.address, h.port)),
-    entry('dead', deadAddress, beds[0].port),
-    entry('blackhole', blackholeAddress, blackholePort),
-  ].join('\n'));
+  fs.writeFileSync(
+    sshConfigPath,
+    [
+      ...live.map((h, i) => entry(hosts[i], h.address, h.port)),
+      entry('dead', deadAddress, beds[0].port),
+      entry('blackhole', blackholeAddress, blackholePort),
+    ].join('\n'),
+  );
   const inventoryPath = path.join(dir, 'runbook-inventory.yaml');
   fs.writeFileSync(inventoryPath, ['groups:', '  fleet: ["h*"]', '  fleet-and-broken: ["h*", dead, blackhole]', ...(options.extraGroups ?? []), ''].join('\n'));
 
   return {
-    beds, dir, sshConfigPath, inventoryPath, hosts, user, deadAddress, blackholeAddress,
+    beds,
+    dir,
+    sshConfigPath,
+    inventoryPath,
+    hosts,
+    user,
+    deadAddress,
+    blackholeAddress,
     address: (i) => live[i].address,
     async stop() {
       for (const s of silent) s.destroy();

@@ -90,15 +90,24 @@ describe('fan-out to a group of 20 loopback hosts', function () {
       assert.ok((counts.get('h06') ?? 0) > 1000, `h06 has ${counts.get('h06')} TIME_WAIT`);
 
       const group = analyzeGroup(run);
-      assert.deepEqual(group.outliers.map((o) => o.host), ['h06']);
+      assert.deepEqual(
+        group.outliers.map((o) => o.host),
+        ['h06'],
+      );
       assert.deepEqual(group.outliers[0].reasons.sort(), ['findings', 'timewait']);
       assert.deepEqual(group.chartValues, ['timewait']);
       assert.deepEqual([...group.paths.keys()].sort(), ['few', 'many']);
-      assert.deepEqual(group.paths.get('many')?.map((r) => r.host.name), ['h06']);
+      assert.deepEqual(
+        group.paths.get('many')?.map((r) => r.host.name),
+        ['h06'],
+      );
       assert.deepEqual(run.divergent.map((r) => r.host.name).sort(), run.decision.next?.key === 'few' ? ['h06'] : fleet.hosts.filter((h) => h !== 'h06'));
 
       const view = toGroupResultView(run);
-      assert.deepEqual(view.hosts.filter((h) => h.outlier?.length).map((h) => h.host), ['h06']);
+      assert.deepEqual(
+        view.hosts.filter((h) => h.outlier?.length).map((h) => h.host),
+        ['h06'],
+      );
       assert.deepEqual(view.chartValues, ['timewait']);
     } finally {
       await executors.closeAll();
@@ -107,8 +116,11 @@ describe('fan-out to a group of 20 loopback hosts', function () {
 
   it('prints progress per host, the table with the outlier marked, a bar chart, and dead hosts failing alone (CLI --group)', () => {
     const started = Date.now();
-    const result = spawnSync(process.execPath, [...CLI, 'run', file, '--group', 'fleet-and-broken', '--step', 'timewait', '--inventory', fleet.inventoryPath, '-F', fleet.sshConfigPath],
-      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+    const result = spawnSync(
+      process.execPath,
+      [...CLI, 'run', file, '--group', 'fleet-and-broken', '--step', 'timewait', '--inventory', fleet.inventoryPath, '-F', fleet.sshConfigPath],
+      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
+    );
     const elapsed = Date.now() - started;
     // Exit 1: some hosts failed; the run itself went through.
     assert.equal(result.status, 1, result.stderr);

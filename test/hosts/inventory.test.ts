@@ -9,8 +9,15 @@ import { listTargets, resolveRoles, resolveTarget, type TargetOptions } from '..
 import { RunbookError } from '../../src/base/failure';
 
 const sshConfig = [
-  'Host web-2.prod', '  HostName 127.0.0.3', '  User deploy', '  Port 2022',
-  'Host db-1 relay-a relay-b', '  HostName 127.0.0.4', 'Host *.pattern', '  User nobody', '',
+  'Host web-2.prod',
+  '  HostName 127.0.0.3',
+  '  User deploy',
+  '  Port 2022',
+  'Host db-1 relay-a relay-b',
+  '  HostName 127.0.0.4',
+  'Host *.pattern',
+  '  User nobody',
+  '',
 ].join('\n');
 
 const inventoryText = [
@@ -52,10 +59,19 @@ describe('hosts/inventory and targets', () => {
   });
 
   it('groups expand to their members, globs over known names, roles kept apart', async () => {
-    assert.deepEqual((await resolveTarget('web', options)).map((h) => h.name), ['web-1', 'web-2']);
-    assert.deepEqual((await resolveTarget('relays', options)).map((h) => h.name), ['relay-a', 'relay-b']);
+    assert.deepEqual(
+      (await resolveTarget('web', options)).map((h) => h.name),
+      ['web-1', 'web-2'],
+    );
+    assert.deepEqual(
+      (await resolveTarget('relays', options)).map((h) => h.name),
+      ['relay-a', 'relay-b'],
+    );
     const roles = await resolveRoles('client-server', options);
-    assert.deepEqual(Object.fromEntries(Object.entries(roles).map(([r, hs]) => [r, hs.map((h) => h.hostname)])), { client: ['127.0.0.2'], server: ['127.0.0.4'] });
+    assert.deepEqual(Object.fromEntries(Object.entries(roles).map(([r, hs]) => [r, hs.map((h) => h.hostname)])), {
+      client: ['127.0.0.2'],
+      server: ['127.0.0.4'],
+    });
   });
 
   it('`local` is the machine itself', async () => {
@@ -67,10 +83,18 @@ describe('hosts/inventory and targets', () => {
   it('lists ssh_config hosts (not patterns), inventory hosts, groups and local, with origins', async () => {
     const targets = await listTargets(options);
     const byName = new Map(targets.map((t) => [t.name, t]));
-    assert.deepEqual(
-      targets.map((t) => `${t.kind}:${t.name}`).sort(),
-      ['group:client-server', 'group:relays', 'group:web', 'host:db-1', 'host:relay-a', 'host:relay-b', 'host:web-1', 'host:web-2', 'host:web-2.prod', 'local:local'],
-    );
+    assert.deepEqual(targets.map((t) => `${t.kind}:${t.name}`).sort(), [
+      'group:client-server',
+      'group:relays',
+      'group:web',
+      'host:db-1',
+      'host:relay-a',
+      'host:relay-b',
+      'host:web-1',
+      'host:web-2',
+      'host:web-2.prod',
+      'local:local',
+    ]);
     assert.equal(byName.get('relay-b')?.origin, `${root}/ssh_config:5`);
     assert.equal(byName.get('relay-b')?.source, '~/.ssh/config');
     assert.equal(byName.get('db-1')?.source, 'inventory');
@@ -91,7 +115,10 @@ describe('hosts/inventory and targets', () => {
   it('a group member that matches nothing names its line', async () => {
     const file = path.join(root, 'bad-group.yaml');
     writeFileSync(file, 'hosts:\n  a: {}\ngroups:\n  g:\n    - a\n    - "zzz-*"\n');
-    await assert.rejects(resolveTarget('g', { ...options, inventoryPath: file }), configError('bad-group.yaml:6', /"zzz-\*" in group "g" matches no known host/));
+    await assert.rejects(
+      resolveTarget('g', { ...options, inventoryPath: file }),
+      configError('bad-group.yaml:6', /"zzz-\*" in group "g" matches no known host/),
+    );
   });
 
   const badInventories: Array<[string, string, RegExp]> = [

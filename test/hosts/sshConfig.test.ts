@@ -118,7 +118,9 @@ const cases: Case[] = [
   },
   {
     title: 'Match user, localuser, negation and comma lists',
-    files: { main: `Host app\n  User deploy\nMatch user deploy,admin\n  Port 2400\nMatch localuser ${me} !host app\n  IdentitiesOnly yes\nMatch !user deploy\n  ConnectTimeout 4\n` },
+    files: {
+      main: `Host app\n  User deploy\nMatch user deploy,admin\n  Port 2400\nMatch localuser ${me} !host app\n  IdentitiesOnly yes\nMatch !user deploy\n  ConnectTimeout 4\n`,
+    },
     hosts: ['app', 'other'],
     expect: (g) => {
       assert.equal(g.app.port, 2400);
@@ -130,7 +132,9 @@ const cases: Case[] = [
   },
   {
     title: 'Match all and Match final (second pass with the resolved name)',
-    files: { main: 'Host short\n  HostName real.example\nMatch final host real.example\n  Port 2500\nHost real.example\n  User finaluser\nMatch all\n  ServerAliveInterval 15\n' },
+    files: {
+      main: 'Host short\n  HostName real.example\nMatch final host real.example\n  Port 2500\nHost real.example\n  User finaluser\nMatch all\n  ServerAliveInterval 15\n',
+    },
     hosts: ['short', 'real.example', 'plain'],
     expect: (g) => {
       assert.equal(g.short.port, 2500);
@@ -140,7 +144,9 @@ const cases: Case[] = [
   },
   {
     title: 'multiple IdentityFile accumulate, dedupe, expand ~ and tokens',
-    files: { main: 'Host k\n  IdentityFile ~/.ssh/id_%r@%h:%p\n  IdentityFile /keys/%u/%d/%%x\n  User kuser\nHost *\n  IdentityFile ~/.ssh/id_%r@%h:%p\n  IdentityFile /keys/common\n' },
+    files: {
+      main: 'Host k\n  IdentityFile ~/.ssh/id_%r@%h:%p\n  IdentityFile /keys/%u/%d/%%x\n  User kuser\nHost *\n  IdentityFile ~/.ssh/id_%r@%h:%p\n  IdentityFile /keys/common\n',
+    },
     hosts: ['k'],
     expect: (g) => {
       assert.deepEqual(g.k.identityFiles, [`${home}/.ssh/id_kuser@k:22`, `/keys/${me}/${home}/%x`, '/keys/common']);
@@ -156,10 +162,21 @@ const cases: Case[] = [
     title: 'ProxyJump chain, each hop with its own config',
     files: {
       main: [
-        'Host target', '  ProxyJump ops@j1:2200,j2', '  HostName 10.0.0.9',
-        'Host j1', '  HostName 127.0.0.5', '  User ignored', '  ProxyJump j0',
-        'Host j2', '  HostName 127.0.0.6', '  ProxyJump shouldnotapply', '  IdentityFile /keys/j2',
-        'Host j0', '  HostName 127.0.0.4', '  Port 2022', '',
+        'Host target',
+        '  ProxyJump ops@j1:2200,j2',
+        '  HostName 10.0.0.9',
+        'Host j1',
+        '  HostName 127.0.0.5',
+        '  User ignored',
+        '  ProxyJump j0',
+        'Host j2',
+        '  HostName 127.0.0.6',
+        '  ProxyJump shouldnotapply',
+        '  IdentityFile /keys/j2',
+        'Host j0',
+        '  HostName 127.0.0.4',
+        '  Port 2022',
+        '',
       ].join('\n'),
     },
     hosts: ['target'],
@@ -204,10 +221,23 @@ const cases: Case[] = [
     title: 'known_hosts settings, tokens, alias, agent, timeouts',
     files: {
       main: [
-        'Host kh', '  HostName KH.Example', '  UserKnownHostsFile ~/kh/%h_%p_%r_%n_%k /tmp/kh2', '  GlobalKnownHostsFile /etc/g1 /etc/g2',
-        '  StrictHostKeyChecking accept-new', '  HashKnownHosts yes', '  HostKeyAlias KhAlias', '  IdentityAgent ~/agent/%r.sock',
-        '  ServerAliveInterval 1m', '  ServerAliveCountMax 2', '  ConnectTimeout 1m30s',
-        'Host strict', '  StrictHostKeyChecking yes', 'Host loose', '  StrictHostKeyChecking no', '  IdentityAgent none', '',
+        'Host kh',
+        '  HostName KH.Example',
+        '  UserKnownHostsFile ~/kh/%h_%p_%r_%n_%k /tmp/kh2',
+        '  GlobalKnownHostsFile /etc/g1 /etc/g2',
+        '  StrictHostKeyChecking accept-new',
+        '  HashKnownHosts yes',
+        '  HostKeyAlias KhAlias',
+        '  IdentityAgent ~/agent/%r.sock',
+        '  ServerAliveInterval 1m',
+        '  ServerAliveCountMax 2',
+        '  ConnectTimeout 1m30s',
+        'Host strict',
+        '  StrictHostKeyChecking yes',
+        'Host loose',
+        '  StrictHostKeyChecking no',
+        '  IdentityAgent none',
+        '',
       ].join('\n'),
     },
     hosts: ['kh', 'strict', 'loose', 'default'],
@@ -367,8 +397,10 @@ describe('hosts/sshConfig: fallback vs real ssh -G', function () {
     const file = path.join(root, 'loop');
     writeFileSync(file, 'Host a\n  ProxyJump b\nHost b\n  ProxyJump a\n');
     for (const trustConfig of [true, false]) {
-      await assert.rejects(resolveHost('a', { sshConfigPath: file, trustConfig }), (e: unknown) =>
-        e instanceof RunbookError && e.kind === 'config' && /ProxyJump loop: a -> b -> a/.test(e.message));
+      await assert.rejects(
+        resolveHost('a', { sshConfigPath: file, trustConfig }),
+        (e: unknown) => e instanceof RunbookError && e.kind === 'config' && /ProxyJump loop: a -> b -> a/.test(e.message),
+      );
     }
   });
 

@@ -38,13 +38,14 @@ describe('lab cleanup when the process that started a fault ends without stop()'
     assert.ok(await gone(Number(details.serverPid)), `server pid ${details.serverPid} outlived its lab`);
   });
 
-  if (isRoot()) it('deletes the half-open namespaces on SIGINT', async () => {
-    const { child, details, exited } = await startInChild('half-open', '127.0.0.39', 'signal');
-    assert.ok(namespaces().includes(String(details.clientNamespace)));
-    child.kill('SIGINT');
-    await exited;
-    const left = namespaces();
-    assert.ok(!left.includes(String(details.serverNamespace)) && !left.includes(String(details.clientNamespace)), `left: ${left.join(', ')}`);
-    for (const pid of [details.serverPid, details.clientPid]) assert.ok(await gone(Number(pid)), `pid ${pid} outlived its lab`);
-  });
+  if (isRoot())
+    it('deletes the half-open namespaces on SIGINT', async () => {
+      const { child, details, exited } = await startInChild('half-open', '127.0.0.39', 'signal');
+      assert.ok(namespaces().includes(String(details.clientNamespace)));
+      child.kill('SIGINT');
+      await exited;
+      const left = namespaces();
+      assert.ok(!left.includes(String(details.serverNamespace)) && !left.includes(String(details.clientNamespace)), `left: ${left.join(', ')}`);
+      for (const pid of [details.serverPid, details.clientPid]) assert.ok(await gone(Number(pid)), `pid ${pid} outlived its lab`);
+    });
 });

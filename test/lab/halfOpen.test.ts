@@ -26,11 +26,19 @@ describe('lab half-open', function () {
       assert.match(socket.extra, new RegExp(`pid=${d.clientPid},`));
     }
     const serverSide = ss(['-p'], String(d.serverNamespace)).filter((s) => s.local === server);
-    assert.deepEqual(serverSide.map((s) => s.state), ['LISTEN'], 'the server only listens: it knows no connection');
+    assert.deepEqual(
+      serverSide.map((s) => s.state),
+      ['LISTEN'],
+      'the server only listens: it knows no connection',
+    );
     assert.match(serverSide[0].extra, new RegExp(`pid=${d.serverPid},`), 'the listener is the restarted server');
     assert.notEqual(d.serverPid, d.serverPidBeforeCut);
     // No keepalive on the client: nothing will ever tell it (ss -o shows no timer).
-    assert.ok(ss(['-o'], String(d.clientNamespace)).filter((s) => s.peer === server).every((s) => !/keepalive/.test(s.extra)));
+    assert.ok(
+      ss(['-o'], String(d.clientNamespace))
+        .filter((s) => s.peer === server)
+        .every((s) => !/keepalive/.test(s.extra)),
+    );
 
     await fault.stop();
     for (const pid of [d.serverPid, d.clientPid]) assert.ok(await gone(Number(pid)), `pid ${pid} still runs after stop`);

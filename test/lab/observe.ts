@@ -25,12 +25,15 @@ export function ss(flags: string[] = [], namespace?: string): SocketLine[] {
     ? execFileSync('ip', ['netns', 'exec', namespace, 'ss', ...args], { encoding: 'utf8' })
     : execFileSync('ss', args, { encoding: 'utf8' });
   const filtered = flags.includes('state') ? flags[flags.indexOf('state') + 1].toUpperCase() : undefined;
-  return text.split('\n').filter((line) => line.trim()).map((line) => {
-    const fields = line.trim().split(/\s+/);
-    if (/^\d+$/.test(fields[0]) && filtered) fields.unshift(filtered);
-    const [state, recvQ, sendQ, local, peer, ...extra] = fields;
-    return { state, recvQ: Number(recvQ), sendQ: Number(sendQ), local, peer, extra: extra.join(' ') };
-  });
+  return text
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => {
+      const fields = line.trim().split(/\s+/);
+      if (/^\d+$/.test(fields[0]) && filtered) fields.unshift(filtered);
+      const [state, recvQ, sendQ, local, peer, ...extra] = fields;
+      return { state, recvQ: Number(recvQ), sendQ: Number(sendQ), local, peer, extra: extra.join(' ') };
+    });
 }
 
 /** `ss -Hltn` listeners. */
@@ -40,7 +43,9 @@ export function listeners(): SocketLine[] {
 
 /** TcpExt counters from /proc/net/netstat, e.g. ListenOverflows (what `nstat -az TcpExtListenOverflows` prints). */
 export function tcpExt(name: string): number {
-  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((line) => line.startsWith('TcpExt:'));
+  const lines = readFileSync('/proc/net/netstat', 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('TcpExt:'));
   const names = lines[0].split(/\s+/);
   const values = lines[1].split(/\s+/);
   const index = names.indexOf(name);
@@ -68,7 +73,10 @@ export async function gone(pid: number, waitMs = 3000): Promise<boolean> {
 }
 
 export function namespaces(): string[] {
-  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((line) => line.split(' ')[0]).filter(Boolean);
+  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.split(' ')[0])
+    .filter(Boolean);
 }
 
 export function isRoot(): boolean {
@@ -76,7 +84,12 @@ export function isRoot(): boolean {
 }
 
 /** What a person with telnet would see: connect from `localAddress` and report how the connection ended. */
-export function connectOnce(host: string, port: number, localAddress: string, waitMs: number): Promise<{ connected: boolean; endedBy: 'server' | 'error' | 'nobody'; afterMs: number }> {
+export function connectOnce(
+  host: string,
+  port: number,
+  localAddress: string,
+  waitMs: number,
+): Promise<{ connected: boolean; endedBy: 'server' | 'error' | 'nobody'; afterMs: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
     let connected = false;

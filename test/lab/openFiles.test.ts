@@ -36,7 +36,10 @@ describe('lab open-files', function () {
     assert.ok(await gone(Number(serverPid)), `server pid ${serverPid} still runs after stop`);
     // Closing sockets may linger in FIN-WAIT/TIME-WAIT; none may still be open or connecting.
     const left = ss().filter((s) => s.peer === `${address}:${port}` && ['ESTAB', 'SYN-SENT'].includes(s.state));
-    assert.deepEqual(left.map((s) => s.state), [], 'no client connection is left open');
+    assert.deepEqual(
+      left.map((s) => s.state),
+      [],
+      'no client connection is left open',
+    );
   });
 });
-

@@ -5,7 +5,10 @@ describe('lab registry', () => {
   it('lists the six live scenarios; only half-open needs root', () => {
     const scenarios = listScenarios();
     assert.deepEqual(scenarios.map((s) => s.name).sort(), ['close-wait', 'conn-cap', 'half-open', 'healthy', 'open-files', 'time-wait']);
-    assert.deepEqual(scenarios.filter((s) => s.needsRoot).map((s) => s.name), ['half-open']);
+    assert.deepEqual(
+      scenarios.filter((s) => s.needsRoot).map((s) => s.name),
+      ['half-open'],
+    );
     for (const s of scenarios) assert.ok(s.summary.length > 20, `${s.name} has a summary`);
   });
 
@@ -22,10 +25,13 @@ describe('lab registry', () => {
 
   it('does not run conntrack-full live and points to its recorded outputs', async () => {
     await assert.rejects(startScenario('conntrack-full'), /not reproduced live.*recordedOutputs\("conntrack-full"\)/);
-    assert.deepEqual(listRecordings().map((r) => r.name), ['conntrack-full']);
+    assert.deepEqual(
+      listRecordings().map((r) => r.name),
+      ['conntrack-full'],
+    );
   });
 
-  it('replays the incidents\' own conntrack outputs', () => {
+  it("replays the incidents' own conntrack outputs", () => {
     const outputs = recordedOutputs('conntrack-full');
     const byCommand = new Map(outputs.map((o) => [o.command, o.output]));
     assert.equal(byCommand.get('cat /proc/sys/net/netfilter/nf_conntrack_max'), '65535\n');

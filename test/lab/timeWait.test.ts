@@ -19,7 +19,10 @@ describe('lab time-wait', function () {
 
     const timeWait = ss(['state', 'time-wait']).filter((s) => s.local === `${address}:${port}`);
     assert.ok(timeWait.length >= 1000, `ss -tan state time-wait shows ${timeWait.length} on ${address}:${port}`);
-    assert.ok(timeWait.every((s) => s.peer.startsWith(`${clientAddress}:`)), 'every TIME_WAIT is towards the client address');
+    assert.ok(
+      timeWait.every((s) => s.peer.startsWith(`${clientAddress}:`)),
+      'every TIME_WAIT is towards the client address',
+    );
 
     const labDir = String(fault.details.serverLog).replace(/\/server\.log$/, '');
     await fault.stop();

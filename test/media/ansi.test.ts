@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { parseAnsi } from '../../media/renderer/ansi';
 
-const text = (input: string): string => parseAnsi(input).map((r) => r.text).join('');
+const text = (input: string): string =>
+  parseAnsi(input)
+    .map((r) => r.text)
+    .join('');
 
 describe('renderer: ANSI parsing', () => {
   it('maps the 16 colours, bright, bold, dim, italic and underline to class names', () => {

@@ -7,24 +7,33 @@ export function singleHostResult(overrides: Partial<StepResultView> = {}): StepR
     version: 1,
     stepKey: 'socket-states',
     stepTitle: 'Count sockets by state',
-    hosts: [{
-      host: 'web-1',
-      startedAt: '2026-11-23T16:00:00Z',
-      durationMs: 412,
-      exitCode: 0,
-      termination: 'exit',
-      values: {
-        established: 1237,
-        nofile: 1024,
-        states: { ESTAB: 1237, 'TIME-WAIT': 30211, 'CLOSE-WAIT': 12 },
-        ports: Array.from({ length: 25 }, (_, i) => 8000 + i),
+    hosts: [
+      {
+        host: 'web-1',
+        startedAt: '2026-11-23T16:00:00Z',
+        durationMs: 412,
+        exitCode: 0,
+        termination: 'exit',
+        values: {
+          established: 1237,
+          nofile: 1024,
+          states: { ESTAB: 1237, 'TIME-WAIT': 30211, 'CLOSE-WAIT': 12 },
+          ports: Array.from({ length: 25 }, (_, i) => 8000 + i),
+        },
+        findings: [
+          { severity: 'info', message: 'TIME_WAIT is high but expected for a proxy', rule: 2, when: 'states["TIME-WAIT"] > 10000' },
+          {
+            severity: 'critical',
+            message: 'open-files limit below established sockets',
+            hint: 'Raise LimitNOFILE in the unit file',
+            next: 'open-files',
+            rule: 0,
+            when: 'nofile < established',
+          },
+        ],
+        next: { key: 'open-files', title: 'Check open-files limit', why: 'nofile < established (1024 < 1237)' },
       },
-      findings: [
-        { severity: 'info', message: 'TIME_WAIT is high but expected for a proxy', rule: 2, when: 'states["TIME-WAIT"] > 10000' },
-        { severity: 'critical', message: 'open-files limit below established sockets', hint: 'Raise LimitNOFILE in the unit file', next: 'open-files', rule: 0, when: 'nofile < established' },
-      ],
-      next: { key: 'open-files', title: 'Check open-files limit', why: 'nofile < established (1024 < 1237)' },
-    }],
+    ],
     ...overrides,
   };
 }

@@ -49,7 +49,10 @@ describe('renderer: step results', () => {
     assert.deepEqual(buttons(root), ['Run next step', 'Reveal']);
     (root.querySelector('.irb-run') as HTMLElement).click();
     (root.querySelector('.irb-link') as HTMLElement).click();
-    assert.deepEqual(sent, [{ type: 'runStep', stepKey: 'open-files' }, { type: 'revealStep', stepKey: 'open-files' }]);
+    assert.deepEqual(sent, [
+      { type: 'runStep', stepKey: 'open-files' },
+      { type: 'revealStep', stepKey: 'open-files' },
+    ]);
   });
 
   it('shows no buttons when the extension cannot receive messages', () => {
@@ -66,7 +69,14 @@ describe('renderer: step results', () => {
 
   it('shows an error with its kind, message and hint', () => {
     const view = singleHostResult();
-    view.hosts[0] = { ...view.hosts[0], values: {}, findings: [], exitCode: null, termination: 'error', error: { kind: 'hostKey', message: 'host key for web-1 changed', hint: 'Check with the host owner, then run "Runbook: Forget Host Key"' } };
+    view.hosts[0] = {
+      ...view.hosts[0],
+      values: {},
+      findings: [],
+      exitCode: null,
+      termination: 'error',
+      error: { kind: 'hostKey', message: 'host key for web-1 changed', hint: 'Check with the host owner, then run "Runbook: Forget Host Key"' },
+    };
     const root = render(RESULT_MIME, view);
     assert.equal(root.querySelector('.irb-error .irb-error-kind')?.textContent, 'hostKey');
     assert.equal(root.querySelector('.irb-error .irb-message')?.textContent, 'host key for web-1 changed');
@@ -83,7 +93,10 @@ describe('renderer: step results', () => {
     assert.equal(outliers[0].textContent, '30211');
     assert.equal(outliers[0].parentElement?.querySelector('.irb-host')?.textContent, 'web-2');
     const bars = [...root.querySelectorAll<HTMLElement>('.irb-bar')];
-    assert.deepEqual(bars.map((b) => parseFloat(b.style.width)), [0.4, 100, 0.5]);
+    assert.deepEqual(
+      bars.map((b) => parseFloat(b.style.width)),
+      [0.4, 100, 0.5],
+    );
     assert.ok(bars[1].classList.contains('irb-outlier'));
   });
 });
@@ -102,7 +115,14 @@ describe('renderer: untrusted data stays text', () => {
       const view = singleHostResult({ stepTitle: payload, chartValues: [payload] });
       const host = view.hosts[0];
       view.hosts = [
-        { ...host, host: payload, values: { [payload]: payload, nested: { [payload]: [payload] } }, findings: [{ severity: payload as 'info', message: payload, hint: payload, rule: 0, when: payload }], error: { kind: payload, message: payload, hint: payload }, outlier: [payload] },
+        {
+          ...host,
+          host: payload,
+          values: { [payload]: payload, nested: { [payload]: [payload] } },
+          findings: [{ severity: payload as 'info', message: payload, hint: payload, rule: 0, when: payload }],
+          error: { kind: payload, message: payload, hint: payload },
+          outlier: [payload],
+        },
         { ...host, host: 'web-2' },
       ];
       view.next = { key: payload, title: payload, why: payload };
@@ -143,10 +163,20 @@ describe('renderer: untrusted data stays text', () => {
     assert.equal(root.querySelector('.irb-more')?.textContent, '98,000 more lines not shown');
   });
 
-  it('shows a saved output (the serializer\'s SavedOutput payload) with where it ran and where the rest is', () => {
+  it("shows a saved output (the serializer's SavedOutput payload) with where it ran and where the rest is", () => {
     const saved: SavedOutput = {
-      step: 'conntrack-count', host: 'db-2', startedAt: '2026-11-23T16:00:00Z', durationMs: 1530, exitCode: 0, termination: 'exit',
-      text: '67549\n65536\n', truncated: true, fullOutputRef: 'incidents/2026-11-23/outputs/r12.txt', values: {}, findings: [], runId: 'r12',
+      step: 'conntrack-count',
+      host: 'db-2',
+      startedAt: '2026-11-23T16:00:00Z',
+      durationMs: 1530,
+      exitCode: 0,
+      termination: 'exit',
+      text: '67549\n65536\n',
+      truncated: true,
+      fullOutputRef: 'incidents/2026-11-23/outputs/r12.txt',
+      values: {},
+      findings: [],
+      runId: 'r12',
     };
     const root = render(OUTPUT_MIME, saved);
     assertOnlySafeMarkup(root);

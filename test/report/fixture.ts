@@ -151,7 +151,9 @@ function dmesgLines(n: number): string {
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
     const s = String(2 + i).padStart(2, '0');
-    lines.push(`${ESC}[32m[Mon Nov 23 08:0${Math.floor(i / 10)}:${s} 2026]${ESC}[0m nf_conntrack: ${ESC}[01;31mnf_conntrack: table full${ESC}[0m, dropping packet`);
+    lines.push(
+      `${ESC}[32m[Mon Nov 23 08:0${Math.floor(i / 10)}:${s} 2026]${ESC}[0m nf_conntrack: ${ESC}[01;31mnf_conntrack: table full${ESC}[0m, dropping packet`,
+    );
   }
   return lines.join('\n');
 }
@@ -159,55 +161,94 @@ function dmesgLines(n: number): string {
 /** The recorded incident: conntrack critical, open files warning, a confirmed remediation, a verification. */
 export function recordIncident(recordPath: string): { runbook: Runbook; entries: JournalEntry[] } {
   const all = [steps.conntrack, steps.openFiles, steps.raise, steps.verify];
-  const runbook = buildRunbook(all, {
-    title: 'Connection timeouts: TCP diagnosis',
-    tags: ['tcp', 'conntrack'],
-    hosts: ['gw-1.prod'],
-    incident: {
-      id: '2026-11-23-api-gateway-connection-timeouts',
-      title: 'API gateway connection timeouts',
-      startedAt: '2026-11-23T08:12:40.000Z',
-      responder: 'mei.lin',
-      template: '../runbooks/tcp-connection-timeouts.runbook.md',
-      target: ['gw-1.prod'],
-      parameters: { service: 'nginx', port: '443' },
+  const runbook = buildRunbook(
+    all,
+    {
+      title: 'Connection timeouts: TCP diagnosis',
+      tags: ['tcp', 'conntrack'],
+      hosts: ['gw-1.prod'],
+      incident: {
+        id: '2026-11-23-api-gateway-connection-timeouts',
+        title: 'API gateway connection timeouts',
+        startedAt: '2026-11-23T08:12:40.000Z',
+        responder: 'mei.lin',
+        template: '../runbooks/tcp-connection-timeouts.runbook.md',
+        target: ['gw-1.prod'],
+        parameters: { service: 'nginx', port: '443' },
+      },
     },
-  }, '2026-11-23-api-gateway-connection-timeouts.runbook.md');
+    '2026-11-23-api-gateway-connection-timeouts.runbook.md',
+  );
   const journal = Journal.open(recordPath);
   journal.append({
-    type: 'incident-start', id: '2026-11-23-api-gateway-connection-timeouts', title: 'API gateway connection timeouts',
-    template: '../runbooks/tcp-connection-timeouts.runbook.md', responder: 'mei.lin', target: ['gw-1.prod'],
-    parameters: { service: 'nginx', port: '443' }, time: '2026-11-23T08:12:40.000Z',
+    type: 'incident-start',
+    id: '2026-11-23-api-gateway-connection-timeouts',
+    title: 'API gateway connection timeouts',
+    template: '../runbooks/tcp-connection-timeouts.runbook.md',
+    responder: 'mei.lin',
+    target: ['gw-1.prod'],
+    parameters: { service: 'nginx', port: '443' },
+    time: '2026-11-23T08:12:40.000Z',
   });
   recordRun(journal, recordPath, {
-    runId: '20261123T081302-1', step: steps.conntrack, host: 'gw-1.prod', startedAt: '2026-11-23T08:13:02.120Z', durationMs: 184,
+    runId: '20261123T081302-1',
+    step: steps.conntrack,
+    host: 'gw-1.prod',
+    startedAt: '2026-11-23T08:13:02.120Z',
+    durationMs: 184,
     output: `net.netfilter.nf_conntrack_count = 65536\nnet.netfilter.nf_conntrack_max = 65536\n${dmesgLines(40)}\n`,
     values: { count: 65536, max: 65536, drops: 40 },
     raised: [{ rule: 0, message: 'conntrack table full: 65536/65536 entries, packets dropped' }],
-    next: 'raise-conntrack', why: 'count >= max * 0.9 (65536 >= 58982.4)',
+    next: 'raise-conntrack',
+    why: 'count >= max * 0.9 (65536 >= 58982.4)',
   });
-  journal.append({ type: 'note', text: 'Checking the fd limit before touching sysctl: nginx logged "Too many open files" yesterday.', time: '2026-11-23T08:14:10.000Z', author: 'mei.lin' });
+  journal.append({
+    type: 'note',
+    text: 'Checking the fd limit before touching sysctl: nginx logged "Too many open files" yesterday.',
+    time: '2026-11-23T08:14:10.000Z',
+    author: 'mei.lin',
+  });
   recordRun(journal, recordPath, {
-    runId: '20261123T081431-2', step: steps.openFiles, host: 'gw-1.prod', startedAt: '2026-11-23T08:14:31.500Z', durationMs: 97,
+    runId: '20261123T081431-2',
+    step: steps.openFiles,
+    host: 'gw-1.prod',
+    startedAt: '2026-11-23T08:14:31.500Z',
+    durationMs: 97,
     output: '1018\nMax open files            1024                 1024                 files     \n',
     values: { open: 1018, limit: 1024 },
     raised: [{ rule: 0, message: 'nginx uses 1018 of 1024 file descriptors' }],
-    next: 'raise-conntrack', why: 'no finding has a next step; the check block says raise-conntrack',
+    next: 'raise-conntrack',
+    why: 'no finding has a next step; the check block says raise-conntrack',
   });
   recordRun(journal, recordPath, {
-    runId: '20261123T081705-3', step: steps.raise, host: 'gw-1.prod', startedAt: '2026-11-23T08:17:05.010Z', durationMs: 61,
+    runId: '20261123T081705-3',
+    step: steps.raise,
+    host: 'gw-1.prod',
+    startedAt: '2026-11-23T08:17:05.010Z',
+    durationMs: 61,
     output: 'net.netfilter.nf_conntrack_max = 262144\n',
     confirmedBy: { user: 'mei.lin', at: '2026-11-23T08:17:04.200Z' },
-    next: 'verify', why: 'the check block says verify',
+    next: 'verify',
+    why: 'the check block says verify',
   });
   recordRun(journal, recordPath, {
-    runId: '20261123T082230-4', step: steps.verify, host: 'gw-1.prod', startedAt: '2026-11-23T08:22:30.000Z', durationMs: 143,
+    runId: '20261123T082230-4',
+    step: steps.verify,
+    host: 'gw-1.prod',
+    startedAt: '2026-11-23T08:22:30.000Z',
+    durationMs: 143,
     output: 'net.netfilter.nf_conntrack_count = 41230\nnet.netfilter.nf_conntrack_max = 262144\n0\n',
     values: { count: 41230, max: 262144, drops: 0, percent: 16 },
     raised: [{ rule: 0, message: 'conntrack table at 16% (41230/262144)' }],
-    next: 'end', why: 'count < max * 0.5 (41230 < 131072)',
+    next: 'end',
+    why: 'count < max * 0.5 (41230 < 131072)',
   });
-  journal.append({ type: 'note', text: 'API gateway p99 back under 200 ms; 5xx rate at baseline since 08:21.', time: '2026-11-23T08:25:00.000Z', author: 'arjun.k' });
+  journal.append({
+    type: 'note',
+    text: 'API gateway p99 back under 200 ms; 5xx rate at baseline since 08:21.',
+    time: '2026-11-23T08:25:00.000Z',
+    author: 'arjun.k',
+  });
   journal.append({ type: 'incident-end', time: '2026-11-23T08:31:00.000Z', author: 'mei.lin', status: 'resolved' });
   journal.close();
   return { runbook, entries: readJournal(journalPathFor(recordPath)).entries };

@@ -43,8 +43,14 @@ describe('postmortem export of a recorded incident', function () {
 
   it('matches the golden Markdown and HTML', async function () {
     const redactor = createRedactor();
-    golden('connection-timeouts.md', await exportPostmortem({ runbook: input.runbook, journal: input.entries, recordPath, now: NOW, redactor, format: 'markdown' }));
-    golden('connection-timeouts.html', await exportPostmortem({ runbook: input.runbook, journal: input.entries, recordPath, now: NOW, redactor, format: 'html' }));
+    golden(
+      'connection-timeouts.md',
+      await exportPostmortem({ runbook: input.runbook, journal: input.entries, recordPath, now: NOW, redactor, format: 'markdown' }),
+    );
+    golden(
+      'connection-timeouts.html',
+      await exportPostmortem({ runbook: input.runbook, journal: input.entries, recordPath, now: NOW, redactor, format: 'html' }),
+    );
   });
 
   it('prefills summary, root cause, resolution and action items from the findings', function () {
@@ -55,8 +61,14 @@ describe('postmortem export of a recorded incident', function () {
     assert.equal(pm.rootCauses.length, 1);
     assert.deepEqual(pm.rootCauses[0].values, { count: 65536, max: 65536, drops: 40 });
     assert.equal(pm.rootCauses[0].evidence, 'E1');
-    assert.deepEqual(pm.resolution.map((r) => [r.stepKey, r.confirmedBy?.user]), [['raise-conntrack', 'mei.lin']]);
-    assert.deepEqual(pm.actionItems.map((a) => a.severity), ['critical', 'warning']);
+    assert.deepEqual(
+      pm.resolution.map((r) => [r.stepKey, r.confirmedBy?.user]),
+      [['raise-conntrack', 'mei.lin']],
+    );
+    assert.deepEqual(
+      pm.actionItems.map((a) => a.severity),
+      ['critical', 'warning'],
+    );
     assert.match(pm.actionItems[0].action, /nf_conntrack_max/);
     assert.match(pm.incidentStatus, /^resolved/);
   });
@@ -76,7 +88,10 @@ describe('postmortem export of a recorded incident', function () {
 
   it('draws the path taken as a valid Mermaid flowchart with decision labels', function () {
     const pm = build();
-    assert.deepEqual(pm.path.nodes.map((n) => n.key), ['conntrack-full', 'open-files', 'raise-conntrack', 'verify']);
+    assert.deepEqual(
+      pm.path.nodes.map((n) => n.key),
+      ['conntrack-full', 'open-files', 'raise-conntrack', 'verify'],
+    );
     assert.match(pm.path.edges[0].label, /chosen by the responder/, 'the check said raise-conntrack, the responder went to open-files');
     assert.equal(pm.path.edges.at(-1)!.to, 'end');
     const source = mermaidFlowchart(pm.path);

@@ -39,18 +39,31 @@ function poisonedIncident(dir: string): Postmortem {
     title: P.script,
     tags: [P.img, P.link],
     incident: {
-      id: `id ${P.details}`, title: `Title ${P.script} ${P.link}`, startedAt: '2026-11-23T08:00:00.000Z', responder: `resp ${P.img}`,
-      template: `tpl ${P.style}`, target: [`host ${P.mermaid}`], parameters: { [`name ${P.script}`]: `value ${P.img}` },
+      id: `id ${P.details}`,
+      title: `Title ${P.script} ${P.link}`,
+      startedAt: '2026-11-23T08:00:00.000Z',
+      responder: `resp ${P.img}`,
+      template: `tpl ${P.style}`,
+      target: [`host ${P.mermaid}`],
+      parameters: { [`name ${P.script}`]: `value ${P.img}` },
     },
   });
   const journal = Journal.open(recordPath);
   journal.append({ type: 'note', text: `note ${ALL}`, time: '2026-11-23T08:00:30.000Z', author: `author ${P.img}` });
   recordRun(journal, recordPath, {
-    runId: 'r1', step, host: `h ${P.script} ${P.mermaid}`, startedAt: '2026-11-23T08:01:00.000Z', durationMs: 5,
+    runId: 'r1',
+    step,
+    host: `h ${P.script} ${P.mermaid}`,
+    startedAt: '2026-11-23T08:01:00.000Z',
+    durationMs: 5,
     // Lines that are only a fence would close a fence of the same length: the HTML after them would go live.
-    output: ['```', '<script>alert(8)</script>', '````', '~~~', '<img src=x onerror=alert(9)>', ...Array.from({ length: 60 }, (_, i) => `${i} ${ALL}`)].join('\n'),
+    output: ['```', '<script>alert(8)</script>', '````', '~~~', '<img src=x onerror=alert(9)>', ...Array.from({ length: 60 }, (_, i) => `${i} ${ALL}`)].join(
+      '\n',
+    ),
     values: { [`v ${P.script}`]: `val ${P.details}`, nested: { a: P.img } },
-    raised: [{ rule: 0, message: `raised ${P.comment} ${P.link}` }], next: 'end', why: `why ${P.mermaid} ${P.comment}`,
+    raised: [{ rule: 0, message: `raised ${P.comment} ${P.link}` }],
+    next: 'end',
+    why: `why ${P.mermaid} ${P.comment}`,
     confirmedBy: { user: `u ${P.img}`, at: '2026-11-23T08:00:59.000Z' },
   });
   journal.append({ type: 'incident-end', time: '2026-11-23T08:05:00.000Z', status: `done ${P.script}` });
@@ -91,7 +104,20 @@ describe('postmortem export with hostile fields', function () {
     assert.equal(document.head.contains(csp), true);
     // Well formed: every section made it into the body, the payload `</details>` closed nothing early.
     const headings = [...document.querySelectorAll('h2')].map((h) => h.textContent);
-    assert.deepEqual(headings, ['Summary', 'Impact', 'Root cause candidates', 'Trigger', 'Detection', 'Resolution', 'Action items', 'Lessons learned', 'Timeline', 'Path through the runbook', 'Evidence', 'Appendix: full outputs']);
+    assert.deepEqual(headings, [
+      'Summary',
+      'Impact',
+      'Root cause candidates',
+      'Trigger',
+      'Detection',
+      'Resolution',
+      'Action items',
+      'Lessons learned',
+      'Timeline',
+      'Path through the runbook',
+      'Evidence',
+      'Appendix: full outputs',
+    ]);
     const appendix = [...document.querySelectorAll('details')].at(-1)!;
     assert.match(appendix.textContent!, /59 <script>alert\(1\)<\/script>/, 'the last output line is text inside the last details block');
     assert.equal(document.title.includes('<script>'), true, 'the title shows the payload as text');

@@ -63,7 +63,10 @@ export function generatedCorpus(): Record<string, string> {
   return {
     'a full runbook with LF': lf,
     'a full runbook with CRLF': runbook('\r\n'),
-    'mixed line endings': lf.split('\n').map((line, n) => line + (n % 3 === 0 ? '\r\n' : n % 3 === 1 ? '\n' : '\r')).join(''),
+    'mixed line endings': lf
+      .split('\n')
+      .map((line, n) => line + (n % 3 === 0 ? '\r\n' : n % 3 === 1 ? '\n' : '\r'))
+      .join(''),
     'a BOM': '\uFEFF' + lf,
     'a BOM and CRLF without front matter': '\uFEFF# T\r\n\r\n```sh\r\nls\r\n```\r\n',
     'tabs and trailing spaces': '# T  \n\n\tindented code\t\n\n```sh {id=t}\t\n\techo \t x   \n```   \n\ntrailing   \n  \n\t\n',
@@ -73,7 +76,7 @@ export function generatedCorpus(): Record<string, string> {
     'no final newline after front matter': '---\ntitle: x\n---',
     'nested fences': '~~~~markdown\n```sh\nnot a step\n```\n~~~~\n\n`````sh {id=outer}\necho "````"\n```\n`````\n',
     'html blocks': '<div>\n\n```sh\nls\n```\n\n</div>\n\n<!-- a comment\n```sh\nnot a step\n```\n-->\n<details><summary>s</summary>\n\ntext\n</details>\n',
-    'tables': '| a | b |\n|---|---|\n| `ls` | x |\n\n```sh\nls\n```\n',
+    tables: '| a | b |\n|---|---|\n| `ls` | x |\n\n```sh\nls\n```\n',
     'lists with code': '- item\n\n  ```sh\n  echo inside list\n  ```\n\n> ```sh\n> echo quoted\n> ```\n\n1. one\n   ```check\n   parse: x\n   ```\n',
     'empty file': '',
     'only blank lines': '\n\n  \n',
@@ -88,7 +91,9 @@ export function generatedCorpus(): Record<string, string> {
     'indented fence': '  ```sh {id=ind}\n  echo a\n   echo b\n  ```\n',
     'lone CR line endings': '# T\r\r```sh\rls\r```\r',
     'blank lines with spaces between step and check': '```sh {id=a}\nls\n```\n  \n\t\n```check\nparse: x\n```\n',
-    'hostile saved output': '```sh {id=s}\nx\n```\n\n' + renderSavedOutput({ ...sampleOutput, step: 's', text: '```` </details> --> \x1b[31m\0 \r\n😀 <!-- /runbook:output -->\n' }, '\n'),
+    'hostile saved output':
+      '```sh {id=s}\nx\n```\n\n' +
+      renderSavedOutput({ ...sampleOutput, step: 's', text: '```` </details> --> \x1b[31m\0 \r\n😀 <!-- /runbook:output -->\n' }, '\n'),
     'output followed directly by prose': '```sh {id=conntrack}\nx\n```\n' + renderSavedOutput(sampleOutput, '\n') + 'prose right after\n',
   };
 }

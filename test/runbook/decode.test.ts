@@ -12,12 +12,15 @@ describe('opening runbook bytes', () => {
     const good = bytes('# T\n\nline 3\n');
     const bad = new Uint8Array([...good, 0x66, 0xff, 0xfe, 0x0a, ...bytes('after\n')]);
     assert.equal(lineOfInvalidUtf8(bad), 4);
-    assert.throws(() => readRunbookBytes(bad, 'x.runbook.md'), (err: unknown) => {
-      assert.ok(err instanceof RunbookOpenError);
-      assert.equal(err.line, 4);
-      assert.match(err.message, /^x\.runbook\.md: line 4 has bytes that are not UTF-8.*convert the file to UTF-8/);
-      return true;
-    });
+    assert.throws(
+      () => readRunbookBytes(bad, 'x.runbook.md'),
+      (err: unknown) => {
+        assert.ok(err instanceof RunbookOpenError);
+        assert.equal(err.line, 4);
+        assert.match(err.message, /^x\.runbook\.md: line 4 has bytes that are not UTF-8.*convert the file to UTF-8/);
+        return true;
+      },
+    );
   });
 
   it('refuses NUL bytes instead of returning an empty notebook', () => {

@@ -29,11 +29,19 @@ describe('malformed runbooks', () => {
   });
 
   it('reads front matter fields', () => {
-    const runbook = parseRunbook('---\ntitle: T\nhosts: web-1, web-2\nparams:\n  port: {default: 8080, type: port, secret: false}\n  pid: 1\nincident: {id: INC-1, title: t, startedAt: "2026-11-23T16:30:00Z", responder: me, target: [web-1]}\n---\n');
+    const runbook = parseRunbook(
+      '---\ntitle: T\nhosts: web-1, web-2\nparams:\n  port: {default: 8080, type: port, secret: false}\n  pid: 1\nincident: {id: INC-1, title: t, startedAt: "2026-11-23T16:30:00Z", responder: me, target: [web-1]}\n---\n',
+    );
     const fm = runbook.frontMatter!;
     assert.deepEqual(runbook.diagnostics, []);
     assert.deepEqual(fm.hosts, ['web-1', 'web-2']);
-    assert.deepEqual(fm.parameters.map((p) => [p.name, p.default, p.type, p.range.start.line]), [['port', '8080', 'port', 4], ['pid', '1', undefined, 5]]);
+    assert.deepEqual(
+      fm.parameters.map((p) => [p.name, p.default, p.type, p.range.start.line]),
+      [
+        ['port', '8080', 'port', 4],
+        ['pid', '1', undefined, 5],
+      ],
+    );
     assert.equal(fm.incident?.id, 'INC-1');
     assert.deepEqual(fm.incident?.target, ['web-1']);
   });
@@ -42,7 +50,10 @@ describe('malformed runbooks', () => {
     const { diagnostic, runbook } = only('```sh {id=a}\nls\n```\n\ntext\n\n```sh {id=a}\nls -l\n```\n', 'duplicate-step-id');
     assert.equal(diagnostic.range.start.line, 6);
     assert.equal(diagnostic.message, 'line 7: step id "a" is already used by the step on line 1; give this step another id');
-    assert.deepEqual(runbook.steps.map((s) => s.key), ['a', 'step-2']);
+    assert.deepEqual(
+      runbook.steps.map((s) => s.key),
+      ['a', 'step-2'],
+    );
   });
 
   it('an unclosed fence is reported on its opening line and kept as prose', () => {
@@ -93,7 +104,8 @@ describe('malformed runbooks', () => {
   });
 
   it('problems inside a check block point at their line in the file', () => {
-    const text = '```sh {id=a}\nss -tan\n```\n\n```check\nparse: ss-tan\nfindings:\n  - when: count > 1\n    severity: fatal\n    message: m\n  - severity: info\n    message: no when\ncolour: red\n```\n';
+    const text =
+      '```sh {id=a}\nss -tan\n```\n\n```check\nparse: ss-tan\nfindings:\n  - when: count > 1\n    severity: fatal\n    message: m\n  - severity: info\n    message: no when\ncolour: red\n```\n';
     const runbook = parseRunbook(text);
     const lines = Object.fromEntries(runbook.diagnostics.map((d) => [d.code, d.range.start.line + 1]));
     assert.deepEqual(lines, { 'check-severity': 9, 'check-missing-key': 11, 'check-unknown-key': 13 });
@@ -102,7 +114,8 @@ describe('malformed runbooks', () => {
 
   it(`a 5 MB file parses in reasonable time and prints back identically`, function () {
     this.timeout(60_000);
-    const section = (n: number) => `## Section ${n}\n\nSome prose about step ${n}, with \`code\` and a [link](http://example.com).\n\n\`\`\`sh {id=s${n} timeout=10s}\nss -tan state time-wait | wc -l\n\`\`\`\n\n\`\`\`check\nparse: numbers\nfindings:\n  - when: count > 100\n    severity: warning\n    message: many\n\`\`\`\n\n`;
+    const section = (n: number) =>
+      `## Section ${n}\n\nSome prose about step ${n}, with \`code\` and a [link](http://example.com).\n\n\`\`\`sh {id=s${n} timeout=10s}\nss -tan state time-wait | wc -l\n\`\`\`\n\n\`\`\`check\nparse: numbers\nfindings:\n  - when: count > 100\n    severity: warning\n    message: many\n\`\`\`\n\n`;
     const chunks: string[] = [];
     let size = 0;
     for (let n = 0; size < 5 * 1024 * 1024; n++) {

@@ -30,7 +30,8 @@ describe('notebook', () => {
       const after = fromNotebook(model, text);
       const now = replacedBy(text, after, 'dmesg | grep conntrack');
       const eol = name.includes('CRLF') ? '\r\n' : '\n';
-      if (name !== 'mixed line endings') assert.equal(now, `dmesg -T | grep -c conntrack${eol}journalctl -k --since -1h`, 'generated line breaks use the file EOL');
+      if (name !== 'mixed line endings')
+        assert.equal(now, `dmesg -T | grep -c conntrack${eol}journalctl -k --since -1h`, 'generated line breaks use the file EOL');
       const reread = parseRunbook(after).steps.find((s) => s.id === 'drops')!;
       assert.equal(reread.command.replace(/\r\n?/g, '\n'), cell.value);
       assert.equal(parseRunbook(after).steps[0].outputs.length, 1, 'the saved output is kept');
@@ -70,7 +71,10 @@ describe('notebook', () => {
     const note: NotebookCell = { kind: 'markup', languageId: 'markdown', value: '## Summary\n\nA new section.', metadata: { role: 'prose' }, outputs: [] };
     model.cells = [front, drops, dropsStep, note, added, intro, step, check];
     const after = parseRunbook(fromNotebook(model, text));
-    assert.deepEqual(after.steps.map((s) => s.key), ['drops', 'summary', 'conntrack']);
+    assert.deepEqual(
+      after.steps.map((s) => s.key),
+      ['drops', 'summary', 'conntrack'],
+    );
     assert.equal(after.steps[2].check?.spec?.parse, 'sysctl', 'the check block stays with its step');
     assert.equal(after.steps[2].outputs.length, 1, 'the output stays with its step');
     assert.equal(after.steps[0].outputs.length, 0);
@@ -93,7 +97,10 @@ describe('notebook', () => {
     const at = text.indexOf('## Drops');
     assert.ok(after.startsWith(text.slice(0, at)) && after.endsWith(text.slice(at)), 'existing bytes are unchanged');
     assert.ok(after.slice(at, after.length - (text.length - at)).includes('"runId":"run-2"'));
-    assert.deepEqual(parseRunbook(after).steps[0].outputs.map((o) => o.text), [sampleOutput.text, 'second']);
+    assert.deepEqual(
+      parseRunbook(after).steps[0].outputs.map((o) => o.text),
+      [sampleOutput.text, 'second'],
+    );
   });
 
   it('changing the attributes in metadata rewrites only the opening fence line', () => {
@@ -107,7 +114,19 @@ describe('notebook', () => {
 describe('notebook: which output items are saved outputs', () => {
   const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
   it('accepts a saved output and refuses other payloads of the same MIME type', () => {
-    const saved = { step: 'a', host: 'web-1', text: 'ok\n', runId: 'r1', startedAt: '2026-11-23T00:00:00Z', durationMs: 1, exitCode: 0, termination: 'exit', truncated: false, values: {}, findings: [] };
+    const saved = {
+      step: 'a',
+      host: 'web-1',
+      text: 'ok\n',
+      runId: 'r1',
+      startedAt: '2026-11-23T00:00:00Z',
+      durationMs: 1,
+      exitCode: 0,
+      termination: 'exit',
+      truncated: false,
+      values: {},
+      findings: [],
+    };
     assert.equal(savedOutputFromJson(encode(saved))?.runId, 'r1');
     assert.equal(savedOutputFromJson(encode({ text: 'live', stream: 'stdout' })), undefined);
     assert.equal(savedOutputFromJson(new TextEncoder().encode('{not json')), undefined);

@@ -38,7 +38,8 @@ describe('readCheckSpec', () => {
   });
 
   it('reports mistakes with precise spans and keeps the valid rules', () => {
-    const yaml = 'parse: ss-tan\ncolour: red\nextract:\n  bad: "(unclosed"\nfindings:\n  - when: x > 1\n    severity: fatal\n    message: m\n  - severity: info\n  - when: ok\n    severity: warning\n    message: fine\n    extra: 1\n';
+    const yaml =
+      'parse: ss-tan\ncolour: red\nextract:\n  bad: "(unclosed"\nfindings:\n  - when: x > 1\n    severity: fatal\n    message: m\n  - severity: info\n  - when: ok\n    severity: warning\n    message: fine\n    extra: 1\n';
     const { spec, problems } = readCheckSpec(yaml);
     const found = problems.map((p) => [p.code, yaml.slice(p.start, p.end).split('\n')[0]]);
     assert.deepEqual(found, [
@@ -49,7 +50,10 @@ describe('readCheckSpec', () => {
       ['check-unknown-key', 'extra'],
       ['check-regex', '"(unclosed"'],
     ]);
-    assert.deepEqual(spec?.findings.map((f) => f.message), ['fine']);
+    assert.deepEqual(
+      spec?.findings.map((f) => f.message),
+      ['fine'],
+    );
   });
 
   it('reports YAML errors and wrong shapes without throwing', () => {

@@ -23,7 +23,11 @@ function assertRoundTrip(text: string, label: string): void {
 describe('round trip', () => {
   it('reproduces every runbook in runbooks/', () => {
     const dir = join(__dirname, '../../runbooks');
-    const files = existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.md')) : [];
+    const files = existsSync(dir)
+      ? readdirSync(dir, { recursive: true })
+          .map(String)
+          .filter((f) => f.endsWith('.md'))
+      : [];
     for (const file of files) assertRoundTrip(readFileSync(join(dir, file), 'utf8'), file);
   });
 
@@ -48,7 +52,13 @@ describe('docs/FORMAT.md', () => {
     const example = /`````markdown\n([\s\S]*?)`````\n/.exec(doc)?.[1] ?? '';
     const runbook = parseRunbook(example, 'FORMAT.md example');
     assert.deepEqual(runbook.diagnostics, []);
-    assert.deepEqual(runbook.steps.map((s) => [s.key, s.outputs.length, !!s.check]), [['conntrack', 1, true], ['drops', 0, false]]);
+    assert.deepEqual(
+      runbook.steps.map((s) => [s.key, s.outputs.length, !!s.check]),
+      [
+        ['conntrack', 1, true],
+        ['drops', 0, false],
+      ],
+    );
     assert.equal(runbook.frontMatter?.incident?.id, 'INC-2026-1123');
     assertRoundTrip(example, 'FORMAT.md example');
   });

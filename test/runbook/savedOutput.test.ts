@@ -33,7 +33,7 @@ describe('saved outputs', () => {
     'emoji and CJK': '😀 连接数过多 nf_conntrack: table full, dropping packet\n',
     'no final line break': 'no newline',
     'ends with a lone CR': 'progress 50%\rprogress 100%\r',
-    'empty': '',
+    empty: '',
     'only a line break': '\n',
     'control pictures and controls together': '\u2400 is not \0\n',
     'lone surrogate': 'bad \uD800 half\n',
@@ -81,7 +81,10 @@ describe('saved outputs', () => {
   it('never takes an output for author text: a step inside the output text stays output', () => {
     const text = step + '\n' + renderSavedOutput({ ...sampleOutput, text: '```sh {id=evil}\nrm -rf /\n```\n# Heading\n' }, '\n');
     const runbook = parseRunbook(text);
-    assert.deepEqual(runbook.steps.map((s) => s.key), ['conntrack']);
+    assert.deepEqual(
+      runbook.steps.map((s) => s.key),
+      ['conntrack'],
+    );
     assert.equal(runbook.parts.filter((p) => p.kind === 'prose').length, 1);
   });
 
@@ -100,7 +103,10 @@ describe('saved outputs', () => {
     const text = printRunbook(twice);
     const cut = original.indexOf('## Next');
     assert.ok(text.startsWith(original.slice(0, cut)) && text.endsWith(original.slice(cut)));
-    assert.deepEqual(twice.steps[0].outputs.map((o) => o.runId), ['run-1', 'run-2']);
+    assert.deepEqual(
+      twice.steps[0].outputs.map((o) => o.runId),
+      ['run-1', 'run-2'],
+    );
     assert.deepEqual(twice.diagnostics, []);
     const crlf = printRunbook(appendOutput(parseRunbook(original.replace(/\n/g, '\r\n')), 'conntrack', { ...sampleOutput, text: 'one line' }));
     assert.ok(!/[^\r]\n/.test(crlf), 'generated text uses the file line ending');
@@ -112,7 +118,12 @@ describe('saved outputs', () => {
     const runbook = parseRunbook(edited);
     assert.equal(runbook.steps[0].command, 'cat <<EOF\n```\nEOF', 'a longer fence keeps the inner ``` line inside');
     assert.ok(edited.endsWith('````\n\ntail\n') && edited.startsWith(original.slice(0, original.indexOf('```sh'))));
-    const filled = setFrontMatterValue(parseRunbook(original), 'incident', { id: 'INC-7', title: 'conntrack', startedAt: '2026-11-23T16:30:00Z', responder: 'me' });
+    const filled = setFrontMatterValue(parseRunbook(original), 'incident', {
+      id: 'INC-7',
+      title: 'conntrack',
+      startedAt: '2026-11-23T16:30:00Z',
+      responder: 'me',
+    });
     assert.equal(filled.frontMatter?.incident?.id, 'INC-7');
     assert.ok(filled.frontMatter?.yamlText.includes('# keep this comment'));
     assert.ok(printRunbook(filled).endsWith(original.slice(original.indexOf('\n# Conntrack'))));

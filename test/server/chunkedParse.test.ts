@@ -9,7 +9,9 @@ import { generateRunbook } from '../../bench/lsp-diagnostics';
 import type { Runbook } from '../../src/runbook/model';
 
 function normal(runbook: Runbook): Runbook {
-  const diagnostics = [...runbook.diagnostics].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+  const diagnostics = [...runbook.diagnostics].sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code),
+  );
   return { ...runbook, diagnostics };
 }
 

@@ -100,7 +100,7 @@ describe('language server diagnostics (over stdio)', function () {
   });
 
   it('{{var}} in a message or a command that nothing defines', async () => {
-    const text = CONNTRACK.replace('{{count}}/{{max}}', '{{count}}/{{limit}}').replace("sport = :{{port}}", 'sport = :{{prot}}');
+    const text = CONNTRACK.replace('{{count}}/{{max}}', '{{count}}/{{limit}}').replace('sport = :{{port}}', 'sport = :{{prot}}');
     const diagnostics = await client.open(uri(), text);
     const message = diagnostics.find((d) => d.code === 'unknown-value');
     assert.ok(message, JSON.stringify(diagnostics));

@@ -22,7 +22,8 @@ describe('language server features (over stdio)', function () {
     await client.stop();
   });
 
-  const complete = (needle: string, offset: number) => client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: where(CONNTRACK, needle, offset) });
+  const complete = (needle: string, offset: number) =>
+    client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: where(CONNTRACK, needle, offset) });
 
   it('completes step ids (with titles) after next:, parser names after parse:, severities', async () => {
     const next = await complete('next: drops', 6);
@@ -46,7 +47,9 @@ describe('language server features (over stdio)', function () {
     const u = 'file:///tmp/lsp-test/attributes.runbook.md';
     const text = CONNTRACK.replace('{id=listeners}', '{id=listeners }');
     await client.open(u, text);
-    const names = labels(await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: u }, position: where(text, '{id=listeners }', 14) }));
+    const names = labels(
+      await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: u }, position: where(text, '{id=listeners }', 14) }),
+    );
     assert.ok(names.includes('timeout') && names.includes('confirm') && !names.includes('id'), names.join(','));
     assert.deepEqual(labels(await complete('timeout=10s', 8)), ['10s', '30s', '1m', '5m']);
   });
@@ -67,8 +70,17 @@ describe('language server features (over stdio)', function () {
     const def = await client.request<Location>('textDocument/definition', { textDocument: { uri }, position: where(CONNTRACK, 'next: drops', 8) });
     assert.equal(def.uri, uri);
     assert.equal(def.range.start.line, where(CONNTRACK, '```sh {id=drops').line);
-    const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri }, position: where(CONNTRACK, '{id=listeners}', 6), context: { includeDeclaration: false } });
-    assert.deepEqual(refs.map((r) => at(r.range)), [where(CONNTRACK, 'next: listeners', 6, 0), where(CONNTRACK, 'next: listeners', 6, 1)].map((p) => at({ start: p, end: { line: p.line, character: p.character + 9 } })));
+    const refs = await client.request<Location[]>('textDocument/references', {
+      textDocument: { uri },
+      position: where(CONNTRACK, '{id=listeners}', 6),
+      context: { includeDeclaration: false },
+    });
+    assert.deepEqual(
+      refs.map((r) => at(r.range)),
+      [where(CONNTRACK, 'next: listeners', 6, 0), where(CONNTRACK, 'next: listeners', 6, 1)].map((p) =>
+        at({ start: p, end: { line: p.line, character: p.character + 9 } }),
+      ),
+    );
   });
 
   it('outlines steps under their headings', async () => {
@@ -76,8 +88,14 @@ describe('language server features (over stdio)', function () {
     assert.equal(symbols.length, 1);
     assert.equal(symbols[0].name, 'Conntrack table full');
     const sections = symbols[0].children ?? [];
-    assert.deepEqual(sections.map((s) => s.name), ['Usage', 'Drops', 'Listeners']);
-    assert.deepEqual(sections.map((s) => (s.children ?? []).map((c) => c.name)), [['Conntrack usage (conntrack)'], ['Kernel drops (drops)'], ['listeners']]);
+    assert.deepEqual(
+      sections.map((s) => s.name),
+      ['Usage', 'Drops', 'Listeners'],
+    );
+    assert.deepEqual(
+      sections.map((s) => (s.children ?? []).map((c) => c.name)),
+      [['Conntrack usage (conntrack)'], ['Kernel drops (drops)'], ['listeners']],
+    );
   });
 
   it('quick fixes an unknown next: change to the closest id, or create the step', async () => {
@@ -86,7 +104,10 @@ describe('language server features (over stdio)', function () {
     const diagnostics = await client.open(u, text);
     const d = diagnostics.find((x) => x.code === 'unknown-next') as Diagnostic;
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: u }, range: d.range, context: { diagnostics: [d] } });
-    assert.deepEqual(actions.map((a) => a.title), ['Change to "drops"', 'Create step "drosp"']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Change to "drops"', 'Create step "drosp"'],
+    );
     const change = actions[0].edit!.changes![u][0];
     assert.deepEqual([at(change.range), change.newText], [at(d.range), 'drops']);
     // Applying "create step" gives a runbook where the next resolves.
@@ -110,7 +131,12 @@ describe('language server features (over stdio)', function () {
     const nb = 'file:///tmp/lsp-test/nb.runbook.md';
     const cell = (n: number) => `vscode-notebook-cell:/tmp/lsp-test/nb.runbook.md#cell${n}`;
     const stepA = { uri: cell(1), languageId: 'shellscript', version: 1, text: 'ss -tan' };
-    const checkA = { uri: cell(2), languageId: 'runbook-check', version: 1, text: 'parse: ss-tan\nfindings:\n  - when: totl > 10\n    severity: warning\n    message: many\n    next: second\n' };
+    const checkA = {
+      uri: cell(2),
+      languageId: 'runbook-check',
+      version: 1,
+      text: 'parse: ss-tan\nfindings:\n  - when: totl > 10\n    severity: warning\n    message: many\n    next: second\n',
+    };
     const stepB = { uri: cell(3), languageId: 'shellscript', version: 1, text: 'uptime' };
     const checkDiagnostics = client.nextDiagnostics(cell(2));
     await client.connection.sendNotification('notebookDocument/didOpen', {
@@ -127,7 +153,10 @@ describe('language server features (over stdio)', function () {
       cellTextDocuments: [stepA, checkA, stepB],
     });
     const diagnostics = await checkDiagnostics;
-    assert.deepEqual(diagnostics.map((d) => [d.code, at(d.range)]), [['unknown-value', '2:10-2:14']]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, at(d.range)]),
+      [['unknown-value', '2:10-2:14']],
+    );
     // Completion inside the check cell sees the notebook's steps.
     const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: cell(2) }, position: { line: 5, character: 10 } });
     assert.deepEqual(labels(items), ['first', 'second', 'end']);
@@ -137,7 +166,16 @@ describe('language server features (over stdio)', function () {
     const cleared = client.nextDiagnostics(cell(2));
     await client.connection.sendNotification('notebookDocument/didChange', {
       notebookDocument: { uri: nb, version: 2 },
-      change: { cells: { textContent: [{ document: { uri: cell(2), version: 2 }, changes: [{ range: { start: { line: 2, character: 10 }, end: { line: 2, character: 14 } }, text: 'total' }] }] } },
+      change: {
+        cells: {
+          textContent: [
+            {
+              document: { uri: cell(2), version: 2 },
+              changes: [{ range: { start: { line: 2, character: 10 }, end: { line: 2, character: 14 } }, text: 'total' }],
+            },
+          ],
+        },
+      },
     });
     assert.deepEqual(await cleared, []);
   });

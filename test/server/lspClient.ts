@@ -26,7 +26,10 @@ export class LspClient {
   }
 
   static async start(initializationOptions: Record<string, unknown> = {}): Promise<LspClient> {
-    const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'src', 'server', 'main.ts'), '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'src', 'server', 'main.ts'), '--stdio'], {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection);
     connection.listen();
@@ -59,7 +62,11 @@ export class LspClient {
   }
 
   /** Replaces a range (or the whole text when range is undefined) and returns the next diagnostics. */
-  async change(uri: string, text: string, range?: { start: { line: number; character: number }; end: { line: number; character: number } }): Promise<Diagnostic[]> {
+  async change(
+    uri: string,
+    text: string,
+    range?: { start: { line: number; character: number }; end: { line: number; character: number } },
+  ): Promise<Diagnostic[]> {
     const diagnostics = this.nextDiagnostics(uri);
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);

@@ -60,7 +60,10 @@ describe('ssh: running steps against a real sshd', function () {
     const chunks: string[] = [];
     const euro = await step(`printf '\\342'; sleep 0.3; printf '\\202\\254\\n'`, { onStdout: (c) => chunks.push(c) });
     assert.equal(euro.stdout.text, '€\n');
-    assert.ok(chunks.every((c) => !c.includes('\uFFFD')), JSON.stringify(chunks));
+    assert.ok(
+      chunks.every((c) => !c.includes('\uFFFD')),
+      JSON.stringify(chunks),
+    );
     assert.ok(r.timings!.channelMs! >= 0 && r.timings!.firstByteMs! > 0);
   });
 
@@ -68,7 +71,10 @@ describe('ssh: running steps against a real sshd', function () {
     const s = uniqueSleep();
     try {
       const timedOut = await Promise.all([1, 2, 3].map(() => step(`sleep ${s}`, { timeoutMs: 1000 }, bed.users.current)));
-      assert.deepEqual(timedOut.map((r) => r.termination), ['timeout', 'timeout', 'timeout']);
+      assert.deepEqual(
+        timedOut.map((r) => r.termination),
+        ['timeout', 'timeout', 'timeout'],
+      );
       assert.equal(timedOut[0]!.error?.kind, 'timeout');
       assert.deepEqual(await leftovers(`sleep ${s}`), []);
       const ok = await step('echo ok', {}, bed.users.current);
@@ -181,7 +187,10 @@ describe('ssh: running steps against a real sshd', function () {
       const before = narrow.log();
       const ex = pool.executor(narrow.hostConfig(narrow.addresses[0]!, narrow.users.test ?? narrow.users.current));
       const results = await Promise.all(Array.from({ length: 6 }, (_, i) => ex.exec({ script: `sleep 0.5; echo ${i}`, timeoutMs: 20000 })));
-      assert.deepEqual(results.map((r) => r.stdout.text), ['0\n', '1\n', '2\n', '3\n', '4\n', '5\n']);
+      assert.deepEqual(
+        results.map((r) => r.stdout.text),
+        ['0\n', '1\n', '2\n', '3\n', '4\n', '5\n'],
+      );
       assert.ok(peakSessions(narrow.log().slice(before.length)) <= 2);
       assert.equal(narrow.countLog(/session_new: session/), 6);
     } finally {

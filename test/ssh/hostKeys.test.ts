@@ -20,8 +20,7 @@ describe('ssh: host keys and login against a real sshd', function () {
     pools.push(pool);
     return pool;
   };
-  const run = (host: HostConfig, prompter: Prompter = recordingPrompter()) =>
-    newPool(prompter).executor(host).exec({ script: 'echo ok', timeoutMs: 10000 });
+  const run = (host: HostConfig, prompter: Prompter = recordingPrompter()) => newPool(prompter).executor(host).exec({ script: 'echo ok', timeoutMs: 10000 });
 
   before(async () => {
     bed = await startTestSshd({ addresses: 2 });

@@ -40,5 +40,8 @@ export async function leftovers(text: string, waitMs = 3000): Promise<string[]> 
 
 /** Cleans up after a failed test: kills exactly the processes running our unique command, by pid. */
 export function killLeftovers(text: string): void {
-  signalPids(processesRunning(text).map((p) => p.pid), 'SIGKILL');
+  signalPids(
+    processesRunning(text).map((p) => p.pid),
+    'SIGKILL',
+  );
 }

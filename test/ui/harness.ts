@@ -61,8 +61,19 @@ export async function startVsCode(options: VsCodeOptions): Promise<VsCode> {
   await promisify(execFile)(node24, [codeServerEntry, ...common, '--install-extension', vsix], { env, timeout: 60_000 });
 
   const port = await freePort();
-  const args = [codeServerEntry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry',
-    '--disable-update-check', '--disable-getting-started-override', ...(options.trusted ? ['--disable-workspace-trust'] : []), folder];
+  const args = [
+    codeServerEntry,
+    ...common,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    ...(options.trusted ? ['--disable-workspace-trust'] : []),
+    folder,
+  ];
   const server = spawn(node24, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let serverLog = '';
   const collect = (chunk: Buffer): void => {
@@ -198,8 +209,15 @@ export async function commandPalette(page: Page, text: string): Promise<string[]
     const input = page.locator(`${quickInput} input`);
     await input.waitFor();
     await input.fill(`>${text}`);
-    const found = await page.locator(quickInputRows).filter({ hasText: text }).first()
-      .waitFor({ timeout: 2_000 }).then(() => true, () => false);
+    const found = await page
+      .locator(quickInputRows)
+      .filter({ hasText: text })
+      .first()
+      .waitFor({ timeout: 2_000 })
+      .then(
+        () => true,
+        () => false,
+      );
     if (found || Date.now() > deadline) {
       const labels = await page.locator(`${quickInputRows} .monaco-highlighted-label`).allInnerTexts();
       return labels.map((l) => l.trim()).filter(Boolean);
@@ -305,7 +323,13 @@ export async function runStepCell(page: Page, text: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     await cell.locator('.monaco-editor .view-lines').click();
     await cell.hover();
-    if (await run.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) break;
+    if (
+      await run.waitFor({ state: 'visible', timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     if (attempt === 3) throw new Error(`the run button of the cell with "${text}" did not show`);
   }
   await run.click();

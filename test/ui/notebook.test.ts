@@ -10,7 +10,18 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { processesRunning } from '../../src/testbed/processes';
 import { startTestSshd, type TestSshd } from '../../src/testbed/sshd';
-import { clickDialogButton, commandPalette, modalDialog, notebookCells, notebookOutputs, openFile, sleep, startVsCode, visibleMessages, type VsCode } from './harness';
+import {
+  clickDialogButton,
+  commandPalette,
+  modalDialog,
+  notebookCells,
+  notebookOutputs,
+  openFile,
+  sleep,
+  startVsCode,
+  visibleMessages,
+  type VsCode,
+} from './harness';
 
 const ADDRESS_BASE = 77;
 /** A sleep with a command line no other process has: to find what is left on the host after cancel. */
@@ -85,7 +96,6 @@ function preserveKnownHosts(): () => void {
     else writeFileSync(file, before);
   };
 }
-
 
 async function openRunbook(page: Page): Promise<void> {
   await openFile(page, 'diag.runbook.md');
@@ -179,8 +189,14 @@ describe('UI notebook: running a runbook over SSH in VS Code', function () {
       const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'lab' }).first();
       await row.waitFor({ timeout: 20_000 });
       const rows = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();
-      assert.ok(rows.some((r) => /local/.test(r)), `the picker lists local: ${rows.join(' | ')}`);
-      assert.ok(rows.some((r) => /lab/.test(r) && /inventory/.test(r)), `lab comes from the inventory: ${rows.join(' | ')}`);
+      assert.ok(
+        rows.some((r) => /local/.test(r)),
+        `the picker lists local: ${rows.join(' | ')}`,
+      );
+      assert.ok(
+        rows.some((r) => /lab/.test(r) && /inventory/.test(r)),
+        `lab comes from the inventory: ${rows.join(' | ')}`,
+      );
       await vscode.screenshot('notebook-host-picker');
       await row.click();
       await page.locator('.statusbar-item').filter({ hasText: 'lab' }).first().waitFor({ timeout: 10_000 });
@@ -211,7 +227,7 @@ describe('UI notebook: running a runbook over SSH in VS Code', function () {
       await vscode.screenshot('notebook-first-step');
     });
 
-    it('runs the next step from the result\'s button and shows hostile output as text', async () => {
+    it("runs the next step from the result's button and shows hostile output as text", async () => {
       const { page } = vscode;
       const outputs = notebookOutputs(page);
       await outputs.locator('.irb-result').first().locator('button.irb-run').click();
@@ -272,7 +288,11 @@ describe('UI notebook: running a runbook over SSH in VS Code', function () {
       await outputs.locator('.irb-result').filter({ hasText: 'cancelled' }).first().waitFor({ timeout: 20_000 });
       const deadline = Date.now() + 10_000;
       while (processesRunning(`sleep ${TICK}`).length > 0 && Date.now() < deadline) await sleep(250);
-      assert.deepEqual(processesRunning(`sleep ${TICK}`).map((p) => p.args), [], 'nothing of the step is left on the host');
+      assert.deepEqual(
+        processesRunning(`sleep ${TICK}`).map((p) => p.args),
+        [],
+        'nothing of the step is left on the host',
+      );
       await scrollNotebook(page, 800);
       await vscode.screenshot('notebook-cancelled');
     });
@@ -309,8 +329,14 @@ describe('UI notebook: running a runbook over SSH in VS Code', function () {
       assert.match(text, /^incident:$/m);
       assert.match(text, /<!-- runbook:output \{.*"host":"lab".*\} -->/);
       assert.match(text, /incident-marker 7 10/);
-      const journal = readFileSync(join(incidents, recordName.replace(/\.runbook\.md$/, '.journal.jsonl')), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
-      assert.deepEqual(journal.map((e) => e.type), ['incident-start', 'step-start', 'step-end']);
+      const journal = readFileSync(join(incidents, recordName.replace(/\.runbook\.md$/, '.journal.jsonl')), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string });
+      assert.deepEqual(
+        journal.map((e) => e.type),
+        ['incident-start', 'step-start', 'step-end'],
+      );
       await vscode.screenshot('notebook-incident-record');
     });
   });

@@ -40,7 +40,9 @@ describe('UI smoke: packaged extension in VS Code', function () {
     await closeQuickInput(vscode.page);
     const ours = labels.filter((l) => l.startsWith('Runbook: '));
     assert.ok(ours.includes('Runbook: Check Runbook'), `palette lists: ${labels.join(' | ')}`);
-    const manifest = JSON.parse(execFileSync('unzip', ['-p', join(__dirname, '..', '..', 'dist', 'incident-runbooks.vsix'), 'extension/package.json']).toString()) as {
+    const manifest = JSON.parse(
+      execFileSync('unzip', ['-p', join(__dirname, '..', '..', 'dist', 'incident-runbooks.vsix'), 'extension/package.json']).toString(),
+    ) as {
       contributes: { commands: { command: string; title: string; category?: string }[]; menus?: { commandPalette?: { command: string; when?: string }[] } };
     };
     // Commands whose palette entry has a `when` clause (e.g. only with a runbook open) are rightly hidden here.
@@ -56,6 +58,10 @@ describe('UI smoke: packaged extension in VS Code', function () {
     // command 'runbook.checkFile' not found" (seen with a vsix whose bundle requires a missing module).
     await sleep(3000);
     const messages = await visibleMessages(vscode.page);
-    assert.deepEqual(messages.filter((t) => /runbook|activat/i.test(t)), [], `VS Code shows: ${messages.join(' | ')}`);
+    assert.deepEqual(
+      messages.filter((t) => /runbook|activat/i.test(t)),
+      [],
+      `VS Code shows: ${messages.join(' | ')}`,
+    );
   });
 });

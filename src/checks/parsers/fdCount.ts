@@ -12,7 +12,9 @@ export const fdCountParser: Parser = {
   },
   parse(text) {
     const lines: string[] = [];
-    forEachLine(text, (line) => { if (line.trim() !== '' && !/^total \d+$/.test(line.trim())) lines.push(line.trim()); });
+    forEachLine(text, (line) => {
+      if (line.trim() !== '' && !/^total \d+$/.test(line.trim())) lines.push(line.trim());
+    });
     const only = lines.length === 1 ? readNumber(lines[0]) : undefined;
     // A single number is a count (`wc -l`): a live process's listing always has more than one entry.
     if (only !== undefined) return { values: { count: only }, warnings: [] };

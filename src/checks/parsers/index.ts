@@ -24,10 +24,24 @@ export type { Parser, ParseResult, LineAccumulator, ParserOptions } from './type
 export { createSsAccumulator } from './ss';
 
 const parsers: Parser[] = [
-  ssSummaryParser, ssTanParser, netstatParser, stateCountsParser, netstatSParser,
-  ulimitParser, procLimitsParser, sysctlParser, numbersParser, kernelLogParser,
-  lsofParser, fdCountParser, tcpdumpParser,
-  linesParser, kvParser, tableParser, jsonParser, regexParser,
+  ssSummaryParser,
+  ssTanParser,
+  netstatParser,
+  stateCountsParser,
+  netstatSParser,
+  ulimitParser,
+  procLimitsParser,
+  sysctlParser,
+  numbersParser,
+  kernelLogParser,
+  lsofParser,
+  fdCountParser,
+  tcpdumpParser,
+  linesParser,
+  kvParser,
+  tableParser,
+  jsonParser,
+  regexParser,
 ];
 const byName = new Map(parsers.map((p) => [p.info.name, p]));
 

@@ -5,7 +5,7 @@ import { unsafeKeys } from './text';
 export const jsonParser: Parser = {
   info: {
     name: 'json',
-    summary: 'A JSON document: `json` is the whole value; an object\'s plain keys are also top-level values.',
+    summary: "A JSON document: `json` is the whole value; an object's plain keys are also top-level values.",
     commands: ['ip -j -s link', 'curl -s http://127.0.0.1:8080/health'],
     values: [
       { name: 'json', type: 'object', description: 'The parsed document.' },

@@ -11,12 +11,32 @@ interface EventKind {
 }
 
 const kinds: EventKind[] = [
-  { name: 'conntrackFull', pattern: /(?:nf|ip)_conntrack: (?:nf_conntrack: )?table full, dropping packet/, description: 'Connection tracking table full, packets dropped (`nf_conntrack: table full, dropping packet`, old `ip_conntrack: ...`).' },
-  { name: 'timeWaitOverflow', pattern: /TCP: time wait bucket table overflow/, description: '`TCP: time wait bucket table overflow`: tcp_max_tw_buckets reached, sockets skip TIME_WAIT.' },
-  { name: 'synFlood', pattern: /[Pp]ossible SYN flooding on port/, description: '`Possible SYN flooding on port N. Sending cookies.` / `Dropping request`: SYN queue full.' },
-  { name: 'outOfSocketMemory', pattern: /[Oo]ut of socket memory|TCP: out of memory/, description: '`Out of socket memory` / `TCP: out of memory -- consider tuning tcp_mem`.' },
+  {
+    name: 'conntrackFull',
+    pattern: /(?:nf|ip)_conntrack: (?:nf_conntrack: )?table full, dropping packet/,
+    description: 'Connection tracking table full, packets dropped (`nf_conntrack: table full, dropping packet`, old `ip_conntrack: ...`).',
+  },
+  {
+    name: 'timeWaitOverflow',
+    pattern: /TCP: time wait bucket table overflow/,
+    description: '`TCP: time wait bucket table overflow`: tcp_max_tw_buckets reached, sockets skip TIME_WAIT.',
+  },
+  {
+    name: 'synFlood',
+    pattern: /[Pp]ossible SYN flooding on port/,
+    description: '`Possible SYN flooding on port N. Sending cookies.` / `Dropping request`: SYN queue full.',
+  },
+  {
+    name: 'outOfSocketMemory',
+    pattern: /[Oo]ut of socket memory|TCP: out of memory/,
+    description: '`Out of socket memory` / `TCP: out of memory -- consider tuning tcp_mem`.',
+  },
   { name: 'tooManyOrphans', pattern: /too many orphaned sockets/, description: '`TCP: too many orphaned sockets`.' },
-  { name: 'tooManyOpenFiles', pattern: /[Tt]oo many open files|EMFILE|file-max limit \d+ reached/, description: 'Lines saying `Too many open files` / EMFILE / `VFS: file-max limit N reached`.' },
+  {
+    name: 'tooManyOpenFiles',
+    pattern: /[Tt]oo many open files|EMFILE|file-max limit \d+ reached/,
+    description: 'Lines saying `Too many open files` / EMFILE / `VFS: file-max limit N reached`.',
+  },
 ];
 
 // Each timestamp style the tools print, kept as written: `[  402.158215]`, `[Mon Nov 23 16:32:42 2026]`,
@@ -65,7 +85,11 @@ export const kernelLogParser: Parser = {
       let message = line;
       for (const p of timestampPatterns) {
         const m = p.exec(line);
-        if (m) { time = m[1]; message = line.slice(m[0].length); break; }
+        if (m) {
+          time = m[1];
+          message = line.slice(m[0].length);
+          break;
+        }
       }
       const suppressed = suppressedPattern.exec(message);
       if (suppressed) {

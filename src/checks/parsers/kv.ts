@@ -19,7 +19,10 @@ export const kvParser: Parser = {
     forEachLine(text, (line, n) => {
       if (line.trim() === '') return;
       const m = /^\s*([^:=\s][^:=]*?)\s*[:=]\s*(.*?)\s*$/.exec(line);
-      if (!m) { warnings.add(`line ${n}: expected "key: value" or "key=value": ${clip(line)}`); return; }
+      if (!m) {
+        warnings.add(`line ${n}: expected "key: value" or "key=value": ${clip(line)}`);
+        return;
+      }
       const value = numberOrString(m[2]);
       kv[m[1]] = value;
       if (/^[A-Za-z_]\w*$/.test(m[1]) && m[1] !== 'kv' && !unsafeKeys.has(m[1])) values[m[1]] = value;

@@ -36,7 +36,9 @@ export const limitNames: LimitName[] = [
 export function limitValueInfos(kind: 'ulimit' | 'proc'): ValueInfo[] {
   return limitNames
     .filter((l) => kind === 'ulimit' || l.proc !== undefined)
-    .map((l) => kind === 'ulimit'
-      ? { name: l.name, type: 'number', description: `${l.description} \`unlimited\` is Infinity.` }
-      : { name: l.name, type: 'object', description: `${l.description} \`{ soft, hard, units }\`; \`unlimited\` is Infinity.` });
+    .map((l) =>
+      kind === 'ulimit'
+        ? { name: l.name, type: 'number', description: `${l.description} \`unlimited\` is Infinity.` }
+        : { name: l.name, type: 'object', description: `${l.description} \`{ soft, hard, units }\`; \`unlimited\` is Infinity.` },
+    );
 }

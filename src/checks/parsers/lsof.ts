@@ -44,7 +44,10 @@ export const lsofParser: Parser = {
     forEachLine(text, (line, n) => {
       if (line.trim() === '' || line.startsWith('COMMAND ') || line.startsWith('lsof: ')) return;
       const t = line.trim().split(/\s+/);
-      if (t.length < 5 || !/^\d+$/.test(t[1])) { warnings.add(`line ${n}: not an lsof row: ${clip(line)}`); return; }
+      if (t.length < 5 || !/^\d+$/.test(t[1])) {
+        warnings.add(`line ${n}: not an lsof row: ${clip(line)}`);
+        return;
+      }
       count++;
       const row: LsofRow = { command: t[0], pid: Number(t[1]), user: t[2], fd: t[3], type: t[4], name: t[t.length - 1], line: n };
       // NAME may contain spaces (`a->b (ESTABLISHED)`), so it starts after the TCP/UDP node column.
@@ -54,7 +57,10 @@ export const lsofParser: Parser = {
         tcp++;
         const s = /\(([A-Z_]+)\)\s*$/.exec(line);
         const state = s ? canonicalState(s[1]) : undefined;
-        if (state) { states[state]++; row.state = state; }
+        if (state) {
+          states[state]++;
+          row.state = state;
+        }
       }
       increment(byCommand, row.command);
       increment(byPid, String(row.pid));

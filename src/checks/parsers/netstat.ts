@@ -24,9 +24,14 @@ export function createNetstatAccumulator(options: ParserOptions = {}): LineAccum
       const local = splitEndpoint(tokens[3]);
       const peer = splitEndpoint(tokens[4]);
       const row: SocketRow = {
-        state: tokens[5], recvQ, sendQ,
-        localAddress: local.address, localPort: local.port,
-        peerAddress: peer.address, peerPort: peer.port, line: lineNumber,
+        state: tokens[5],
+        recvQ,
+        sendQ,
+        localAddress: local.address,
+        localPort: local.port,
+        peerAddress: peer.address,
+        peerPort: peer.port,
+        line: lineNumber,
       };
       const rest = tokens.slice(6).join(' ');
       const program = /(\d+)\/(\S+)/.exec(rest);

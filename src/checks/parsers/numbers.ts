@@ -7,7 +7,12 @@ export const numbersParser: Parser = {
   info: {
     name: 'numbers',
     summary: 'Numbers, one per line or separated by spaces (`cat /proc/sys/...`, `wc -l`); `names` option names them.',
-    commands: ['cat /proc/sys/net/netfilter/nf_conntrack_count', 'netstat -an | grep ESTABLISHED | wc -l', 'cat /proc/sys/net/netfilter/nf_conntrack_{count,max}', 'sysctl -n KEY...'],
+    commands: [
+      'cat /proc/sys/net/netfilter/nf_conntrack_count',
+      'netstat -an | grep ESTABLISHED | wc -l',
+      'cat /proc/sys/net/netfilter/nf_conntrack_{count,max}',
+      'sysctl -n KEY...',
+    ],
     values: [
       { name: 'value', type: 'number', description: 'The first number.' },
       { name: 'numbers', type: 'list', description: 'All numbers in order.' },

@@ -21,7 +21,10 @@ export const procLimitsParser: Parser = {
       // Labels have single spaces; columns are separated by two or more.
       const m = /^(Max [A-Za-z ]+?)\s{2,}(\S+)\s+(\S+)(?:\s+(\S+))?\s*$/.exec(line);
       const name = m ? byLabel.get(m[1]) : undefined;
-      if (!m || !name) { warnings.add(`line ${n}: not a /proc/PID/limits row: ${clip(line)}`); return; }
+      if (!m || !name) {
+        warnings.add(`line ${n}: not a /proc/PID/limits row: ${clip(line)}`);
+        return;
+      }
       values[name] = { soft: readNumber(m[2]), hard: readNumber(m[3]), units: m[4] ?? '' };
     });
     if (Object.keys(values).length === 0 && text.trim() !== '') warnings.add('no limits found: is this /proc/PID/limits?');

@@ -202,15 +202,29 @@ export function createSocketTally(options: SocketTallyOptions = {}) {
 /** The values every socket-table parser (ss-tan, netstat) offers, for completion and docs. */
 export const socketTableValues: ValueInfo[] = [
   { name: 'total', type: 'number', description: 'Number of socket rows read.' },
-  { name: 'states', type: 'map', description: 'Canonical TCP state -> count (ESTABLISHED, TIME_WAIT, CLOSE_WAIT, SYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, LAST_ACK, CLOSING, LISTEN, CLOSED); every state is present, 0 when absent.' },
+  {
+    name: 'states',
+    type: 'map',
+    description:
+      'Canonical TCP state -> count (ESTABLISHED, TIME_WAIT, CLOSE_WAIT, SYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, LAST_ACK, CLOSING, LISTEN, CLOSED); every state is present, 0 when absent.',
+  },
   { name: 'otherStates', type: 'map', description: 'States the parser did not recognise -> count (normally empty).' },
   { name: 'byPeer', type: 'map', description: 'Peer address (no port) -> number of sockets; listeners are not counted.' },
   { name: 'byLocalPort', type: 'map', description: 'Local port -> number of sockets.' },
   { name: 'byLocalAddress', type: 'map', description: 'Local address (no port) -> number of sockets.' },
   { name: 'byProcess', type: 'map', description: 'Process name (from -p) -> number of sockets.' },
-  { name: 'listenOverflow', type: 'object', description: '`count` and `sockets` (local, recvQ, backlog) of LISTEN sockets whose accept queue (Recv-Q) is at or over the backlog (Send-Q). ss only: netstat does not print the backlog, so it is always 0 there.' },
+  {
+    name: 'listenOverflow',
+    type: 'object',
+    description:
+      '`count` and `sockets` (local, recvQ, backlog) of LISTEN sockets whose accept queue (Recv-Q) is at or over the backlog (Send-Q). ss only: netstat does not print the backlog, so it is always 0 there.',
+  },
   { name: 'keepaliveTimers', type: 'number', description: 'Sockets with a keepalive timer (ss -o `timer:(keepalive,...)`, netstat -o `keepalive (...)`).' },
   { name: 'maxPeer', type: 'object', description: '`address` and `count` of the peer with most sockets; missing when there is no peer.' },
-  { name: 'rows', type: 'list', description: 'The socket rows (state, recvQ, sendQ, localAddress, localPort, peerAddress, peerPort, process, pid, fd, timer, line), at most `maxRows`.' },
+  {
+    name: 'rows',
+    type: 'list',
+    description: 'The socket rows (state, recvQ, sendQ, localAddress, localPort, peerAddress, peerPort, process, pid, fd, timer, line), at most `maxRows`.',
+  },
   { name: 'rowsTruncated', type: 'boolean', description: 'True when `rows` holds fewer rows than were counted.' },
 ];

@@ -153,9 +153,14 @@ export function createSsAccumulator(options: ParserOptions = {}): LineAccumulato
       local.read(line, localStart, localEnd, scoped);
       peer.read(line, fields.start, fields.end, scoped);
       const row: SocketRow = {
-        state, recvQ, sendQ,
-        localAddress: local.address, localPort: local.port,
-        peerAddress: peer.address, peerPort: peer.port, line: lineNumber,
+        state,
+        recvQ,
+        sendQ,
+        localAddress: local.address,
+        localPort: local.port,
+        peerAddress: peer.address,
+        peerPort: peer.port,
+        line: lineNumber,
       };
       if (local.interface !== undefined) row.interface = local.interface;
       // Most rows end here, or in blanks `ss` pads them with: no need to look for `users:` or `timer:`.

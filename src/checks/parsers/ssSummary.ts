@@ -24,7 +24,10 @@ export const ssSummaryParser: Parser = {
     const warnings = new Warnings();
     forEachLine(text, (line, n) => {
       const total = /^Total:\s*(\d+)/.exec(line);
-      if (total) { values.total = Number(total[1]); return; }
+      if (total) {
+        values.total = Number(total[1]);
+        return;
+      }
       const tcp = /^TCP:\s+(\d+)\s*\(([^)]*)\)/.exec(line);
       if (tcp) {
         values.tcp = Number(tcp[1]);

@@ -10,12 +10,16 @@ const perlLine = /^\s*'([^']+)'\s*=>\s*(\d+)\s*,?\s*$/;
 export const stateCountsParser: Parser = {
   info: {
     name: 'state-counts',
-    summary: 'Per-state counts printed by an awk or Perl one-liner (`TIME_WAIT 150`, `\'TIME-WAIT\' => 59157,`).',
+    summary: "Per-state counts printed by an awk or Perl one-liner (`TIME_WAIT 150`, `'TIME-WAIT' => 59157,`).",
     commands: ["netstat -n | awk '/^tcp/ {++X[$NF]} END {for(i in X) print i, X[i]}'", "ss -tan | awk 'NR>1 {++S[$1]} END {for(s in S) print s, S[s]}'"],
     values: [
       { name: 'states', type: 'map', description: 'Canonical TCP state -> count; every state present (0 when absent).' },
       { name: 'total', type: 'number', description: 'Sum of all recognised state counts.' },
-      { name: 'otherStates', type: 'map', description: 'Names that are no TCP state -> count (normally empty; the `State` header row of a Perl dump is ignored).' },
+      {
+        name: 'otherStates',
+        type: 'map',
+        description: 'Names that are no TCP state -> count (normally empty; the `State` header row of a Perl dump is ignored).',
+      },
     ],
   },
   parse(text) {
@@ -27,13 +31,19 @@ export const stateCountsParser: Parser = {
     forEachLine(text, (line, n) => {
       if (line.trim() === '') return;
       const m = perlLine.exec(line) ?? awkLine.exec(line);
-      if (!m) { warnings.add(`line ${n}: expected "STATE COUNT" or "'STATE' => COUNT": ${clip(line)}`); return; }
+      if (!m) {
+        warnings.add(`line ${n}: expected "STATE COUNT" or "'STATE' => COUNT": ${clip(line)}`);
+        return;
+      }
       read++;
       // The one-liners count ss's header row as a state called `State`.
       if (m[1] === 'State') return;
       const state = canonicalState(m[1]);
       const count = Number(m[2]);
-      if (state) { states[state] += count; total += count; } else increment(otherStates, m[1], count);
+      if (state) {
+        states[state] += count;
+        total += count;
+      } else increment(otherStates, m[1], count);
     });
     const w = warnings.done();
     if (read === 0 && text.trim() !== '') w.unshift('no state counts found: expected lines like `TIME_WAIT 150`');

@@ -10,7 +10,11 @@ export const sysctlParser: Parser = {
     commands: ['sysctl -a', 'sysctl net.netfilter.nf_conntrack_max net.netfilter.nf_conntrack_count', 'sysctl -p', 'cat /etc/sysctl.conf', 'sysctl -n KEY...'],
     values: [
       { name: 'sysctl', type: 'map', description: 'Full dotted key -> value (number when numeric, else the text with single spaces, e.g. `"1024 65535"`).' },
-      { name: '<last segment>', type: 'number', description: 'Each key\'s last segment (`nf_conntrack_max`) as a top-level value, when no other key read ends the same way.' },
+      {
+        name: '<last segment>',
+        type: 'number',
+        description: "Each key's last segment (`nf_conntrack_max`) as a top-level value, when no other key read ends the same way.",
+      },
     ],
     options: [{ name: 'names', type: 'list', description: 'For `sysctl -n`: the keys, in the order the values are printed.' }],
   },
@@ -23,9 +27,18 @@ export const sysctlParser: Parser = {
       const trimmed = line.trim();
       if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) return;
       const kv = /^([A-Za-z0-9_][\w.\-/*]*)\s*=\s*(.*)$/.exec(trimmed);
-      if (kv) { sysctl[kv[1].replace(/\//g, '.')] = numberOrString(kv[2].trim().replace(/\s+/g, ' ')); return; }
-      if (trimmed.startsWith('sysctl:')) { warnings.add(`line ${n}: ${clip(trimmed, 160)}`); return; }
-      if (names && bare < names.length) { sysctl[names[bare++]] = numberOrString(trimmed.replace(/\s+/g, ' ')); return; }
+      if (kv) {
+        sysctl[kv[1].replace(/\//g, '.')] = numberOrString(kv[2].trim().replace(/\s+/g, ' '));
+        return;
+      }
+      if (trimmed.startsWith('sysctl:')) {
+        warnings.add(`line ${n}: ${clip(trimmed, 160)}`);
+        return;
+      }
+      if (names && bare < names.length) {
+        sysctl[names[bare++]] = numberOrString(trimmed.replace(/\s+/g, ' '));
+        return;
+      }
       warnings.add(`line ${n}: expected "key = value"${names ? '' : ' (for `sysctl -n` give the keys in options.names)'}: ${clip(line)}`);
     });
     const values: Record<string, unknown> = { sysctl };

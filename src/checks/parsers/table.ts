@@ -22,7 +22,10 @@ export const tableParser: Parser = {
     forEachLine(text, (line) => {
       const cells = line.trim().split(/\s+/);
       if (cells[0] === '') return;
-      if (!columns) { columns = cells; return; }
+      if (!columns) {
+        columns = cells;
+        return;
+      }
       count++;
       if (rows.length >= maxRows) return;
       const row = newMap();

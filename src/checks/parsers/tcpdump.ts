@@ -37,7 +37,10 @@ function summarise(c: Connection): FlowSummary {
   let serverFin = false;
   for (let i = 0; i < c.flags.length && i < 8; i++) {
     // Within the first packets, the server's FIN comes after the handshake and before any data.
-    if (c.fromServer[i] && c.flags[i].includes('F') && isHandshakeDone(c, i) && !c.dataBefore[i]) { serverFin = true; break; }
+    if (c.fromServer[i] && c.flags[i].includes('F') && isHandshakeDone(c, i) && !c.dataBefore[i]) {
+      serverFin = true;
+      break;
+    }
   }
   return {
     client: c.client,
@@ -58,10 +61,19 @@ export const tcpdumpParser: Parser = {
     values: [
       { name: 'packets', type: 'number', description: 'TCP packets read.' },
       { name: 'connections', type: 'number', description: 'Distinct connections (address pairs, either direction).' },
-      { name: 'serverFinAfterHandshake', type: 'number', description: 'Connections where the server sent FIN right after the handshake, before any data (the "server closes at once" signature of incident 004).' },
+      {
+        name: 'serverFinAfterHandshake',
+        type: 'number',
+        description:
+          'Connections where the server sent FIN right after the handshake, before any data (the "server closes at once" signature of incident 004).',
+      },
       { name: 'resets', type: 'number', description: 'Connections with a RST from either side.' },
       { name: 'synRetries', type: 'number', description: 'Repeated SYNs (a SYN sent again for the same connection).' },
-      { name: 'flows', type: 'list', description: 'Per connection: client, server, flags (`S S. . F. .`), packets, serverFinAfterHandshake, reset, synRetries; at most `maxRows`.' },
+      {
+        name: 'flows',
+        type: 'list',
+        description: 'Per connection: client, server, flags (`S S. . F. .`), packets, serverFinAfterHandshake, reset, synRetries; at most `maxRows`.',
+      },
     ],
     options: [{ name: 'maxRows', type: 'number', description: 'How many flows to keep (default 1000).' }],
   },

@@ -12,10 +12,7 @@ export const ulimitParser: Parser = {
     name: 'ulimit',
     summary: 'Shell limits from `ulimit -a` (bash, dash, busybox) under limits.conf names: `nofile`, `nproc`...; `unlimited` is Infinity.',
     commands: ['ulimit -a', 'ulimit -n', 'ulimit -Hn', 'su - USER -c "ulimit -a"'],
-    values: [
-      ...limitValueInfos('ulimit'),
-      { name: 'value', type: 'number', description: 'The number when the output is a single value (`ulimit -n`).' },
-    ],
+    values: [...limitValueInfos('ulimit'), { name: 'value', type: 'number', description: 'The number when the output is a single value (`ulimit -n`).' }],
   },
   parse(text) {
     const values: Record<string, unknown> = {};
@@ -39,7 +36,10 @@ export const ulimitParser: Parser = {
         return;
       }
       const single = readNumber(trimmed);
-      if (single !== undefined) { values.value = single; return; }
+      if (single !== undefined) {
+        values.value = single;
+        return;
+      }
       warnings.add(`line ${n}: not a ulimit line: ${clip(line)}`);
     });
     if (Object.keys(values).length === 0 && text.trim() !== '') warnings.add('no limits found: is this `ulimit -a` output?');
