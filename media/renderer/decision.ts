@@ -1,7 +1,7 @@
 // The decision at the end of a result: "Next: <step> — because <why>" with "Run next step" and
 // "Reveal" buttons that post typed messages to the extension, or "End of runbook".
 
-import type { NextStepView, RendererToExtensionMessage } from '../../src/engine/resultTypes';
+import type { NextStepView, RendererToExtensionMessage } from '../../src/protocol/renderer';
 import { displayText, el } from './dom';
 
 /** Present only when the extension can receive messages and the workspace is trusted. */

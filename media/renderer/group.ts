@@ -1,7 +1,7 @@
 // A group run at a glance: a host x value table with outlier cells marked, and plain DOM bars
 // for the values worth comparing across hosts. No chart library: bar widths are computed numbers.
 
-import type { HostResultView } from '../../src/engine/resultTypes';
+import type { HostResultView } from '../../src/protocol/renderer';
 import { displayText, el } from './dom';
 import { badge, severityOf } from './findings';
 import { flattenValues } from './values';

@@ -1,7 +1,7 @@
 // Renders a step's raw output (OUTPUT_MIME) as a <pre> of styled text runs, capped so that a
 // 100,000-line output stays a small DOM: the first lines are shown and the rest counted.
 
-import type { OutputView } from '../../src/engine/resultTypes';
+import type { OutputView } from '../../src/protocol/renderer';
 import { parseAnsi } from './ansi';
 import { el } from './dom';
 

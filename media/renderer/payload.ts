@@ -1,7 +1,7 @@
 // Checks that an output item carries what this renderer understands; anything else gets a reason
 // in words, and the renderer falls back to showing the raw JSON as text.
 
-import type { OutputView, StepResultView } from '../../src/engine/resultTypes';
+import type { OutputView, StepResultView } from '../../src/protocol/renderer';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 

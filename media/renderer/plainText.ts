@@ -1,7 +1,7 @@
 // Restricted Mode views: the same information as plain text in a <pre>, with no buttons and no
 // colours, because an untrusted workspace may hold outputs crafted by someone else.
 
-import type { OutputView, StepResultView } from '../../src/engine/resultTypes';
+import type { OutputView, StepResultView } from '../../src/protocol/renderer';
 import { parseAnsi } from './ansi';
 import { displayText, el } from './dom';
 import { DEFAULT_OUTPUT_LIMITS, describeRun, truncationNote } from './output';

@@ -1,7 +1,7 @@
 // Turns output items into DOM: picks the view by MIME type, falls back to the raw JSON as text
 // when the payload is not ours, and in an untrusted workspace shows plain text with no buttons.
 
-import { OUTPUT_MIME, RESULT_MIME, type RendererToExtensionMessage } from '../../src/engine/resultTypes';
+import { OUTPUT_MIME, RESULT_MIME, type RendererToExtensionMessage } from '../../src/protocol/renderer';
 import type { PostMessage } from './decision';
 import { el } from './dom';
 import { renderOutput } from './output';

@@ -1,7 +1,7 @@
 // Renders a step's result (RESULT_MIME): for one host its values, findings, error and decision;
 // for a group run the host table and bar charts first, then each host's findings.
 
-import type { HostResultView, StepResultView } from '../../src/engine/resultTypes';
+import type { HostResultView, StepResultView } from '../../src/protocol/renderer';
 import { renderDecision, type PostMessage } from './decision';
 import { displayText, el } from './dom';
 import { renderFindings } from './findings';

@@ -4,7 +4,7 @@
 import type { Finding } from '../checks/spec';
 import type { RoleStepRun } from './compare';
 import { findOutliers, numericValues, type HostValues, type Outlier } from './outliers';
-import type { StepResultView } from './resultTypes';
+import type { StepResultView } from '../protocol/renderer';
 import { hostResultView, stepResultView } from './resultView';
 import type { HostRun, StepRun } from './runStep';
 

@@ -4,7 +4,7 @@
 import type { Step } from '../runbook/model';
 import type { FailureKind, RunbookError } from '../base/failure';
 import type { Decision } from './decide';
-import type { ErrorView, HostResultView, NextStepView, StepResultView } from './resultTypes';
+import type { ErrorView, HostResultView, NextStepView, StepResultView } from '../protocol/renderer';
 import type { HostRun, StepRun } from './runStep';
 
 /** What to do about each kind of failure, when the error itself carries no hint. */

@@ -2,7 +2,7 @@
 // shown as text by our renderer), then our result view, then an error output when a host failed.
 
 import * as vscode from 'vscode';
-import { RESULT_MIME } from '../engine/resultTypes';
+import { RESULT_MIME } from '../protocol/renderer';
 import { toGroupResultView } from '../engine/groupView';
 import { adviceFor, failedRuns } from '../engine/resultView';
 import type { StepRun } from '../engine/runStep';

@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import { createRedactor } from '../redact/redactor';
-import type { RendererToExtensionMessage } from '../engine/resultTypes';
+import type { RendererToExtensionMessage } from '../protocol/renderer';
 import { findStep } from '../engine/decide';
 import { registerCommands } from './commands';
 import { HostStates } from './hostStates';
@@ -16,7 +16,7 @@ import { NotebookRunner, revealCell } from './runner';
 import { NOTEBOOK_TYPE, registerRunbookSerializer } from './serializer';
 import { readSettings } from './settings';
 
-export const RENDERER_ID = 'incident-runbook-renderer';
+import { RENDERER_ID } from '../protocol/ids';
 export const CONTROLLER_ID = 'incident-runbook-steps';
 
 export function activate(context: vscode.ExtensionContext): void {

@@ -1,6 +1,7 @@
 // The Hosts view: every target a runbook can use, with its connection state from the runs so far
 // and the active notebook's current target marked. Clicking one makes it the target.
 
+import { NOTEBOOK_TYPE } from '../protocol/ids';
 import * as vscode from 'vscode';
 import type { TargetEntry } from '../hosts/types';
 import type { HostStates } from './hostStates';
@@ -46,7 +47,7 @@ export class HostsView implements vscode.TreeDataProvider<Node>, vscode.Disposab
     const group = 'entry' in node && node.entry.kind === 'group';
     const item = new vscode.TreeItem(name, group ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     const notebook = vscode.window.activeNotebookEditor?.notebook;
-    const current = notebook?.notebookType === 'incident-runbook' && this.targets.targetOf(notebook)?.names.includes(name);
+    const current = notebook?.notebookType === NOTEBOOK_TYPE && this.targets.targetOf(notebook)?.names.includes(name);
     const state = this.states.get(name);
     item.id = 'entry' in node ? `target:${name}` : `member:${node.group}/${name}`;
     item.description = [current ? '● current' : undefined, group ? undefined : state.state, 'entry' in node ? node.entry.source : undefined]

@@ -1,6 +1,7 @@
 // Starts the language client over dist/server.js (node IPC). Lazy: the extension calls this when the
 // first runbook opens, so activation does not pay for a server process nobody uses yet.
 
+import { CHECK_LANGUAGE, NOTEBOOK_TYPE, RUNBOOK_TEXT_LANGUAGE, STEP_LANGUAGE } from '../protocol/ids';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -29,9 +30,9 @@ async function start(context: vscode.ExtensionContext): Promise<LanguageClient> 
     {
       // Step cells too, so `{{` in a command completes parameters and earlier values.
       documentSelector: [
-        { language: 'runbook-markdown' },
-        { notebook: 'incident-runbook', language: 'runbook-check' },
-        { notebook: 'incident-runbook', language: 'shellscript' },
+        { language: RUNBOOK_TEXT_LANGUAGE },
+        { notebook: NOTEBOOK_TYPE, language: CHECK_LANGUAGE },
+        { notebook: NOTEBOOK_TYPE, language: STEP_LANGUAGE },
       ],
     },
   );

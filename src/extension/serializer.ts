@@ -6,7 +6,9 @@ import { OUTPUT_MIME, savedOutputFromJson, fromNotebook, toNotebook, type CellMe
 import { readRunbookBytes } from '../runbook/decode';
 import type { SavedOutput } from '../runbook/model';
 
-export const NOTEBOOK_TYPE = 'incident-runbook';
+import { NOTEBOOK_TYPE } from '../protocol/ids';
+
+export { NOTEBOOK_TYPE };
 
 export class RunbookSerializer implements vscode.NotebookSerializer {
   /** Throws (never returns an empty notebook) when the file cannot round-trip: a save would overwrite it. */

@@ -9,8 +9,9 @@ import { readFenceLine, replaceFenceContent, writeFence } from './fence';
 import { fenceContent } from './step';
 import { renderSavedOutput } from './savedOutput';
 
-/** MIME type of a saved output in a notebook cell output: the SavedOutput as JSON. */
-export const OUTPUT_MIME = 'application/vnd.incident-runbook.output+json';
+import { CHECK_LANGUAGE, OUTPUT_MIME, STEP_LANGUAGE } from '../protocol/ids';
+
+export { OUTPUT_MIME };
 
 export type CellRole = 'front-matter' | 'prose' | 'step' | 'check' | 'orphan';
 
@@ -45,7 +46,7 @@ export interface NotebookModel {
   metadata: { eol: '\n' | '\r\n'; bom: boolean; /** Blank lines at the top of a file without front matter. */ leading?: string };
 }
 
-const LANGUAGE: Record<string, string> = { step: 'shellscript', check: 'runbook-check', 'front-matter': 'yaml' };
+const LANGUAGE: Record<string, string> = { step: STEP_LANGUAGE, check: CHECK_LANGUAGE, 'front-matter': 'yaml' };
 
 /** Diagnostics that make a faithful round trip through an editor impossible: the file must not open as a notebook. */
 export function blockingProblem(runbook: Runbook): Diagnostic | undefined {
@@ -166,7 +167,7 @@ function cellText(cell: NotebookCell, eol: string): string {
   }
   if (cell.kind === 'markup') return withEol(cell.value, eol) + eol;
   if (role === 'front-matter' && cell.languageId === 'yaml') return frontMatterText(cell.value, eol, eol);
-  const language = cell.languageId === 'shellscript' ? 'sh' : cell.languageId === 'runbook-check' ? 'check' : cell.languageId;
+  const language = cell.languageId === STEP_LANGUAGE ? 'sh' : cell.languageId === CHECK_LANGUAGE ? 'check' : cell.languageId;
   return writeFence(meta.info ?? language, cell.value, eol);
 }
 

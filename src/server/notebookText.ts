@@ -1,6 +1,7 @@
 // A notebook's cells put back together as runbook text (steps and check blocks in fences, in cell
 // order), with a map from lines of that text back to the cells, so diagnostics land on the right cell.
 
+import { CHECK_LANGUAGE, STEP_LANGUAGE } from '../protocol/ids';
 import { markerFor } from '../runbook/fence';
 import type { Position, Range } from '../runbook/model';
 
@@ -37,9 +38,9 @@ export function assembleNotebook(cells: NotebookCellText[]): AssembledNotebook {
     const contentLines = content === '' ? 0 : content.split('\n').length;
     let open: string | undefined;
     let close: string | undefined;
-    if (cell.languageId === 'shellscript' || cell.languageId === 'runbook-check') {
+    if (cell.languageId === STEP_LANGUAGE || cell.languageId === CHECK_LANGUAGE) {
       const marker = markerFor(content);
-      const info = cell.languageId === 'runbook-check' ? 'check' : stepInfo(cell.metadata?.info);
+      const info = cell.languageId === CHECK_LANGUAGE ? 'check' : stepInfo(cell.metadata?.info);
       open = `${marker}${info}`;
       close = marker;
     } else if (cell.languageId === 'yaml' && cell.metadata?.role === 'front-matter' && map.length === 0) {

@@ -1,6 +1,7 @@
 // The language server over a connection it is given: runbook text documents and notebook cells in,
 // diagnostics, completion, hover, navigation, outline and quick fixes out.
 
+import { CHECK_LANGUAGE, NOTEBOOK_TYPE, STEP_LANGUAGE } from '../protocol/ids';
 import { NotebookDocuments, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult, type Position } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ChunkedParser } from './chunkedParse';
@@ -16,8 +17,6 @@ export interface ServerOptions {
   diagnosticsDelayMs?: number;
   parse?: Parse;
 }
-
-export const NOTEBOOK_TYPE = 'incident-runbook';
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const parse = options.parse ?? new ChunkedParser().parse;
@@ -98,7 +97,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         textDocumentSync: TextDocumentSyncKind.Incremental,
         notebookDocumentSync: {
           notebookSelector: [
-            { notebook: { notebookType: NOTEBOOK_TYPE }, cells: [{ language: 'runbook-check' }, { language: 'shellscript' }, { language: 'yaml' }] },
+            { notebook: { notebookType: NOTEBOOK_TYPE }, cells: [{ language: CHECK_LANGUAGE }, { language: STEP_LANGUAGE }, { language: 'yaml' }] },
           ],
         },
         completionProvider: { triggerCharacters: [':', ' ', '{', '=', '.'] },

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OUTPUT_MIME, RESULT_MIME } from '../../src/engine/resultTypes';
+import { CHECK_LANGUAGE, NOTEBOOK_TYPE, OUTPUT_MIME, RENDERER_ID, RESULT_MIME, RUNBOOK_TEXT_LANGUAGE } from '../../src/protocol/ids';
 import { OUTPUT_MIME as SAVED_OUTPUT_MIME } from '../../src/runbook/notebook';
 
 const root = join(__dirname, '..', '..');
@@ -52,11 +52,11 @@ describe('extension/manifest: package.json agrees with src/extension', () => {
 
   it('uses the renderer id and notebook type the code uses, with our MIME types', () => {
     const [renderer] = manifest.contributes.notebookRenderer;
-    assert.match(source('extension.ts'), new RegExp(`RENDERER_ID = '${renderer.id}'`));
+    assert.equal(RENDERER_ID, renderer.id);
     assert.ok(renderer.mimeTypes.includes(RESULT_MIME) && renderer.mimeTypes.includes(OUTPUT_MIME));
     assert.equal(OUTPUT_MIME, SAVED_OUTPUT_MIME, 'saved outputs render through the same renderer as raw output');
-    assert.equal(manifest.contributes.notebooks[0].type, 'incident-runbook');
-    assert.match(source('serializer.ts'), /NOTEBOOK_TYPE = 'incident-runbook'/);
+    assert.equal(manifest.contributes.notebooks[0].type, NOTEBOOK_TYPE);
+    assert.deepEqual(manifest.contributes.languages.map((l: { id: string }) => l.id).sort(), [CHECK_LANGUAGE, RUNBOOK_TEXT_LANGUAGE].sort());
   });
 
   it('is limited in Restricted Mode and activates only on a runbook or a runbook command', () => {

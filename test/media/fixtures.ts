@@ -1,6 +1,6 @@
 // Renderer payloads shaped like the engine's StepResultView, with the values of a real
 // conntrack/open-files diagnosis (field incident: nofile 1024 against 1237 established).
-import type { StepResultView } from '../../src/engine/resultTypes';
+import type { StepResultView } from '../../src/protocol/renderer';
 
 export function singleHostResult(overrides: Partial<StepResultView> = {}): StepResultView {
   return {

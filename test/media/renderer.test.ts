@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { OUTPUT_MIME, RESULT_MIME, type RendererToExtensionMessage } from '../../src/engine/resultTypes';
+import { OUTPUT_MIME, RESULT_MIME, type RendererToExtensionMessage } from '../../src/protocol/renderer';
 import type { SavedOutput } from '../../src/runbook/model';
 import { createRenderer } from '../../media/renderer/renderer';
 import type { OutputItem, RendererContext } from '../../media/renderer/rendererApi';

@@ -1,10 +1,9 @@
-// What a step's run looks like to the notebook renderer, and the messages between renderer and
-// extension. Typed once here; the renderer (media/) imports only this file from src/.
+// What a step's run looks like to the notebook renderer (extension -> renderer, as RESULT_MIME and
+// OUTPUT_MIME output items), and the messages the renderer sends back. media/ imports only src/protocol/.
 
 import type { Finding } from '../checks/spec';
 
-/** Our vendor-prefixed output MIME type: rendered by media/renderer with textContent only. */
-export const RESULT_MIME = 'application/vnd.incident-runbook.result+json';
+export { OUTPUT_MIME, RESULT_MIME } from './ids';
 
 export interface NextStepView {
   key: string;
@@ -76,13 +75,6 @@ export interface RevealStepMessage {
 }
 
 export type RendererToExtensionMessage = RunStepMessage | RevealStepMessage;
-
-/**
- * Raw output of a step, ANSI colours included; media/renderer shows it as text with whitelisted colour
- * classes. Same value as OUTPUT_MIME in src/runbook/notebook.ts, whose payload (a SavedOutput) fits
- * OutputView: the renderer accepts both.
- */
-export const OUTPUT_MIME = 'application/vnd.incident-runbook.output+json';
 
 /** The payload of an OUTPUT_MIME output item (a SavedOutput carries these fields and more). */
 export interface OutputView {
