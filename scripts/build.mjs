@@ -1,6 +1,7 @@
 // Builds the four bundles, one per runtime (see ../shared/ARCHITECTURE.md):
 // extension and language server and CLI for Node, the renderer for the notebook webview.
 import * as esbuild from 'esbuild';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -21,21 +22,35 @@ const optionalNative = {
 };
 
 // Activation must stay cheap and the activation bundle small: every module that src/extension/
-// loads with `await import()` (the engine with ssh2, hosts, reports, the language client) becomes
-// its own bundle in dist/lazy/, required only when first used.
+// loads with `await import()` (the engine with ssh2, hosts, reports, the language client) goes into
+// ONE lazy core bundle, dist/lazy/core.js, required on first use. One bundle, so each class (say
+// RunbookError) exists once and `instanceof` holds across the extension's lazy modules. Each
+// `import('../x/y')` in the extension becomes a two-line shim that picks `x/y` out of the core.
 const lazyModules = new Map();
-const lazyChunks = {
-  name: 'lazy-chunks',
+const lazyCore = {
+  name: 'lazy-core',
   setup(build) {
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
       if (args.kind !== 'dynamic-import' || !args.importer.includes(`${path.sep}src${path.sep}extension${path.sep}`)) return undefined;
       const target = path.resolve(args.resolveDir, args.path);
-      const name = path.relative('src', target).split(path.sep).join('-');
+      const name = path.relative('src', target).split(path.sep).join('/');
       lazyModules.set(name, `${target}.ts`);
-      return { path: `./lazy/${name}.js`, external: true };
+      return { path: name, namespace: 'lazy-shim' };
     });
+    build.onResolve({ filter: /^\.\/lazy\/core\.js$/ }, (args) => ({ path: args.path, external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-shim' }, (args) => ({
+      contents: `module.exports = require('./lazy/core.js')[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+      resolveDir: path.resolve('src'),
+    }));
   },
 };
+
+/** The lazy core's entry: one object keyed by module name, each value the module itself. */
+function lazyCoreEntry() {
+  const lines = [...lazyModules].map(([name, file]) => `exports[${JSON.stringify(name)}] = require(${JSON.stringify(file)});`);
+  return { contents: lines.join('\n'), resolveDir: path.resolve('.'), sourcefile: 'lazy-core.js', loader: 'js' };
+}
 
 const node = {
   bundle: true,
@@ -49,7 +64,7 @@ const node = {
 };
 
 const allBuilds = [
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [optionalNative, lazyChunks] },
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [optionalNative, lazyCore] },
   { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   {
@@ -74,8 +89,10 @@ if (watch) {
     await ctx.watch();
   }
 } else {
+  // Stale lazy bundles of an earlier layout must not ship.
+  if (!only || only.includes('extension')) rmSync('dist/lazy', { recursive: true, force: true });
   await Promise.all(builds.map((options) => esbuild.build(options)));
   if (lazyModules.size > 0) {
-    await esbuild.build({ ...node, entryPoints: Object.fromEntries(lazyModules), outdir: 'dist/lazy', external: ['vscode'] });
+    await esbuild.build({ ...node, stdin: lazyCoreEntry(), outfile: 'dist/lazy/core.js', external: ['vscode'] });
   }
 }

@@ -41,7 +41,8 @@ if (!existsSync('node_modules/.package-lock.json')) stage('npm dependencies', 'n
 if (stage('build', 'node', ['scripts/build.mjs'])) {
   stage('type-check', 'npx', ['tsc', '--noEmit', '-p', '.']);
   stage('type-check renderer', 'npx', ['tsc', '--noEmit', '-p', 'media']);
-  stage('lint', 'npx', ['eslint', 'src', 'test', 'media', 'bench']);
+  // Lint, formatting and the layer arrows (dependency-cruiser): exactly `npm run lint`.
+  stage('lint, format and layers', 'npm', ['run', '--silent', 'lint']);
   stage('unit and SSH tests', 'npx', ['mocha'], { capture: true, env: { RUNBOOK_TEST_LABEL: 'unit and SSH tests' } });
   if (!skipUi && existsSync('scripts/test-ui.mjs')) {
     stage('UI tests', 'node', ['scripts/test-ui.mjs'], { capture: true, env: { RUNBOOK_TEST_LABEL: 'UI tests' } });

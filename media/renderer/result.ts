@@ -2,7 +2,7 @@
 // for a group run the host table and bar charts first, then each host's findings.
 
 import type { HostResultView, StepResultView } from '../../src/protocol/renderer';
-import { renderDecision, type PostMessage } from './decision';
+import { renderDecision, renderRoutes, type PostMessage } from './decision';
 import { displayText, el } from './dom';
 import { renderFindings } from './findings';
 import { describeRun } from './output';
@@ -24,6 +24,12 @@ export function renderStepResult(doc: Document, view: StepResultView, post: Post
     }
   } else {
     root.append(el(doc, 'div', 'irb-empty', 'No host ran this step.'));
+  }
+  const routes = Array.isArray(view.routes) ? view.routes : [];
+  // A group whose hosts go different ways shows each route; no one host's decision stands for all.
+  if (view.hosts.length > 1 && routes.length > 1) {
+    root.append(renderRoutes(doc, routes, post));
+    return root;
   }
   const next = view.next !== undefined ? view.next : view.hosts.length === 1 ? view.hosts[0].next : undefined;
   if (next !== undefined) root.append(renderDecision(doc, next, post));

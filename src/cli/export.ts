@@ -4,12 +4,17 @@ import fs from 'node:fs';
 import { journalPathFor, readJournal } from '../engine/journal';
 import { createRedactor } from '../redact/redactor';
 import { exportPostmortem } from '../report/export';
-import { loadRunbook } from './record';
-import { writeFileAtomic } from './run';
+import { errorLines, readRunbookFile, writeFileAtomic } from '../pipeline/load';
 
 export async function exportCommand(record: string, options: { format: 'md' | 'html'; output?: string; anonymize?: boolean }): Promise<number> {
-  const runbook = loadRunbook(record);
-  if (!runbook) return 2;
+  let runbook;
+  try {
+    runbook = readRunbookFile(record);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
+  for (const line of errorLines(runbook)) process.stderr.write(`${line}\n`);
   const journalFile = journalPathFor(record);
   const { entries, problems } = fs.existsSync(journalFile) ? readJournal(journalFile) : { entries: [], problems: [] };
   for (const problem of problems) process.stderr.write(`${journalFile}: ${problem}\n`);

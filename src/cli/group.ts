@@ -1,18 +1,17 @@
 // Group runs in the terminal: one table host x value, outliers marked, a bar chart of the value
 // that stands out, failures listed per host with their kind, and the comparison of two ends.
 
-import type { AutoRunResult } from '../engine/autoRun';
 import type { RoleStepRun } from '../engine/compare';
 import { analyzeGroup } from '../engine/groupView';
 import { numericValues } from '../engine/outliers';
 import type { StepRun } from '../engine/runStep';
-import type { HostConfig } from '../hosts/types';
-import { bold, dim, flattenValues, formatFinding, formatHostTable } from './print';
-import { stepTitle, type RunOptions } from './run';
+import type { ProgressionResult } from '../engine/progression';
+import type { HostRun } from '../engine/runStep';
+import { bold, dim, flattenValues, formatFinding, formatHostTable, stepTitle } from './print';
 
 const BAR_WIDTH = 40;
 
-export function printGroupRun(run: StepRun | RoleStepRun, _options: RunOptions): void {
+export function printGroupRun(run: StepRun | RoleStepRun): void {
   const g = analyzeGroup(run);
   const out: string[] = [];
   out.push(`\n${bold(`▶ ${stepTitle(run.step)}`)} ${dim(`on ${run.hostRuns.length} hosts: ${g.finished.length} ran, ${g.failed.length} failed`)}`);
@@ -43,11 +42,10 @@ export function printGroupRun(run: StepRun | RoleStepRun, _options: RunOptions):
     const next = run.decision.next;
     out.push(`  ${bold('next')} ${next ? stepTitle(next) : 'end'} ${dim(`— ${run.decision.why}`)}`);
   } else {
-    for (const runs of g.paths.values()) {
-      const step = runs[0].decision.next;
-      out.push(
-        `  ${bold('next')} ${step ? stepTitle(step) : 'end'} ${dim(`← ${runs.length === g.finished.length ? 'all hosts' : runs.map((r) => r.host.name).join(', ')}`)}`,
-      );
+    for (const route of run.routes) {
+      const hosts = route.hosts.length === run.hostRuns.length ? 'all hosts' : route.hosts.map((r) => r.host.name).join(', ');
+      const severity = route.severity && route.severity !== 'info' ? ` (${route.severity.toUpperCase()})` : '';
+      out.push(`  ${bold('next')} ${route.next ? stepTitle(route.next) : 'end'}${severity} ${dim(`← ${hosts}`)}`);
     }
   }
   process.stdout.write(`${out.join('\n')}\n`);
@@ -67,11 +65,42 @@ export function barChart(value: string, rows: [string, number | undefined][]): s
   return lines.join('\n');
 }
 
-/** After `--auto` on a group: which steps each host went through, and where it stopped. */
-export function printAutoPaths(hosts: HostConfig[], results: AutoRunResult[]): void {
-  const rows = results.map((r, i) => [hosts[i].name, r.path.map((run) => run.step.id ?? run.step.key).join(' → ') || '(none)', r.reason]);
-  const header = ['host', 'path', 'stopped'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd();
-  process.stdout.write(`\n${bold('Paths taken')}\n${bold(fmt(header))}\n${rows.map(fmt).join('\n')}\n`);
+/** After `--auto`: where each host stopped and why, hosts with the same story together, then the path per host. */
+export function printProgression(result: ProgressionResult): void {
+  const out: string[] = [];
+  const byStory = new Map<string, ProgressionResult['hosts']>();
+  for (const h of result.hosts) {
+    const key = `${h.path.map((s) => s.id ?? s.key).join(' → ')}\u0000${h.explanation}`;
+    byStory.set(key, [...(byStory.get(key) ?? []), h]);
+  }
+  for (const hosts of byStory.values()) {
+    const [first] = hosts;
+    const names = hosts.map((h) => h.host.name).join(', ');
+    out.push(`\n${bold(`Path taken on ${names}`)}: ${first.path.map((s) => s.id ?? s.key).join(' → ') || '(none)'}`);
+    out.push(`${bold('Stopped')}: ${first.explanation}`);
+    const findings = hosts.flatMap((h) => h.findings.map((f) => ({ host: h.host.name, f })));
+    if (findings.length) {
+      out.push(bold('Findings'));
+      for (const { host, f } of findings) out.push(`${formatFinding(f)}${hosts.length > 1 ? dim(` (${host})`) : ''}`);
+    } else {
+      out.push(dim('No findings.'));
+    }
+  }
+  if (result.hosts.length > 1) out.push(`\n${bold('Verdict per host')}: ${result.hosts.map((h) => `${h.host.name} ${h.reason}`).join(', ')}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** `[ 3/20] web-3: step exit 0 in 0.12 s` on stderr as each host of a group ends. */
+export function groupProgress(total: number) {
+  let done = 0;
+  return {
+    ended(run: HostRun) {
+      done++;
+      const r = run.result;
+      const status = r.termination === 'exit' ? `exit ${r.exitCode}` : `${r.termination}${r.error ? ` (${r.error.kind}: ${r.error.message})` : ''}`;
+      process.stderr.write(
+        `  [${String(done).padStart(String(total).length)}/${total}] ${run.host.name}: ${run.step.key} ${status} in ${(r.durationMs / 1000).toFixed(2)} s\n`,
+      );
+    },
+  };
 }

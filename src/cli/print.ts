@@ -3,6 +3,7 @@
 import { valuesToShow } from '../checks/display';
 import type { Finding } from '../checks/spec';
 import type { HostRun } from '../engine/runStep';
+import type { Step } from '../runbook/model';
 
 const useColour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 const paint = (code: string) => (text: string) => (useColour ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -108,4 +109,8 @@ export function formatHostTable(runs: HostRun[], columns: string[], outliers: Ma
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   return [bold(fmt(header)), ...rows.map(fmt)].join('\n');
+}
+
+export function stepTitle(step: Step): string {
+  return step.title ? `${step.title} [${step.id ?? step.key}]` : (step.id ?? step.key);
 }

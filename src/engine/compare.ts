@@ -9,6 +9,7 @@ import type { HostConfig } from '../hosts/types';
 import type { Runbook, Step } from '../runbook/model';
 import { RunbookError } from '../base/failure';
 import { decideNext } from './decide';
+import { worstSeverity } from './routes';
 import type { HostRun, StepRun } from './runStep';
 import type { ValueStore } from './scope';
 
@@ -136,12 +137,15 @@ export async function runOnRoles(step: Step, targetRoles: Record<string, HostCon
   if (failed.length > 0) {
     const why = `the comparison needs both ends, and ${failed.join(', ')} did not finish`;
     const outcome: CheckOutcome = { values: {}, findings: [], why, warnings: [why] };
-    return { step, hostRuns, decision: { why }, divergent: [], comparison: { ...summary, outcome } };
+    return { step, hostRuns, decision: { why }, routes: [], comparison: { ...summary, outcome } };
   }
 
   const compared = { ...compareEstablishedPairs(client.rows, server.rows), ends: { client: client.hosts.join(','), server: server.hosts.join(',') } };
   const outcome = evaluateCheck({ ...spec, parse: undefined, extract: undefined }, '', { ...context.values.scope(), ...compared });
   outcome.values = { ...compared, ...outcome.values };
   context.values.record(step.key, outcome.values);
-  return { step, hostRuns, decision: decideNext(runbook, step, outcome), divergent: [], comparison: { ...summary, outcome } };
+  const decision = decideNext(runbook, step, outcome);
+  // The comparison decides for both ends together: one route with every host on it.
+  const routes = [{ next: decision.next, why: decision.why, hosts: hostRuns, severity: worstSeverity([{ ...hostRuns[0], outcome }]) }];
+  return { step, hostRuns, decision, routes, comparison: { ...summary, outcome } };
 }

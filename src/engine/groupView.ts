@@ -5,7 +5,7 @@ import type { Finding } from '../checks/spec';
 import type { RoleStepRun } from './compare';
 import { findOutliers, numericValues, type HostValues, type Outlier } from './outliers';
 import type { StepResultView } from '../protocol/renderer';
-import { hostResultView, stepResultView } from './resultView';
+import { hostResultView, nextStepView, stepResultView } from './resultView';
 import type { HostRun, StepRun } from './runStep';
 
 export interface GroupAnalysis {
@@ -96,6 +96,7 @@ export function toGroupResultView(run: StepRun | RoleStepRun): StepResultView {
   view.hosts = run.hostRuns.map((r) => hostResultView(r, [...(analysis.marks.get(r.host.name) ?? [])]));
   if (analysis.chartValues.length > 0) view.chartValues = analysis.chartValues;
   else delete view.chartValues;
+  view.routes = run.routes.map((r) => ({ next: nextStepView(r), hosts: r.hosts.map((h) => h.host.name), ...(r.severity ? { severity: r.severity } : {}) }));
   const comparison = 'comparison' in run ? run.comparison : undefined;
   if (comparison) {
     view.comparison = {

@@ -11,19 +11,11 @@ import type { ExecResult, Executor } from '../ssh/types';
 import { RunbookError } from '../base/failure';
 import { decideNext, type Decision } from './decide';
 import { parseSpilledOutput } from './parseFull';
+import { routesOf, sharedDecision } from './routes';
+import type { Confirmation, HostRun, RunObserver, StepRun } from './runTypes';
+
+export type { Confirmation, HostRun, RunObserver, StepRun } from './runTypes';
 import type { ValueStore } from './scope';
-
-export interface Confirmation {
-  by: string;
-  at: Date;
-}
-
-/** Told about every run as it starts and ends: the journal and the UI listen here. */
-export interface RunObserver {
-  started?(run: { runId: string; step: Step; host: HostConfig; command: string; startedAt: Date; confirmation?: Confirmation }): void;
-  output?(run: { runId: string; host: HostConfig; stream: 'stdout' | 'stderr'; chunk: string }): void;
-  ended?(run: HostRun): void;
-}
 
 export interface StepRunRequest {
   runbook: Runbook;
@@ -44,26 +36,6 @@ export interface StepRunRequest {
   observer?: RunObserver;
 }
 
-export interface HostRun {
-  runId: string;
-  step: Step;
-  host: HostConfig;
-  /** The script as run, after substitution. */
-  command: string;
-  result: ExecResult;
-  outcome?: CheckOutcome;
-  decision: Decision;
-}
-
-export interface StepRun {
-  step: Step;
-  hostRuns: HostRun[];
-  /** Where the runbook goes next: the decision all hosts agree on, else the first host's. */
-  decision: Decision;
-  /** Hosts whose decision differs from `decision` (they may go their own way). */
-  divergent: HostRun[];
-}
-
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_CONCURRENCY = 32;
 
@@ -81,9 +53,8 @@ export async function runStep(request: StepRunRequest): Promise<StepRun> {
   const hostRuns = await mapBounded(request.hosts, request.concurrency ?? DEFAULT_CONCURRENCY, (host) => runOnHost(request, host));
   // Values are recorded after all hosts finished, so hosts of one group run do not see each other's values.
   if (hostRuns.length === 1 && hostRuns[0].outcome) request.values.record(step.key, hostRuns[0].outcome.values);
-  const decision = hostRuns[0].decision;
-  const divergent = hostRuns.filter((run) => run.decision.next?.key !== decision.next?.key);
-  return { step, hostRuns, decision, divergent };
+  const routes = routesOf(hostRuns);
+  return { step, hostRuns, decision: sharedDecision(hostRuns, routes), routes };
 }
 
 async function runOnHost(request: StepRunRequest, host: HostConfig): Promise<HostRun> {

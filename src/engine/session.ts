@@ -1,5 +1,5 @@
 // One responder working through one runbook: parameters, the values gathered so far, and (for an
-// incident record) the journal and the full outputs on disk. The CLI and the extension share it.
+// incident record) the journal and the full outputs on disk. The run pipeline (src/pipeline/) owns one per run.
 
 import os from 'node:os';
 import type { HostConfig } from '../hosts/types';
@@ -7,7 +7,6 @@ import type { Redactor } from '../redact/redactor';
 import type { Runbook, SavedOutput, Step } from '../runbook/model';
 import type { VariableType } from '../ssh/script';
 import type { Executor } from '../ssh/types';
-import { autoRun, type AutoRunRequest, type AutoRunResult } from './autoRun';
 import { Journal, writeOutput } from './journal';
 import { runStep, type Confirmation, type HostRun, type RunObserver, type StepRun } from './runStep';
 import { ValueStore } from './scope';
@@ -59,14 +58,6 @@ export class IncidentSession {
 
   async run(step: Step, hosts: HostConfig[], extra: { confirmation?: Confirmation; signal?: AbortSignal } = {}): Promise<StepRun> {
     return runStep({ ...this.baseRequest(), step, hosts, ...extra });
-  }
-
-  async auto(
-    from: Step,
-    host: HostConfig,
-    extra: Pick<AutoRunRequest, 'confirm' | 'signal' | 'onStep' | 'stopAtCritical' | 'stepTargets'> = {},
-  ): Promise<AutoRunResult> {
-    return autoRun({ ...this.baseRequest(), from, host, ...extra });
   }
 
   /** The run as it is saved in a record: redacted, trimmed, with a link to the full output. */

@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
   context.subscriptions.push(
-    messaging.onDidReceiveMessage(({ editor, message }) => void onRendererMessage(editor, message as RendererToExtensionMessage, log)),
+    messaging.onDidReceiveMessage(({ editor, message }) => void onRendererMessage(editor, message as RendererToExtensionMessage, log, runner)),
   );
 
   registerCommands(context, { runner, targets, prompter, log });
@@ -101,7 +101,12 @@ function startLanguageClientOnFirstRunbook(context: vscode.ExtensionContext, log
   if (vscode.workspace.notebookDocuments.some((n) => n.notebookType === NOTEBOOK_TYPE) || vscode.workspace.textDocuments.some(isRunbookText)) start();
 }
 
-async function onRendererMessage(editor: vscode.NotebookEditor, message: RendererToExtensionMessage, log: vscode.LogOutputChannel): Promise<void> {
+async function onRendererMessage(
+  editor: vscode.NotebookEditor,
+  message: RendererToExtensionMessage,
+  log: vscode.LogOutputChannel,
+  runner: NotebookRunner,
+): Promise<void> {
   if (editor.notebook.notebookType !== NOTEBOOK_TYPE || (message.type !== 'runStep' && message.type !== 'revealStep') || typeof message.stepKey !== 'string')
     return;
   let index: number | undefined;
@@ -118,6 +123,10 @@ async function onRendererMessage(editor: vscode.NotebookEditor, message: Rendere
   }
   await revealCell(editor.notebook, index);
   // Through VS Code's own execute command, so the cell runs with our controller; a `confirm` step asks there.
+  if (message.type === 'runStep' && Array.isArray(message.hosts) && message.hosts.every((h) => typeof h === 'string')) {
+    const step = findStep(notebookRunbook(editor.notebook).runbook, message.stepKey);
+    if (step) runner.narrowNextRun(editor.notebook, step.key, message.hosts);
+  }
   if (message.type === 'runStep')
     await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: editor.notebook.uri });
 }

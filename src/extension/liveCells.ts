@@ -2,8 +2,9 @@
 // (throttled and capped), then replaced by the final outputs. Also feeds the Hosts view.
 
 import * as vscode from 'vscode';
-import type { HostRun, RunObserver, StepRun } from '../engine/runStep';
-import type { IncidentSession } from '../engine/session';
+import type { HostRun, StepRun } from '../engine/runStep';
+import type { RunListener } from '../pipeline/incidentRun';
+import type { SavedOutput } from '../runbook/model';
 import { failedRuns } from '../engine/resultView';
 import { OutputThrottle } from '../engine/throttle';
 import type { Step } from '../runbook/model';
@@ -16,6 +17,8 @@ interface LiveCell {
   queue: Promise<unknown>;
   stream?: vscode.NotebookCellOutput;
   done: number;
+  /** Hosts this run of the step goes to: one host streams its output, a group shows progress lines. */
+  hosts: number;
 }
 
 let executionOrder = 0;
@@ -29,7 +32,6 @@ export class LiveCells {
     private readonly notebook: vscode.NotebookDocument,
     private readonly cellOf: Map<string, number>,
     private readonly options: {
-      hosts: number;
       capChars: number;
       abort: AbortController;
       hostStates: HostStates;
@@ -40,7 +42,7 @@ export class LiveCells {
   ) {}
 
   /** Starts the step's cell execution; the cell's stop button cancels the whole batch. */
-  begin(step: Step): void {
+  begin(step: Step, hosts: number): void {
     if (this.cells.has(step.key)) return;
     const index = this.cellOf.get(step.key);
     if (index === undefined) return;
@@ -48,16 +50,18 @@ export class LiveCells {
     execution.executionOrder = ++executionOrder;
     execution.token.onCancellationRequested(() => this.options.abort.abort());
     execution.start(Date.now());
-    const live: LiveCell = { execution, queue: Promise.resolve(), done: 0 };
+    const live: LiveCell = { execution, queue: Promise.resolve(), done: 0, hosts };
     live.queue = Promise.resolve(execution.clearOutput()).then(undefined, (e: unknown) => this.options.log.warn(`clearOutput: ${String(e)}`));
     this.cells.set(step.key, live);
   }
 
-  get observer(): RunObserver {
+  get listener(): RunListener {
     return {
+      stepStarted: (step, hosts) => this.begin(step, hosts.length),
+      stepEnded: (run, saved) => this.finish(run, saved),
       started: (run) => {
         this.options.hostStates.started(run.host.name);
-        if (this.options.hosts === 1) {
+        if ((this.cells.get(run.step.key)?.hosts ?? 1) === 1) {
           this.throttles.set(run.runId, new OutputThrottle({ capChars: this.options.capChars, flush: (text) => this.append(run.step.key, text) }));
         }
       },
@@ -68,23 +72,22 @@ export class LiveCells {
         this.options.hostStates.ended(run);
         if (run.result.error?.kind === 'auth') this.options.onFailure(run);
         const live = this.cells.get(run.step.key);
-        if (live && this.options.hosts > 1) {
+        if (live && live.hosts > 1) {
           live.done++;
           const r = run.result;
           const status = r.termination === 'exit' ? `exit ${r.exitCode}` : `${r.termination}${r.error ? ` (${r.error.kind})` : ''}`;
-          this.append(run.step.key, `[${live.done}/${this.options.hosts}] ${run.host.name}: ${status} in ${(r.durationMs / 1000).toFixed(2)} s\n`);
+          this.append(run.step.key, `[${live.done}/${live.hosts}] ${run.host.name}: ${status} in ${(r.durationMs / 1000).toFixed(2)} s\n`);
         }
       },
     };
   }
 
   /** Replaces the live output with the record's view of the run and ends the cell. */
-  async finish(run: StepRun, session: IncidentSession): Promise<void> {
+  async finish(run: StepRun, saved: SavedOutput[]): Promise<void> {
     const live = this.cells.get(run.step.key);
     if (!live) return;
     this.cells.delete(run.step.key);
     try {
-      const saved = await Promise.all(run.hostRuns.map((r) => session.savedOutput(r)));
       await live.queue;
       await live.execution.replaceOutput(stepRunOutputs(run, saved));
     } finally {

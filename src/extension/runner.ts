@@ -1,29 +1,29 @@
-// Runs a notebook's step cells through the engine: checks trust, offers an incident for a template,
-// resolves the target and parameters, asks before `confirm` steps, then one step or automatic
-// progression (Run All / Run from here) with live output. Heavy modules load on the first run.
+// The notebook's adapter over the run pipeline (src/pipeline/): trust, the template question, which
+// cells to run, VS Code's prompts and the live cells. Everything a run does happens in the pipeline,
+// exactly as for `runbook run` in a terminal.
 
 import * as vscode from 'vscode';
 import type { Executors } from '../engine/executors';
-import { runProgression } from '../engine/progression';
-import type { Confirmation } from '../engine/runStep';
-import type { IncidentSession } from '../engine/session';
-import type { HostConfig } from '../hosts/types';
+import type { IncidentRun } from '../pipeline/incidentRun';
 import type { Redactor } from '../redact/redactor';
-import type { Runbook, Step } from '../runbook/model';
+import type { Step } from '../runbook/model';
 import type { HostStates } from './hostStates';
+import type { HostTargets } from './hostTargets';
 import { LiveCells } from './liveCells';
 import { isTemplate, notebookRunbook } from './notebookModel';
 import { isStepCell, type NotebookRunbook } from './notebookRunbook';
-import { knownParameters, parameterProblem } from './parameterValues';
 import type { VsCodePrompter } from './prompter';
+import { vscodeRunPrompter } from './runPrompter';
 import { readSettings, type RunSettings } from './settings';
-import type { HostTargets } from './hostTargets';
 
 interface NotebookState {
+  /** Parameters typed for this notebook (asked once per incident). */
   params: Record<string, string>;
   /** The user chose to run in the template without an incident record. */
   runInTemplate?: boolean;
   batch?: AbortController;
+  /** The next run of this step goes only to these hosts (a route's "Run next step" button). */
+  narrowed?: { stepKey: string; hosts: string[] };
 }
 
 export interface RunnerParts {
@@ -41,10 +41,7 @@ export class NotebookRunner implements vscode.Disposable {
   constructor(private readonly parts: RunnerParts) {}
 
   async execute(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument, controller: vscode.NotebookController): Promise<void> {
-    if (!vscode.workspace.isTrusted) {
-      await refuseUntrusted();
-      return;
-    }
+    if (!vscode.workspace.isTrusted) return refuseUntrusted();
     const steps = cells.filter((c) => isStepCell({ kind: c.kind === vscode.NotebookCellKind.Code ? 'code' : 'markup', languageId: c.document.languageId }));
     if (steps.length === 0) {
       void vscode.window.showInformationMessage('A check cell belongs to the step above it: run that step.');
@@ -64,69 +61,44 @@ export class NotebookRunner implements vscode.Disposable {
     }
     const isRecord = Boolean(nb.runbook.frontMatter?.incident);
     if (isTemplate(notebook, isRecord) && !state.runInTemplate && !(await this.runInTemplate(notebook, state))) return;
+    const target = this.parts.targets.targetOf(notebook) ?? (await this.parts.targets.pick(notebook));
+    if (!target) return;
+    const first = nb.stepAt.get(steps[0].index);
+    if (!first) return;
 
-    const hosts = await this.parts.targets.resolveFor(notebook, nb.runbook.frontMatter);
-    if (!hosts) return;
-    const stepTargets = await this.stepTargets(notebook, nb.runbook);
-    if (!stepTargets) return;
-    const { hostsForStep } = await import('../engine/stepTargets');
-    const params = await this.askParameters(nb.runbook, state);
-    if (!params) return;
-
-    const settings = readSettings(notebook.uri);
-    const executors = await this.executorsFor(settings);
-    const { IncidentSession } = await import('../engine/session');
     const abort = new AbortController();
     state.batch = abort;
-    const live = new LiveCells(controller, notebook, nb.cellOf, {
-      hosts: hosts.length,
-      capChars: Math.min(settings.outputCapBytes, 200_000),
-      abort,
-      hostStates: this.parts.hostStates,
-      redactKnown: (t) => this.parts.redactor.redactKnown(t),
-      onFailure: () => void this.parts.prompter.forgetServed(),
-      log: this.parts.log,
-    });
-    const session = new IncidentSession({
-      runbook: nb.runbook,
-      recordPath: isRecord && notebook.uri.scheme === 'file' ? notebook.uri.fsPath : undefined,
-      params,
-      executorFor: (h) => executors.executorFor(h),
-      redactor: this.parts.redactor,
-      defaultTimeoutMs: settings.defaultTimeoutMs,
-      outputCapBytes: settings.outputCapBytes,
-      concurrency: settings.groupConcurrency,
-      observer: live.observer,
-    });
+    const settings = readSettings(notebook.uri);
+    const live = this.liveCells(controller, notebook, nb, settings, abort);
+    let run: IncidentRun | undefined;
     this.parts.prompter.resetServed();
     try {
-      const run = async (step: Step, confirmation: Confirmation | undefined) => {
-        live.begin(step);
-        return session.run(step, hostsForStep(step, stepTargets, hosts), { confirmation, signal: abort.signal });
-      };
-      const confirm = (step: Step) => this.confirm(step, hostsForStep(step, stepTargets, hosts), session);
-      const first = nb.stepAt.get(steps[0].index);
-      if (!first) return;
+      run = await this.open(notebook, nb, target.names, state, settings, live);
+      const narrowed = state.narrowed?.stepKey === first.key ? state.narrowed.hosts : undefined;
+      state.narrowed = undefined;
+      const only = narrowed ? run.hosts.filter((h) => narrowed.includes(h.name)) : undefined;
       if (steps.length === 1) {
-        const confirmation = first.confirm ? await confirm(first) : undefined;
-        if (first.confirm && !confirmation) return;
-        await live.finish(await run(first, confirmation), session);
+        await run.step(first, { hosts: only, signal: abort.signal });
       } else {
-        const result = await runProgression({ from: first, run, confirm, onStep: (r) => live.finish(r, session), signal: abort.signal });
-        this.parts.log.info(`${nb.runbook.fileName}: ${result.path.map((r) => r.step.key).join(' → ')}: ${result.explanation}`);
+        const result = await run.auto(first, { signal: abort.signal, hosts: only });
+        this.parts.log.info(`${nb.runbook.fileName}: ${result.explanation}`);
         void this.tellWhereItStopped(notebook, nb, result.explanation, result.reason === 'end' ? undefined : result.stoppedAt);
       }
-      await this.parts.targets.used(hosts);
+      await this.parts.targets.used(run.hosts);
     } catch (error) {
-      this.parts.log.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-      void vscode.window.showErrorMessage(`Running the step failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.showFailure(error);
     } finally {
       live.endAll();
-      session.close();
+      run?.close();
       state.batch = undefined;
     }
     // A record's runs belong in its file at once, as the CLI writes them.
     if (isRecord && notebook.uri.scheme === 'file' && !notebook.isClosed) await notebook.save();
+  }
+
+  /** The next run of `stepKey` goes only to `hosts` (a route's button in a group result). */
+  narrowNextRun(notebook: vscode.NotebookDocument, stepKey: string, hosts: string[]): void {
+    this.stateOf(notebook).narrowed = { stepKey, hosts };
   }
 
   cancel(notebook: vscode.NotebookDocument): boolean {
@@ -150,6 +122,59 @@ export class NotebookRunner implements vscode.Disposable {
     const executors = this.executors;
     this.executors = undefined;
     void executors?.then((e) => e.closeAll());
+  }
+
+  private async open(
+    notebook: vscode.NotebookDocument,
+    nb: NotebookRunbook,
+    names: string[],
+    state: NotebookState,
+    settings: RunSettings,
+    live: LiveCells,
+  ): Promise<IncidentRun> {
+    const [{ openIncidentRun }, executors] = await Promise.all([import('../pipeline/incidentRun'), this.executorsFor(settings)]);
+    const isRecord = Boolean(nb.runbook.frontMatter?.incident);
+    return openIncidentRun({
+      runbook: nb.runbook,
+      recordPath: isRecord && notebook.uri.scheme === 'file' ? notebook.uri.fsPath : undefined,
+      targetNames: names,
+      targetOptions: this.parts.targets.targetOptions(notebook),
+      given: state.params,
+      prompter: vscodeRunPrompter(this.parts.prompter, state.params),
+      executors,
+      redactor: this.parts.redactor,
+      settings: { defaultTimeoutMs: settings.defaultTimeoutMs, outputCapBytes: settings.outputCapBytes, concurrency: settings.groupConcurrency },
+      listener: live.listener,
+    });
+  }
+
+  private liveCells(
+    controller: vscode.NotebookController,
+    notebook: vscode.NotebookDocument,
+    nb: NotebookRunbook,
+    settings: RunSettings,
+    abort: AbortController,
+  ) {
+    return new LiveCells(controller, notebook, nb.cellOf, {
+      capChars: Math.min(settings.outputCapBytes, 200_000),
+      abort,
+      hostStates: this.parts.hostStates,
+      redactKnown: (t) => this.parts.redactor.redactKnown(t),
+      onFailure: () => void this.parts.prompter.forgetServed(),
+      log: this.parts.log,
+    });
+  }
+
+  private showFailure(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = (error as { hint?: string } | undefined)?.hint;
+    if ((error as { name?: string } | undefined)?.name === 'RunbookError') {
+      void vscode.window.showErrorMessage(message, { modal: false, detail: hint });
+      this.parts.log.warn(`${message}${hint ? ` — ${hint}` : ''}`);
+      return;
+    }
+    this.parts.log.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    void vscode.window.showErrorMessage(`Running the step failed: ${message}`);
   }
 
   private stateOf(notebook: vscode.NotebookDocument): NotebookState {
@@ -190,60 +215,15 @@ export class NotebookRunner implements vscode.Disposable {
     return true;
   }
 
-  private async askParameters(runbook: Runbook, state: NotebookState): Promise<Record<string, string> | undefined> {
-    const { values, missing } = knownParameters(runbook, state.params);
-    for (const p of missing) {
-      const answer = await vscode.window.showInputBox({
-        title: `Runbook parameter: ${p.name}`,
-        prompt: `${p.prompt ?? p.name}${p.type ? ` (${p.type})` : ''}: asked once for this incident`,
-        password: p.secret,
-        ignoreFocusOut: true,
-        validateInput: (value) => (value.trim() === '' ? 'A value is needed.' : parameterProblem(p, value.trim())),
-      });
-      if (answer === undefined) {
-        void vscode.window.showWarningMessage(
-          `${runbook.fileName}:${p.range.start.line + 1}: parameter "${p.name}" has no value, so nothing ran. Give it a default in the front matter, or run again and type it.`,
-        );
-        return undefined;
-      }
-      values[p.name] = answer.trim();
-      state.params[p.name] = answer.trim();
-      if (p.secret) this.parts.redactor.addSecret(answer.trim());
-    }
-    return values;
-  }
-
-  /** Steps with their own `hosts=`, resolved before anything runs; undefined = a name did not resolve (shown). */
-  private async stepTargets(notebook: vscode.NotebookDocument, runbook: Runbook): Promise<Map<string, HostConfig[]> | undefined> {
-    const [{ resolveStepTargets }, { resolveTarget }] = await Promise.all([import('../engine/stepTargets'), import('../hosts/targets')]);
-    try {
-      return await resolveStepTargets(runbook, (name) => resolveTarget(name, this.parts.targets.targetOptions(notebook)));
-    } catch (error) {
-      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
-      return undefined;
-    }
-  }
-
-  private async confirm(step: Step, hosts: HostConfig[], session: IncidentSession): Promise<Confirmation | undefined> {
-    const names = hosts.map((h) => h.name).join(', ');
-    const run = 'Run';
-    const choice = await vscode.window.showWarningMessage(
-      `"${step.title ?? step.key}" changes the host. Run on ${names}?`,
-      { modal: true, detail: `Command:\n${step.command}\n\nHost${hosts.length > 1 ? 's' : ''}: ${names}` },
-      run,
-    );
-    return choice === run ? session.confirmation('confirmed in VS Code') : undefined;
-  }
-
   private async tellWhereItStopped(notebook: vscode.NotebookDocument, nb: NotebookRunbook, explanation: string, at: Step | undefined): Promise<void> {
     const index = at ? nb.cellOf.get(at.key) : undefined;
+    const text = explanation.charAt(0).toUpperCase() + explanation.slice(1);
     if (index === undefined) {
-      await vscode.window.showInformationMessage(explanation.charAt(0).toUpperCase() + explanation.slice(1));
+      await vscode.window.showInformationMessage(text);
       return;
     }
     const reveal = 'Show Step';
-    if ((await vscode.window.showInformationMessage(explanation.charAt(0).toUpperCase() + explanation.slice(1), reveal)) === reveal)
-      await revealCell(notebook, index);
+    if ((await vscode.window.showInformationMessage(text, reveal)) === reveal) await revealCell(notebook, index);
   }
 }
 

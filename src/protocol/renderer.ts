@@ -47,8 +47,19 @@ export interface StepResultView {
   next?: NextStepView | null;
   /** Values worth a bar chart across hosts, e.g. `states.TIME_WAIT`. */
   chartValues?: string[];
+  /** For a group: the hosts that finished, grouped by where they go next, most severe first. */
+  routes?: RouteView[];
   /** Set for a step with `compare=...`: the two ends and what the check made of the comparison. */
   comparison?: ComparisonView;
+}
+
+/** Hosts of a group run that go to the same next step: "web-3 -> raise-limit (CRITICAL)". */
+export interface RouteView {
+  /** null = the runbook ends here for these hosts. */
+  next: NextStepView | null;
+  hosts: string[];
+  /** The most severe finding raised on these hosts. */
+  severity?: 'info' | 'warning' | 'critical';
 }
 
 /** The comparison of the two ends of a connection (`roles=client,server compare=established-pairs`). */
@@ -62,10 +73,11 @@ export interface ComparisonView {
   warnings: string[];
 }
 
-/** Renderer -> extension: the user clicked "Run next step". */
+/** Renderer -> extension: the user clicked "Run next step" (for a group route: on that route's hosts only). */
 export interface RunStepMessage {
   type: 'runStep';
   stepKey: string;
+  hosts?: string[];
 }
 
 /** Renderer -> extension: the user clicked "Reveal" (scroll to the step without running it). */

@@ -88,8 +88,17 @@ export interface Step {
   timeoutMs?: number;
   /** The step changes the host: it must be confirmed before it runs, never run by automatic progression. */
   confirm: boolean;
+  /** Why the step must be confirmed although it has no clean `confirm`: its attributes did not read cleanly (fail closed). */
+  confirmBecause?: string;
   hosts?: string[];
   shell?: string;
+  /** Exit codes that mean the command worked (`ok-exit=0,1`); any other exit makes the check inconclusive. Default: 0. */
+  okExit?: number[];
+  /** Run the command this many times (`samples=2`), `intervalMs` apart, so rules can use deltas and rates. */
+  samples?: number;
+  intervalMs?: number;
+  /** Run with root rights through sudo (`sudo`). */
+  sudo?: boolean;
   /** The check block right after the step (if any), in YAML as written, and parsed. */
   check?: CheckBlock;
   /** Outputs saved in a filled runbook, oldest first. */

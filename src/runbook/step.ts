@@ -37,6 +37,7 @@ export function readStep(lines: LineIndex, start: number, end: number, diagnosti
   };
   const base = infoOffset + restOffset;
   const { attributes, problems } = readAttributes(rest);
+  const unclean: string[] = problems.map((p) => p.message);
   for (const p of problems) diagnostics.push(diagnostic(lines.range(base + p.start, base + p.end), 'error', 'bad-attribute', p.message));
   const seen = new Set<string>();
   for (const raw of attributes) {
@@ -47,17 +48,28 @@ export function readStep(lines: LineIndex, start: number, end: number, diagnosti
       valueRange: lines.range(base + raw.valueStart, base + raw.valueEnd),
     };
     step.attributes.push(attribute);
-    const bad = (message: string) => diagnostics.push(diagnostic(attribute.valueRange, 'error', 'bad-attribute', message));
+    const bad = (message: string) => {
+      unclean.push(message);
+      diagnostics.push(diagnostic(attribute.valueRange, 'error', 'bad-attribute', message));
+    };
     if (seen.has(raw.name)) {
+      unclean.push(`attribute "${raw.name}" is given twice`);
       diagnostics.push(diagnostic(attribute.range, 'error', 'bad-attribute', `attribute "${raw.name}" is given twice: keep one`));
       continue;
     }
     seen.add(raw.name);
-    applyAttribute(step, raw.name, raw.value, raw.flag, bad, () =>
+    applyAttribute(step, raw.name, raw.value, raw.flag, bad, () => {
+      unclean.push(`unknown attribute "${raw.name}"`);
       diagnostics.push(
         diagnostic(attribute.range, 'warning', 'unknown-attribute', `unknown attribute "${raw.name}"; known attributes: ${KNOWN_ATTRIBUTES.join(', ')}`),
-      ),
-    );
+      );
+    });
+  }
+  // Fail closed: a step whose attributes do not read cleanly may be a host change whose `confirm`
+  // was misspelt (`confirm=yes`, `CONFIRM`, given twice): it never runs without a yes.
+  if (unclean.length > 0 && !step.confirm) {
+    step.confirm = true;
+    step.confirmBecause = `its attributes do not read cleanly (${unclean.join('; ')}), so it is treated as a step that changes the host`;
   }
   return step;
 }
@@ -91,6 +103,28 @@ function applyAttribute(step: Step, name: string, value: string, flag: boolean, 
     case 'shell':
       if (!flag && /^[\w./-]+$/.test(value)) step.shell = value;
       else bad(`shell "${flag ? '' : value}" is not a shell name: write e.g. shell=bash`);
+      break;
+    case 'ok-exit': {
+      const codes = value.split(',').map((c) => Number(c.trim()));
+      if (!flag && codes.every((c) => Number.isInteger(c) && c >= 0 && c <= 255)) step.okExit = codes;
+      else bad(`ok-exit must list exit codes that mean the command worked, e.g. ok-exit=0,1 (grep exits 1 when nothing matches)`);
+      break;
+    }
+    case 'samples': {
+      const n = Number(value);
+      if (!flag && Number.isInteger(n) && n >= 1 && n <= 10) step.samples = n;
+      else bad(`samples must be a whole number from 1 to 10, e.g. samples=2 (with interval=5s)`);
+      break;
+    }
+    case 'interval': {
+      const ms = flag ? undefined : parseDuration(value);
+      if (ms !== undefined && ms > 0 && ms <= 600_000) step.intervalMs = ms;
+      else bad(`interval "${flag ? '' : value}" is not a duration up to 10m: write e.g. interval=5s`);
+      break;
+    }
+    case 'sudo':
+      if (value === 'true' || value === 'false') step.sudo = value === 'true';
+      else bad(`sudo must be a bare flag or true/false, not "${value}"`);
       break;
     case 'roles':
     case 'compare':

@@ -1,4 +1,4 @@
-// Automatic progression as the notebook's Run All uses it, on this machine with /bin/sh: it follows
+// Automatic progression as both fronts use it (through src/pipeline/), on this machine with /bin/sh: it follows
 // the check's decision, stops at a critical finding or before an unconfirmed `confirm` step, and
 // records who confirmed.
 import assert from 'node:assert/strict';
@@ -6,6 +6,12 @@ import { runProgression } from '../../src/engine/progression';
 import { findStep } from '../../src/engine/decide';
 import { localHost } from '../../src/hosts/targets';
 import type { Step } from '../../src/runbook/model';
+import { IncidentSession } from '../../src/engine/session';
+import type { HostConfig } from '../../src/hosts/types';
+import { createRedactor } from '../../src/redact/redactor';
+import { parseRunbook } from '../../src/runbook/parse';
+import { LocalExecutor } from '../../src/ssh/local';
+import type { Executor } from '../../src/ssh/types';
 import { fixtureSession, localGroup, TEXT } from './runbookFixture';
 
 describe('engine/progression: Run All with automatic progression', () => {
@@ -15,7 +21,8 @@ describe('engine/progression: Run All with automatic progression', () => {
       const seen: string[] = [];
       const result = await runProgression({
         from: runbook.steps[0],
-        run: (step, confirmation) => session.run(step, [localHost()], { confirmation }),
+        hosts: [localHost()],
+        run: (step, hosts, confirmation) => session.run(step, hosts, { confirmation }),
         confirm: async () => assert.fail('no confirm step is reached before the critical finding'),
         onStep: (run) => void seen.push(run.step.key),
       });
@@ -39,22 +46,24 @@ describe('engine/progression: Run All with automatic progression', () => {
       const asked: string[] = [];
       const declined = await runProgression({
         from: fix,
-        run: (step, confirmation) => session.run(step, [localHost()], { confirmation }),
-        confirm: async (step) => (asked.push(step.key), undefined),
+        hosts: [localHost()],
+        run: (step, hosts, confirmation) => session.run(step, hosts, { confirmation }),
+        confirm: async (question) => (asked.push(question.step.key), undefined),
       });
       assert.deepEqual(asked, ['fix']);
       assert.equal(declined.reason, 'confirm');
-      assert.equal(declined.path.length, 0, 'nothing ran');
+      assert.equal(declined.steps.length, 0, 'nothing ran');
 
       const confirmed = await runProgression({
         from: fix,
-        run: (step, confirmation) => session.run(step, [localHost()], { confirmation }),
-        confirm: async () => session.confirmation('test'),
+        hosts: [localHost()],
+        run: (step, hosts, confirmation) => session.run(step, hosts, { confirmation }),
+        confirm: async (question) => ({ confirmation: session.confirmation('test'), hosts: question.hosts }),
       });
-      assert.equal(confirmed.path[0].hostRuns[0].result.stdout.text, 'changed\n');
+      assert.equal(confirmed.steps[0].hostRuns[0].result.stdout.text, 'changed\n');
       // `slow` follows `fix` and times out: progression stops with the error, not silently.
       assert.equal(confirmed.reason, 'error');
-      assert.match(confirmed.explanation, /slow failed on local/);
+      assert.match(confirmed.explanation, /slow.* did not finish \(local: /);
     } finally {
       await close();
     }
@@ -66,12 +75,13 @@ describe('engine/progression: Run All with automatic progression', () => {
       const hosts = localGroup(['web-1', 'web-2']);
       const result = await runProgression({
         from: runbook.steps[0],
-        run: (step, confirmation) => session.run(step, hosts, { confirmation }),
+        hosts,
+        run: (step, those, confirmation) => session.run(step, those, { confirmation }),
         confirm: async () => undefined,
         stopAtCritical: false,
       });
       assert.deepEqual(
-        result.path.map((r) => r.hostRuns.map((h) => h.host.name)),
+        result.steps.map((r) => r.hostRuns.map((h) => h.host.name)),
         [
           ['web-1', 'web-2'],
           ['web-1', 'web-2'],
@@ -92,7 +102,8 @@ describe('engine/progression: Run All with automatic progression', () => {
       setTimeout(() => abort.abort(), 200);
       const result = await runProgression({
         from: runbook.steps[0],
-        run: (step, confirmation) => session.run(step, [localHost()], { confirmation, signal: abort.signal }),
+        hosts: [localHost()],
+        run: (step, hosts, confirmation) => session.run(step, hosts, { confirmation, signal: abort.signal }),
         confirm: async () => undefined,
         signal: abort.signal,
       });
@@ -100,6 +111,66 @@ describe('engine/progression: Run All with automatic progression', () => {
       assert.ok(Date.now() - started < 4000, 'the sleeping step was stopped, not waited for');
     } finally {
       await close();
+    }
+  });
+
+  it('lets each host of a group follow its own findings: the outlier goes to its branch, the others end', async () => {
+    // One check, two outcomes: web-2 sees many TIME_WAIT (critical, goes to `fix`), web-1 and web-3 end.
+    const text = `# Per host
+
+\`\`\`sh {id=count}
+case "$RUNBOOK_HOST" in web-2) echo 5000;; *) echo 10;; esac
+\`\`\`
+
+\`\`\`check
+parse: numbers
+options: { names: [timewait] }
+findings:
+  - when: timewait > 1000
+    severity: critical
+    message: "{{timewait}} in TIME_WAIT"
+    next: fix
+next: end
+\`\`\`
+
+\`\`\`sh {id=fix confirm}
+echo fixed
+\`\`\`
+`;
+    const runbook = parseRunbook(text, 'per-host.runbook.md');
+    const local = new LocalExecutor();
+    // Each "host" runs here, told its name, as real hosts differ by their own state.
+    const executorFor = (h: HostConfig): Executor => ({
+      host: h.name,
+      exec: (req) => local.exec({ ...req, script: `RUNBOOK_HOST=${h.name}\n${req.script}` }),
+      close: async () => {},
+    });
+    const session = new IncidentSession({ runbook, params: {}, executorFor, redactor: createRedactor() });
+    try {
+      const hosts = localGroup(['web-1', 'web-2', 'web-3']);
+      const asked: { step: string; hosts: string[]; ledBy: string[] }[] = [];
+      const result = await runProgression({
+        from: runbook.steps[0],
+        hosts,
+        // Tell each host who it is, as a real host would differ by its own state.
+        run: (step, those, confirmation) => session.run(step, those, { confirmation }),
+        confirm: async (q) => (asked.push({ step: q.step.key, hosts: q.hosts.map((h) => h.name), ledBy: q.ledBy.map((r) => r.host.name) }), undefined),
+        stopAtCritical: false,
+      });
+      const verdicts = Object.fromEntries(result.hosts.map((h) => [h.host.name, h.reason]));
+      assert.deepEqual(verdicts, { 'web-1': 'end', 'web-2': 'confirm', 'web-3': 'end' });
+      assert.deepEqual(asked, [{ step: 'fix', hosts: ['web-2'], ledBy: ['web-2'] }], 'only the critical host reaches the fix, and is asked about');
+      assert.deepEqual(
+        result.steps[0].routes.map((r) => [r.next?.key ?? 'end', r.hosts.map((h) => h.host.name), r.severity]),
+        [
+          ['fix', ['web-2'], 'critical'],
+          ['end', ['web-1', 'web-3'], undefined],
+        ],
+      );
+      assert.equal(result.steps[0].decision.next, undefined, 'no host decides for the group');
+    } finally {
+      session.close();
+      await local.close();
     }
   });
 });

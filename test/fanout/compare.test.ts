@@ -140,7 +140,7 @@ describe('comparing two ends of a connection', function () {
 
     it('finds the connections ESTABLISHED on the client and unknown to the server, and follows the finding', () => {
       const result = run('--group', 'pair', '--step', 'both-ends', '--step', 'listener');
-      assert.equal(result.status, 0, result.stderr + result.stdout);
+      assert.equal(result.status, 4, `exit 4: a critical finding was raised\n${result.stderr}${result.stdout}`);
       const d = fault.details;
       assert.match(result.stdout, /compared client \(app-1\) with server \(nats-1\)/);
       assert.match(result.stdout, /halfOpen\.count\s+2\n/);
@@ -193,13 +193,15 @@ describe('comparing two ends of a connection', function () {
       }
     });
 
-    it('says what is wrong when the group has no roles, or --auto is asked for', () => {
+    it('says what is wrong when the group has no roles, and compares the two ends under --auto too', () => {
       const plain = run('--group', 'plain', '--step', 'both-ends');
       assert.equal(plain.status, 2);
       assert.match(plain.stderr, /pair\.runbook\.md: step "both-ends" runs on roles client, server, which the target does not have \(it has: all\)/);
+      // Automatic progression runs the comparison on the group's roles, as a step-by-step run does.
       const auto = run('--group', 'pair', '--auto');
-      assert.equal(auto.status, 2);
-      assert.match(auto.stderr, /pair\.runbook\.md:\d+: step "both-ends" compares two ends, but --auto runs each host on its own/);
+      assert.equal(auto.status, 4, auto.stderr + auto.stdout);
+      assert.match(auto.stdout, /compared client \(app-1\) with server \(nats-1\)/);
+      assert.match(auto.stdout, /Stopped: stopped at a critical finding in .*both-ends.*: 2 connections ESTABLISHED on the client are unknown to the server/);
     });
   });
 });

@@ -1,0 +1,200 @@
+// The run of an incident, shared by the CLI and the notebook: parameters, targets, redactor and
+// session are set up once; then one step, a list of steps, or automatic progression, each host
+// deciding for itself; every run is journaled and handed to the front's record writer.
+
+import { RunbookError } from '../base/failure';
+import { visibleControls } from '../base/visible';
+import { hostsForStep as hostsForRoles, runOnRoles, stepRoles } from '../engine/compare';
+import { stepLabel } from '../engine/decide';
+import type { Executors } from '../engine/executors';
+import { runProgression, type ConfirmQuestion, type ConfirmedHosts, type ProgressionResult } from '../engine/progression';
+import type { Confirmation, HostRun, RunObserver, StepRun } from '../engine/runStep';
+import { IncidentSession } from '../engine/session';
+import type { TargetOptions } from '../hosts/targets';
+import type { HostConfig } from '../hosts/types';
+import type { Redactor } from '../redact/redactor';
+import type { Runbook, SavedOutput, Step } from '../runbook/model';
+import { blockingProblems } from './load';
+import { resolveRunParameters, secretValues } from './parameters';
+import type { RunPrompter } from './prompts';
+import { resolveRunTargets, type RunTargets } from './targets';
+
+export interface RunSettings {
+  defaultTimeoutMs?: number;
+  outputCapBytes?: number;
+  concurrency?: number;
+}
+
+/** What a front listens to: host-level events (streaming output, progress) and each finished step with its saved outputs. */
+export interface RunListener extends RunObserver {
+  stepStarted?(step: Step, hosts: HostConfig[]): void;
+  stepEnded?(run: StepRun, saved: SavedOutput[]): void | Promise<void>;
+}
+
+export interface IncidentRunRequest {
+  runbook: Runbook;
+  /** The incident record's path: its journal and output files live beside it. Undefined for a run in a template. */
+  recordPath?: string;
+  /** Target names (host, group, `local`); empty = the runbook's default. */
+  targetNames: string[];
+  targetOptions: TargetOptions;
+  /** Parameters given by the front (`--var`, or typed earlier in the notebook). */
+  given: Record<string, string>;
+  prompter: RunPrompter;
+  executors: Executors;
+  redactor: Redactor;
+  settings?: RunSettings;
+  listener?: RunListener;
+  /** Where each run goes in the record (CLI: into the file; notebook: into the cell). */
+  writeRecord?: (saved: SavedOutput) => Promise<void>;
+}
+
+/** Sets everything up (asking for missing parameters) or throws a RunbookError that says what to do. */
+export async function openIncidentRun(request: IncidentRunRequest): Promise<IncidentRun> {
+  const blocking = blockingProblems(request.runbook);
+  if (blocking.length > 0) throw new RunbookError('config', blocking.join('\n'), `Fix the errors above first (runbook check ${request.runbook.fileName}).`);
+  const params = await resolveRunParameters(request.runbook, request.given, request.prompter);
+  for (const secret of secretValues(request.runbook, params)) request.redactor.addSecret(secret);
+  const targets = await resolveRunTargets(request.runbook, request.targetNames, request.targetOptions);
+  return new IncidentRun(request, params, targets);
+}
+
+export class IncidentRun {
+  readonly session: IncidentSession;
+
+  constructor(
+    private readonly request: IncidentRunRequest,
+    readonly params: Record<string, string>,
+    readonly targets: RunTargets,
+  ) {
+    this.session = new IncidentSession({
+      runbook: request.runbook,
+      recordPath: request.recordPath,
+      params,
+      executorFor: (h) => request.executors.executorFor(h),
+      redactor: request.redactor,
+      defaultTimeoutMs: request.settings?.defaultTimeoutMs,
+      outputCapBytes: request.settings?.outputCapBytes,
+      concurrency: request.settings?.concurrency,
+      observer: request.listener,
+    });
+  }
+
+  get runbook(): Runbook {
+    return this.request.runbook;
+  }
+
+  get hosts(): HostConfig[] {
+    return this.targets.hosts;
+  }
+
+  /** The hosts a step runs on when reached by `hosts`: its own `hosts=`, its roles, else those. */
+  hostsOfStep(step: Step, hosts: HostConfig[] = this.targets.hosts): HostConfig[] {
+    const own = this.targets.stepTargets.get(step.key);
+    if (own) return own;
+    if (!stepRoles(step, this.runbook.fileName).roles) return hosts;
+    return hostsForRoles(step, this.runbook.fileName, this.targets.roles);
+  }
+
+  /**
+   * One step, asking first when it changes the host. Undefined when it was not confirmed.
+   * `hosts` narrows the target (the notebook's "run on these hosts" of a route).
+   */
+  async step(step: Step, options: { hosts?: HostConfig[]; signal?: AbortSignal } = {}): Promise<StepRun | undefined> {
+    let hosts = this.hostsOfStep(step, options.hosts);
+    let confirmation: Confirmation | undefined;
+    if (step.confirm) {
+      const yes = await this.confirm({ step, hosts, ledBy: [] });
+      if (!yes || yes.hosts.length === 0) return undefined;
+      confirmation = yes.confirmation;
+      hosts = yes.hosts;
+    }
+    return this.runOn(step, hosts, confirmation, options.signal);
+  }
+
+  /**
+   * Steps in order (the CLI's `--step`/`--from` without `--auto`): a step that was not confirmed is
+   * skipped; a lost connection or a cancel stops the rest, with the reason.
+   */
+  async steps(steps: Step[], options: { signal?: AbortSignal; onSkipped?: (step: Step) => void } = {}): Promise<{ runs: StepRun[]; stoppedBecause?: string }> {
+    const runs: StepRun[] = [];
+    for (const step of steps) {
+      if (options.signal?.aborted) return { runs, stoppedBecause: `cancelled before ${stepLabel(step)}` };
+      const run = await this.step(step, { signal: options.signal });
+      if (!run) {
+        options.onSkipped?.(step);
+        continue;
+      }
+      runs.push(run);
+      const lost = run.hostRuns.find((r) => r.result.termination === 'cancelled' || r.result.termination === 'connection-lost');
+      if (lost && (lost.result.termination === 'cancelled' || run.hostRuns.every((r) => r.result.termination === 'connection-lost'))) {
+        return {
+          runs,
+          stoppedBecause:
+            `${lost.result.termination === 'cancelled' ? 'cancelled' : 'the connection was lost'} during ${stepLabel(step)}: ${lost.result.error?.message ?? ''}`.trim(),
+        };
+      }
+    }
+    return { runs };
+  }
+
+  /** Automatic progression from `from`: each host follows its own findings; see engine/progression.ts. */
+  async auto(from: Step, options: { signal?: AbortSignal; hosts?: HostConfig[] } = {}): Promise<ProgressionResult> {
+    const errors = this.runbook.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      const first = errors[0];
+      throw new RunbookError(
+        'config',
+        `${this.runbook.fileName}:${first.range.start.line + 1}: the runbook has ${errors.length} error${errors.length > 1 ? 's' : ''} (${first.message}); automatic progression does not run a runbook with errors.`,
+        `Fix them (runbook check ${this.runbook.fileName}), or run steps one at a time.`,
+      );
+    }
+    return runProgression({
+      from,
+      hosts: options.hosts ?? this.targets.hosts,
+      run: (step, hosts, confirmation) => this.runOn(step, this.hostsOfStep(step, hosts), confirmation, options.signal),
+      confirm: (question) => this.confirm(question),
+      signal: options.signal,
+    });
+  }
+
+  close(): void {
+    this.session.close();
+  }
+
+  private async runOn(step: Step, hosts: HostConfig[], confirmation: Confirmation | undefined, signal: AbortSignal | undefined): Promise<StepRun> {
+    this.request.listener?.stepStarted?.(step, hosts);
+    const run = stepRoles(step, this.runbook.fileName).compare
+      ? await runOnRoles(step, this.targets.roles, {
+          runbook: this.runbook,
+          values: this.session.values,
+          run: (s, h) => this.session.run(s, h, { confirmation, signal }),
+        })
+      : await this.session.run(step, hosts, { confirmation, signal });
+    const saved = await Promise.all(run.hostRuns.map((r) => this.session.savedOutput(r)));
+    if (this.request.writeRecord) for (const output of saved) await this.request.writeRecord(output);
+    await this.request.listener?.stepEnded?.(run, saved);
+    return run;
+  }
+
+  private async confirm(question: ConfirmQuestion): Promise<ConfirmedHosts | undefined> {
+    const { step, hosts, ledBy } = question;
+    const suggestedNames = new Set(ledBy.filter((r) => (r.outcome?.findings ?? []).length > 0).map((r) => r.host.name));
+    const answer = await this.request.prompter.confirmStep({
+      step,
+      title: visibleControls(step.title ? `${step.title} [${step.id ?? step.key}]` : (step.id ?? step.key), false),
+      command: visibleControls(step.command),
+      hosts,
+      suggested: suggestedNames.size > 0 ? hosts.filter((h) => suggestedNames.has(h.name)) : hosts,
+      reason: step.confirmBecause ?? 'it changes the host',
+      ledBy: ledBy.flatMap((r) => (r.outcome?.findings ?? []).map((f) => `${r.host.name}: ${f.severity.toUpperCase()} ${visibleControls(f.message, false)}`)),
+    });
+    if (!answer || answer.hosts.length === 0) return undefined;
+    return { confirmation: this.session.confirmation(answer.how), hosts: answer.hosts };
+  }
+}
+
+/** Hosts of a run that did not finish (connection, timeout, cancel). */
+export function unfinished(run: StepRun): HostRun[] {
+  return run.hostRuns.filter((r) => r.result.termination !== 'exit' && r.result.termination !== 'signal');
+}
