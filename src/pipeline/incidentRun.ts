@@ -4,7 +4,7 @@
 
 import { RunbookError } from '../base/failure';
 import { visibleControls } from '../base/visible';
-import { hostsForStep as hostsForRoles, runOnRoles, stepRoles } from '../engine/compare';
+import { hostsForStep as hostsForRoles, runOnRoles, stepRoles, type RoleStepRun } from '../engine/compare';
 import { stepLabel } from '../engine/decide';
 import type { Executors } from '../engine/executors';
 import { runProgression, type ConfirmQuestion, type ConfirmedHosts, type ProgressionResult } from '../engine/progression';
@@ -172,6 +172,9 @@ export class IncidentRun {
         })
       : await this.session.run(step, hosts, { confirmation, signal });
     const saved = await Promise.all(run.hostRuns.map((r) => this.session.savedOutput(r)));
+    const comparison = 'comparison' in run ? (run as RoleStepRun).comparison : undefined;
+    // Each end's record carries what the comparison of both ends found and where it leads.
+    if (comparison) for (const s of saved) Object.assign(s, { findings: comparison.outcome.findings, next: run.decision.next?.key, why: run.decision.why });
     if (this.request.writeRecord) for (const output of saved) await this.request.writeRecord(output);
     await this.request.listener?.stepEnded?.(run, saved);
     return run;
