@@ -83,7 +83,7 @@ export function stepRoles(step: Step, fileName: string): StepRoles {
 }
 
 /** The hosts a step runs on: those of its roles, else every host of every role (each once). */
-export function hostsForStep(step: Step, fileName: string, roles: Record<string, HostConfig[]>): HostConfig[] {
+export function hostsOfRoles(step: Step, fileName: string, roles: Record<string, HostConfig[]>): HostConfig[] {
   const wanted = stepRoles(step, fileName).roles ?? Object.keys(roles);
   const missing = wanted.filter((r) => !roles[r]);
   if (missing.length > 0) {
@@ -102,7 +102,7 @@ export function hostsForStep(step: Step, fileName: string, roles: Record<string,
 export async function runOnRoles(step: Step, targetRoles: Record<string, HostConfig[]>, context: RoleRunContext): Promise<RoleStepRun> {
   const { runbook } = context;
   const { roles, compare } = stepRoles(step, runbook.fileName);
-  const hosts = hostsForStep(step, runbook.fileName, targetRoles);
+  const hosts = hostsOfRoles(step, runbook.fileName, targetRoles);
   if (!compare || !roles) return context.run(step, hosts);
 
   const spec = step.check?.spec;

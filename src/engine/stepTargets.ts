@@ -2,7 +2,7 @@
 // must run on the load balancer while the rest runs on the web hosts). Resolved once per run.
 
 import type { HostConfig } from '../hosts/types';
-import type { Runbook, Step } from '../runbook/model';
+import type { Runbook } from '../runbook/model';
 import { RunbookError, isRunbookError } from '../base/failure';
 
 /** Step key -> the hosts named by its `hosts=` attribute (each name a host or a group). */
@@ -26,9 +26,4 @@ export async function resolveStepTargets(runbook: Runbook, resolve: (name: strin
     targets.set(step.key, hosts);
   }
   return targets;
-}
-
-/** The hosts a step runs on: its own `hosts=` when it has one, else the run's target. */
-export function hostsForStep(step: Step, targets: Map<string, HostConfig[]>, fallback: HostConfig[]): HostConfig[] {
-  return targets.get(step.key) ?? fallback;
 }

@@ -7,7 +7,7 @@ import { toGroupResultView } from '../engine/groupView';
 import { adviceFor, failedRuns } from '../engine/resultView';
 import type { StepRun } from '../engine/runStep';
 import type { SavedOutput } from '../runbook/model';
-import { OUTPUT_MIME } from '../runbook/notebook';
+import { OUTPUT_MIME } from '../runbook/cells';
 import type { FailureKind } from '../base/failure';
 
 /** Same shape the serializer gives a saved output, so a reopened record looks like a fresh run. */

@@ -1,23 +1,18 @@
-// Extension entry point: registers the runbook notebook (serializer, controller, renderer
-// messages), the host picker and Hosts view, the commands and Workspace Trust handling. Cheap:
+// Extension entry point: registers the runbook notebook (serializer, the step controller and the
+// renderer's messages, see controller.ts), the host picker and Hosts view, the commands and Workspace Trust handling. Cheap:
 // no I/O here; the engine and ssh2 load on the first run.
 
 import * as vscode from 'vscode';
 import { createRedactor } from '../redact/redactor';
-import type { RendererToExtensionMessage } from '../protocol/renderer';
-import { findStep } from '../engine/decide';
 import { registerCommands } from './commands';
 import { HostStates } from './hostStates';
 import { HostTargets } from './hostTargets';
 import { HostsView } from './hostsView';
-import { notebookRunbook } from './notebookModel';
 import { VsCodePrompter } from './prompter';
-import { NotebookRunner, revealCell } from './runner';
+import { createStepController, listenToRenderer } from './controller';
+import { NotebookRunner } from './runner';
 import { NOTEBOOK_TYPE, registerRunbookSerializer } from './serializer';
 import { readSettings } from './settings';
-
-import { RENDERER_ID } from '../protocol/ids';
-export const CONTROLLER_ID = 'incident-runbook-steps';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerRunbookSerializer(context);
@@ -32,20 +27,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const targets = new HostTargets(context, log);
   const runner = new NotebookRunner({ log, hostStates, redactor, prompter, targets });
 
-  const controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'Incident Runbook');
-  controller.supportedLanguages = ['shellscript'];
-  controller.supportsExecutionOrder = true;
-  controller.description = 'Runs steps on the selected host over SSH';
-  controller.executeHandler = (cells, notebook, ctrl) => runner.execute(cells, notebook, ctrl);
-  context.subscriptions.push(log, controller, targets, runner);
+  context.subscriptions.push(log, createStepController(runner), targets, runner);
 
   const hostsView = new HostsView(targets, hostStates);
   context.subscriptions.push(hostsView, vscode.window.registerTreeDataProvider('runbook.hosts', hostsView));
 
-  const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
-  context.subscriptions.push(
-    messaging.onDidReceiveMessage(({ editor, message }) => void onRendererMessage(editor, message as RendererToExtensionMessage, log, runner)),
-  );
+  context.subscriptions.push(listenToRenderer(runner, log));
 
   registerCommands(context, { runner, targets, prompter, log });
 
@@ -99,36 +86,6 @@ function startLanguageClientOnFirstRunbook(context: vscode.ExtensionContext, log
   );
   context.subscriptions.push(...listeners);
   if (vscode.workspace.notebookDocuments.some((n) => n.notebookType === NOTEBOOK_TYPE) || vscode.workspace.textDocuments.some(isRunbookText)) start();
-}
-
-async function onRendererMessage(
-  editor: vscode.NotebookEditor,
-  message: RendererToExtensionMessage,
-  log: vscode.LogOutputChannel,
-  runner: NotebookRunner,
-): Promise<void> {
-  if (editor.notebook.notebookType !== NOTEBOOK_TYPE || (message.type !== 'runStep' && message.type !== 'revealStep') || typeof message.stepKey !== 'string')
-    return;
-  let index: number | undefined;
-  try {
-    const nb = notebookRunbook(editor.notebook);
-    const step = findStep(nb.runbook, message.stepKey);
-    index = step ? nb.cellOf.get(step.key) : undefined;
-  } catch (error) {
-    log.warn(`renderer message ${message.type}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (index === undefined) {
-    void vscode.window.showWarningMessage(`This runbook has no step "${message.stepKey}" any more.`);
-    return;
-  }
-  await revealCell(editor.notebook, index);
-  // Through VS Code's own execute command, so the cell runs with our controller; a `confirm` step asks there.
-  if (message.type === 'runStep' && Array.isArray(message.hosts) && message.hosts.every((h) => typeof h === 'string')) {
-    const step = findStep(notebookRunbook(editor.notebook).runbook, message.stepKey);
-    if (step) runner.narrowNextRun(editor.notebook, step.key, message.hosts);
-  }
-  if (message.type === 'runStep')
-    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: editor.notebook.uri });
 }
 
 export function deactivate(): void {}

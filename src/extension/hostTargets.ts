@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { HostConfig, TargetEntry } from '../hosts/types';
 import type { FrontMatter } from '../runbook/model';
 import { isRunbookError } from '../base/failure';
-import { notebookRunbook } from './notebookModel';
+import { notebookRunbook } from './openNotebook';
 import { NOTEBOOK_TYPE } from './serializer';
 import { readSettings } from './settings';
 import { TargetMemory, targetLabel, type Target } from './targetMemory';

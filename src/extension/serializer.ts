@@ -1,8 +1,8 @@
 // The notebook serializer: a thin adapter between VS Code's NotebookData and the pure runbook
-// notebook model (src/runbook/notebook.ts), which carries all the logic and its tests.
+// notebook model (src/runbook/cells.ts), which carries all the logic and its tests.
 
 import * as vscode from 'vscode';
-import { OUTPUT_MIME, savedOutputFromJson, fromNotebook, toNotebook, type CellMetadata, type NotebookCell, type NotebookModel } from '../runbook/notebook';
+import { OUTPUT_MIME, savedOutputFromJson, fromNotebook, toNotebook, type CellMetadata, type NotebookCell, type NotebookModel } from '../runbook/cells';
 import { readRunbookBytes } from '../runbook/decode';
 import type { SavedOutput } from '../runbook/model';
 

@@ -4,7 +4,7 @@
 
 import { RunbookError } from '../base/failure';
 import { visibleControls } from '../base/visible';
-import { hostsForStep as hostsForRoles, runOnRoles, stepRoles, type RoleStepRun } from '../engine/compare';
+import { hostsOfRoles, runOnRoles, stepRoles, type RoleStepRun } from '../engine/compare';
 import { stepLabel } from '../engine/decide';
 import type { Executors } from '../engine/executors';
 import { runProgression, type ConfirmQuestion, type ConfirmedHosts, type ProgressionResult } from '../engine/progression';
@@ -93,7 +93,7 @@ export class IncidentRun {
     const own = this.targets.stepTargets.get(step.key);
     if (own) return own;
     if (!stepRoles(step, this.runbook.fileName).roles) return hosts;
-    return hostsForRoles(step, this.runbook.fileName, this.targets.roles);
+    return hostsOfRoles(step, this.runbook.fileName, this.targets.roles);
   }
 
   /**

@@ -3,7 +3,7 @@
 
 import { parseRunbook } from './parse';
 import type { Runbook } from './model';
-import { blockingProblem } from './notebook';
+import { blockingProblem } from './cells';
 
 /** Thrown when a file cannot be opened as a notebook without losing bytes; the message says where and what to do. */
 export class RunbookOpenError extends Error {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHECK_LANGUAGE, NOTEBOOK_TYPE, OUTPUT_MIME, RENDERER_ID, RESULT_MIME, RUNBOOK_TEXT_LANGUAGE } from '../../src/protocol/ids';
-import { OUTPUT_MIME as SAVED_OUTPUT_MIME } from '../../src/runbook/notebook';
+import { OUTPUT_MIME as SAVED_OUTPUT_MIME } from '../../src/runbook/cells';
 
 const root = join(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

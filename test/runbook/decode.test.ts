@@ -3,7 +3,7 @@
 
 import { strict as assert } from 'node:assert';
 import { RunbookOpenError, lineOfInvalidUtf8, readRunbookBytes } from '../../src/runbook/decode';
-import { fromNotebook, toNotebook } from '../../src/runbook/notebook';
+import { fromNotebook, toNotebook } from '../../src/runbook/cells';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { parseRunbook } from '../../src/runbook/parse';
 import { printRunbook } from '../../src/runbook/print';
-import { blockingProblem, fromNotebook, toNotebook } from '../../src/runbook/notebook';
+import { blockingProblem, fromNotebook, toNotebook } from '../../src/runbook/cells';
 
 function only(text: string, code: string) {
   const runbook = parseRunbook(text, 'bad.runbook.md');

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRunbook } from '../../src/runbook/parse';
 import { printRunbook } from '../../src/runbook/print';
-import { fromNotebook, toNotebook } from '../../src/runbook/notebook';
+import { fromNotebook, toNotebook } from '../../src/runbook/cells';
 import { generatedCorpus } from './corpus';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

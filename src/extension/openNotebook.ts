@@ -1,10 +1,10 @@
-// Reads an open notebook document as the pure notebook model (src/runbook/notebook.ts): the same
+// An open NotebookDocument read as the pure cell model (src/runbook/cells.ts) and as a runbook: the same
 // data the serializer writes, so the engine runs exactly what a save would put in the file.
 
 import * as vscode from 'vscode';
-import { OUTPUT_MIME, savedOutputFromJson, type CellMetadata, type NotebookModel } from '../runbook/notebook';
+import { OUTPUT_MIME, savedOutputFromJson, type CellMetadata, type NotebookModel } from '../runbook/cells';
 import type { SavedOutput } from '../runbook/model';
-import { runbookFromNotebook, type NotebookRunbook } from './notebookRunbook';
+import { runbookFromNotebook, type NotebookRunbook } from '../runbook/runbookOfCells';
 
 export function notebookModel(notebook: vscode.NotebookDocument): NotebookModel {
   return {

@@ -3,7 +3,7 @@
 
 import { strict as assert } from 'node:assert';
 import { parseRunbook } from '../../src/runbook/parse';
-import { fromNotebook, savedOutputFromJson, toNotebook, type NotebookCell } from '../../src/runbook/notebook';
+import { fromNotebook, savedOutputFromJson, toNotebook, type NotebookCell } from '../../src/runbook/cells';
 import { generatedCorpus, sampleOutput } from './corpus';
 
 const corpus = generatedCorpus();

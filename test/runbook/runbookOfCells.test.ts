@@ -1,13 +1,13 @@
 // The runbook a notebook holds now: edits in cells are what runs, saved outputs bring back earlier
 // values, each step maps to its cell, and a notebook that cannot be mapped says so and where.
 import assert from 'node:assert/strict';
-import { runbookFromNotebook } from '../../src/extension/notebookRunbook';
-import { toNotebook } from '../../src/runbook/notebook';
+import { runbookFromNotebook } from '../../src/runbook/runbookOfCells';
+import { toNotebook } from '../../src/runbook/cells';
 import { parseRunbook } from '../../src/runbook/parse';
 import { TEXT, fixtureSession } from '../engine/runbookFixture';
 import { localHost } from '../../src/hosts/targets';
 
-describe('extension/notebookRunbook: cells back to a runbook', () => {
+describe('runbook/runbookOfCells: cells back to a runbook', () => {
   it('maps every step to its cell; check cells and prose map to none', () => {
     const model = toNotebook(parseRunbook(TEXT, 'loopback.runbook.md'));
     const { runbook, cellOf, stepAt } = runbookFromNotebook(model, 'loopback.runbook.md');

@@ -2,9 +2,9 @@
 // and parsed again, with each step mapped to its cell. Saved outputs in the cells carry the values
 // of earlier runs, so a new session starts from what the notebook shows. No vscode here.
 
-import { parseRunbook } from '../runbook/parse';
-import { fromNotebook, type NotebookModel } from '../runbook/notebook';
-import type { Runbook, Step } from '../runbook/model';
+import { parseRunbook } from './parse';
+import { fromNotebook, type NotebookModel } from './cells';
+import type { Runbook, Step } from './model';
 
 export interface NotebookRunbook {
   runbook: Runbook;
