@@ -133,18 +133,17 @@ if (require.main === module) {
 
 /** CPU time (not wall time) the server's own work takes per edit, in this process: less sensitive to a busy machine. */
 export async function cpuPerEdit(): Promise<number[]> {
-  const { ChunkedParser } = await import('../src/server/chunkedParse');
-  const { textView } = await import('../src/server/views');
+  const { DocumentState, textView } = await import('../src/server/views');
   const { lspDiagnostics } = await import('../src/server/diagnostics');
-  const parser = new ChunkedParser();
+  const parser = new DocumentState();
   let text = generateRunbook(STEPS);
-  lspDiagnostics(textView('file:///x.runbook.md', text, parser.parse));
+  lspDiagnostics(textView('file:///x.runbook.md', text, parser));
   const times: number[] = [];
   for (let k = 0; k < EDITS + 3; k++) {
     const step = (k * 7919) % STEPS;
     text = text.replace(`tw > ${1000 + step} and`, `tw > ${2000 + k} and`);
     const before = process.cpuUsage();
-    lspDiagnostics(textView('file:///x.runbook.md', text, parser.parse));
+    lspDiagnostics(textView('file:///x.runbook.md', text, parser));
     const used = process.cpuUsage(before);
     if (k >= 3) times.push((used.user + used.system) / 1000);
   }

@@ -39,7 +39,8 @@ export function stepsById(runbook: Runbook): Map<string, Step> {
 
 /** What the decision graph says: `next` targets that name no step, steps no path reaches, loops nothing leaves. */
 export interface FlowGraph {
-  unknown: { index: number; ref: NextReference; keyOnly?: number }[];
+  /** Step index, which of its `next` references, and the step without id it names (if one). */
+  unknown: { index: number; which: number; keyOnly?: number }[];
   unreachable: number[];
   loops: number[][];
 }
@@ -58,10 +59,10 @@ export function flowGraph(steps: KeyedStep[]): FlowGraph {
   });
   const unknown: FlowGraph['unknown'] = [];
   steps.forEach((s, index) => {
-    for (const ref of nextReferences(s.step)) {
-      if (ref.target === END || byId.has(ref.target)) continue;
-      unknown.push({ index, ref, keyOnly: byKey.get(ref.target) });
-    }
+    nextReferences(s.step).forEach((ref, which) => {
+      if (ref.target === END || byId.has(ref.target)) return;
+      unknown.push({ index, which, keyOnly: byKey.get(ref.target) });
+    });
   });
   const next = successorIndexes(steps, byId);
   return { unknown, unreachable: unreachable(next), loops: closedLoops(next) };
@@ -71,8 +72,10 @@ export function flowGraph(steps: KeyedStep[]): FlowGraph {
 export function flowDiagnostics(graph: FlowGraph, steps: PlacedStep[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const ids = steps.flatMap((s) => (s.step.id !== undefined && s.key === s.step.id ? [s.step.id] : []));
-  for (const { index, ref, keyOnly } of graph.unknown) {
+  for (const { index, which, keyOnly } of graph.unknown) {
     const placed = steps[index];
+    // The graph may be older than this step's text (kept while its edges did not change): read the reference anew.
+    const ref = nextReferences(placed.step)[which];
     const at = shiftRange(placed.source.checkRange(placed.step.check!, ref.span), placed.by);
     if (keyOnly !== undefined) {
       const other = steps[keyOnly];

@@ -119,6 +119,18 @@ function targetKey(frontMatter: FrontMatter | undefined): string {
   return `${frontMatter?.group ?? ''}|${frontMatter?.hosts.join(',') ?? ''}|${allowsLocal(frontMatter)}|${frontMatter ? 1 : 0}`;
 }
 
+// A total order, so that diagnostics found in any order (whole or in pieces) come out the same.
 function byPosition(a: Diagnostic, b: Diagnostic): number {
-  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+  return (
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character ||
+    a.range.end.line - b.range.end.line ||
+    a.range.end.character - b.range.end.character ||
+    compare(a.code, b.code) ||
+    compare(a.message, b.message)
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
