@@ -34,8 +34,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     },
   });
   const notebooks = new NotebookDocuments(TextDocument);
-  // Short enough that a keystroke shows its diagnostics within 100 ms; long enough to coalesce a burst of typing.
-  let delay = options.diagnosticsDelayMs ?? 25;
+  // An edit is analysed incrementally (a few ms), so no quiet time is needed: the timer still runs after
+  // the changes already received, so a burst that arrives together is analysed once.
+  let delay = options.diagnosticsDelayMs ?? 0;
   let debouncer = new Debouncer(delay);
   const views = new Map<string, RunbookView>();
   /** Per document: the pieces and analysis an edit builds on. */
