@@ -5,6 +5,7 @@ import type { Diagnostic, Range, Step } from '../runbook/model';
 import { diagnostic } from '../runbook/diagnostics';
 import { hostChangesInLine } from './hostChanges';
 import { didYouMean } from './names';
+import { reparsedVariables } from './reparse';
 
 /** The same pattern the engine substitutes (src/ssh/script.ts). */
 const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
@@ -68,4 +69,37 @@ export function variableDiagnostics(step: Step, known: (name: string) => boolean
     }
   }
   return out;
+}
+
+const REPARSE_ADVICE: Record<string, string> = {
+  eval: 'do not eval a command built from values; write the command out and pass the value as its own argument',
+  ssh: 'the remote shell parses the command line again; run the step on that host instead (hosts=...), or pass the value on stdin',
+  heredoc: 'the shell reading the heredoc expands or runs its text; pass the value as an argument instead',
+  watch: 'watch runs its command through sh -c; use watch -x, or pass the value as an argument',
+};
+
+/** `{{name}}` where a second shell would parse the value (sh -c, eval, ssh host ..., su -c, | sh, heredoc). */
+export function reparseDiagnostics(step: Step): Diagnostic[] {
+  const found = reparsedVariables(step.command);
+  if (found.length === 0) return [];
+  const lineStarts = [0];
+  for (let i = step.command.indexOf('\n'); i >= 0; i = step.command.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const lines = commandLines(step);
+  return found.map(({ name, construct, offset }) => {
+    let n = lineStarts.length - 1;
+    while (lineStarts[n] > offset) n--;
+    const column = offset - lineStarts[n];
+    const length = /^\{\{[^}]*\}\}/.exec(step.command.slice(offset))?.[0].length ?? 2;
+    const advice =
+      REPARSE_ADVICE[construct] ??
+      (construct.startsWith('|') || construct.startsWith('<<<')
+        ? `do not feed commands built from values to ${construct.replace(/^\| |^<<< to /, '')}; run the command directly with the value as an argument`
+        : `pass the value as an argument after the script instead: ${construct} '... "$1"' _ {{${name}}}`);
+    return diagnostic(
+      lines[n].range(column, column + length),
+      'warning',
+      'value-parsed-again',
+      `{{${name}}} is parsed again by a shell (${construct}): a value holding quotes, ; or $(...) would run as a command; ${advice}`,
+    );
+  });
 }

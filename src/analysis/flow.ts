@@ -5,7 +5,7 @@
 import type { Diagnostic, Range, Runbook, Step } from '../runbook/model';
 import type { Span } from '../checks/spec';
 import { diagnostic } from '../runbook/diagnostics';
-import type { RunbookSource } from './source';
+import { shiftRange, type PlacedStep } from './placed';
 import { didYouMean, listNames } from './names';
 
 /** One `next:` written in a check block. */
@@ -37,64 +37,129 @@ export function stepsById(runbook: Runbook): Map<string, Step> {
   return byId;
 }
 
-export function flowDiagnostics(runbook: Runbook, source: RunbookSource): Diagnostic[] {
+/** What the decision graph says: `next` targets that name no step, steps no path reaches, loops nothing leaves. */
+export interface FlowGraph {
+  /** Step index, which of its `next` references, and the step without id it names (if one). */
+  unknown: { index: number; which: number; keyOnly?: number }[];
+  unreachable: number[];
+  loops: number[][];
+}
+
+interface KeyedStep {
+  step: Step;
+  key: string;
+}
+
+export function flowGraph(steps: KeyedStep[]): FlowGraph {
+  const byId = new Map<string, number>();
+  const byKey = new Map<string, number>();
+  steps.forEach((s, i) => {
+    if (s.step.id !== undefined && s.key === s.step.id) byId.set(s.step.id, i);
+    if (s.step.id === undefined && !byKey.has(s.key)) byKey.set(s.key, i);
+  });
+  const unknown: FlowGraph['unknown'] = [];
+  steps.forEach((s, index) => {
+    nextReferences(s.step).forEach((ref, which) => {
+      if (ref.target === END || byId.has(ref.target)) return;
+      unknown.push({ index, which, keyOnly: byKey.get(ref.target) });
+    });
+  });
+  const next = successorIndexes(steps, byId);
+  return { unknown, unreachable: unreachable(next), loops: closedLoops(next) };
+}
+
+/** The graph's problems as diagnostics, at the steps' places in the file. */
+export function flowDiagnostics(graph: FlowGraph, steps: PlacedStep[]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const byId = stepsById(runbook);
-  const ids = [...byId.keys()];
-  for (const step of runbook.steps) {
-    if (!step.check) continue;
-    for (const ref of nextReferences(step)) {
-      if (ref.target === END || byId.has(ref.target)) continue;
-      const at = source.checkRange(step.check, ref.span);
-      const keyOnly = runbook.steps.find((s) => s.key === ref.target && s.id === undefined);
-      if (keyOnly) {
-        out.push(
-          diagnostic(
-            at,
-            'error',
-            'next-step-without-id',
-            `"${ref.target}" is the step on line ${keyOnly.range.start.line + 1}, which has no id; give that step an id (e.g. {id=${suggestId(keyOnly)}}) and name it here`,
-          ),
-        );
-        continue;
-      }
+  const ids = steps.flatMap((s) => (s.step.id !== undefined && s.key === s.step.id ? [s.step.id] : []));
+  for (const { index, which, keyOnly } of graph.unknown) {
+    const placed = steps[index];
+    // The graph may be older than this step's text (kept while its edges did not change): read the reference anew.
+    const ref = nextReferences(placed.step)[which];
+    const at = shiftRange(placed.source.checkRange(placed.step.check!, ref.span), placed.by);
+    if (keyOnly !== undefined) {
+      const other = steps[keyOnly];
       out.push(
         diagnostic(
           at,
           'error',
-          'unknown-next',
-          `no step has id "${ref.target}"; ${didYouMean(ref.target, ids)}use a step id (${listNames(ids)}) or "end", or add a step with {id=${ref.target}}`,
+          'next-step-without-id',
+          `"${ref.target}" is the step on line ${other.step.range.start.line + other.by + 1}, which has no id; give that step an id (e.g. {id=${suggestId(other.step)}}) and name it here`,
         ),
       );
+      continue;
     }
+    out.push(
+      diagnostic(
+        at,
+        'error',
+        'unknown-next',
+        `no step has id "${ref.target}"; ${didYouMean(ref.target, ids)}use a step id (${listNames(ids)}) or "end", or add a step with {id=${ref.target}}`,
+      ),
+    );
   }
-  const next = successors(runbook, byId);
-  out.push(...unreachable(runbook, next), ...closedLoops(runbook, next));
+  for (const i of graph.unreachable) {
+    const { step, by, key } = steps[i];
+    out.push(
+      diagnostic(
+        shiftRange(fenceLine(step), by),
+        'warning',
+        'unreachable-step',
+        `no path from the first step (${steps[0].key}) reaches step ${key}: every check before it ends or branches elsewhere; add \`next: ${step.id ?? 'its-id'}\` to a check that should lead here, or remove the step`,
+      ),
+    );
+  }
+  for (const component of graph.loops) {
+    const first = steps[component[0]];
+    out.push(
+      diagnostic(
+        shiftRange(fenceLine(first.step), first.by),
+        'error',
+        'loop-without-exit',
+        `steps ${listNames(component.map((i) => steps[i].key))} branch only to each other: once the runbook gets here it never finishes; add a finding with \`next: end\` (or a \`next\` to a step outside the loop) to one of their checks`,
+      ),
+    );
+  }
   return out;
+}
+
+/** Where each step's check can lead, as text: the graph needs recomputing only when one of these changes. */
+export function edgesKey(step: Step): string {
+  const spec = step.check?.spec;
+  const findings = (spec?.findings ?? []).map((rule) => rule.next ?? '').join(',');
+  return `${step.id ?? ''}|${findings}|${spec?.next === undefined ? '-' : `=${spec.next}`}`;
 }
 
 /** Steps each step can lead to; -1 stands for the end of the runbook. */
 export function successors(runbook: Runbook, byId: Map<string, Step>): number[][] {
   const index = new Map(runbook.steps.map((s, i) => [s, i]));
-  return runbook.steps.map((step, i) => {
+  const ids = new Map([...byId].map(([id, step]) => [id, index.get(step)!]));
+  return successorIndexes(
+    runbook.steps.map((step) => ({ step, key: step.key })),
+    ids,
+  );
+}
+
+function successorIndexes(steps: KeyedStep[], byId: Map<string, number>): number[][] {
+  return steps.map(({ step }, i) => {
     const edges = new Set<number>();
     const add = (target: string) => {
       if (target === END) edges.add(-1);
       else {
         const to = byId.get(target);
-        if (to) edges.add(index.get(to)!);
+        if (to !== undefined) edges.add(to);
       }
     };
     const spec = step.check?.spec;
     for (const rule of spec?.findings ?? []) if (rule.next !== undefined) add(rule.next);
     if (spec?.next !== undefined) add(spec.next);
-    else edges.add(i + 1 < runbook.steps.length ? i + 1 : -1);
+    else edges.add(i + 1 < steps.length ? i + 1 : -1);
     return [...edges];
   });
 }
 
-function unreachable(runbook: Runbook, next: number[][]): Diagnostic[] {
-  if (runbook.steps.length === 0) return [];
+function unreachable(next: number[][]): number[] {
+  if (next.length === 0) return [];
   const seen = new Set<number>([0]);
   const queue = [0];
   while (queue.length > 0) {
@@ -105,22 +170,14 @@ function unreachable(runbook: Runbook, next: number[][]): Diagnostic[] {
       }
     }
   }
-  const first = runbook.steps[0];
-  return runbook.steps
-    .filter((_, i) => !seen.has(i))
-    .map((step) =>
-      diagnostic(
-        fenceLine(step),
-        'warning',
-        'unreachable-step',
-        `no path from the first step (${first.key}) reaches step ${step.key}: every check before it ends or branches elsewhere; add \`next: ${step.id ?? 'its-id'}\` to a check that should lead here, or remove the step`,
-      ),
-    );
+  const out: number[] = [];
+  for (let i = 0; i < next.length; i++) if (!seen.has(i)) out.push(i);
+  return out;
 }
 
 /** Strongly connected steps (Tarjan) with no edge out and no `end`: once entered, the runbook never finishes. */
-function closedLoops(runbook: Runbook, next: number[][]): Diagnostic[] {
-  const n = runbook.steps.length;
+function closedLoops(next: number[][]): number[][] {
+  const n = next.length;
   const order = new Array<number>(n).fill(-1);
   const low = new Array<number>(n).fill(0);
   const onStack = new Array<boolean>(n).fill(false);
@@ -163,22 +220,12 @@ function closedLoops(runbook: Runbook, next: number[][]): Diagnostic[] {
       }
     }
   }
-  const out: Diagnostic[] = [];
+  const out: number[][] = [];
   for (const component of components) {
     const members = new Set(component);
     const looping = component.length > 1 || next[component[0]].includes(component[0]);
     const leaves = component.some((v) => next[v].some((w) => w < 0 || !members.has(w)));
-    if (!looping || leaves) continue;
-    const steps = component.sort((a, b) => a - b).map((i) => runbook.steps[i]);
-    const names = steps.map((s) => s.key);
-    out.push(
-      diagnostic(
-        fenceLine(steps[0]),
-        'error',
-        'loop-without-exit',
-        `steps ${listNames(names)} branch only to each other: once the runbook gets here it never finishes; add a finding with \`next: end\` (or a \`next\` to a step outside the loop) to one of their checks`,
-      ),
-    );
+    if (looping && !leaves) out.push(component.sort((a, b) => a - b));
   }
   return out;
 }

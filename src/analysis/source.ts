@@ -6,15 +6,21 @@ import type { Span } from '../checks/spec';
 import { LineIndex } from '../runbook/lines';
 
 export class RunbookSource {
-  readonly lines: LineIndex;
+  private indexed: LineIndex | undefined;
 
   /** `lines`: the text after the BOM, indexed, when the caller has it already. */
   constructor(
     readonly runbook: Runbook,
     lines?: LineIndex,
   ) {
+    this.indexed = lines;
+  }
+
+  /** Indexed when first used: the language server's analysis of a big file mostly does not need it. */
+  get lines(): LineIndex {
     // Positions in the model are relative to the text after the BOM, which is exactly the parts joined.
-    this.lines = lines ?? new LineIndex(runbook.parts.map((p) => p.raw).join(''));
+    this.indexed ??= new LineIndex(this.runbook.parts.map((p) => p.raw).join(''));
+    return this.indexed;
   }
 
   get text(): string {

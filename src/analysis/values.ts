@@ -1,7 +1,7 @@
 // Which values a step's check produces: its parser's values, `extract` and `values` names. Parsers
 // whose value names come from the output (kv, json, sysctl -a) are "open": any name may exist.
 
-import type { Runbook, Step } from '../runbook/model';
+import type { FrontMatter, Runbook, Step } from '../runbook/model';
 import type { ParserInfo, ValueInfo } from '../checks/spec';
 import { getParser } from '../checks/parsers/index';
 import { COMPARISON_VALUES } from '../checks/compareEnds';
@@ -66,26 +66,35 @@ function namesFromOptions(parser: ParserInfo, options: Record<string, unknown>, 
   }
 }
 
-/** Values of every step, computed once per analysis. */
+/** Values of every step, each worked out once per step (and kept while the step is unchanged). */
 export class RunbookValues {
-  readonly byStep = new Map<Step, StepValues>();
   readonly params: Set<string>;
   private allNames: Set<string> | undefined;
+  private whole: Runbook | undefined;
 
-  constructor(readonly runbook: Runbook) {
-    for (const step of runbook.steps) this.byStep.set(step, valuesOfStep(step));
-    this.params = new Set((runbook.frontMatter?.parameters ?? []).map((p) => p.name));
+  /** `runbook` may be given as a function: the language server builds the whole runbook only if asked. */
+  constructor(
+    private readonly of_: Runbook | (() => Runbook),
+    frontMatter?: FrontMatter,
+  ) {
+    if (typeof of_ !== 'function') this.whole = of_;
+    this.params = new Set(((this.whole ? this.whole.frontMatter : frontMatter)?.parameters ?? []).map((p) => p.name));
+  }
+
+  get runbook(): Runbook {
+    this.whole ??= (this.of_ as () => Runbook)();
+    return this.whole;
   }
 
   of(step: Step): StepValues {
-    return this.byStep.get(step)!;
+    return valuesOfStep(step);
   }
 
   /** Top-level names any step defines. */
   anyStepNames(): Set<string> {
     if (!this.allNames) {
       this.allNames = new Set<string>();
-      for (const values of this.byStep.values()) for (const name of values.names.keys()) this.allNames.add(name);
+      for (const step of this.runbook.steps) for (const name of valuesOfStep(step).names.keys()) this.allNames.add(name);
     }
     return this.allNames;
   }

@@ -52,5 +52,14 @@ function checkFile(file: string): FileReport {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
     return { file, diagnostics: [], error: `cannot read the file: ${reason}` };
   }
-  return { file, diagnostics: analyzeRunbook(parseRunbook(text, file)) };
+  try {
+    return { file, diagnostics: analyzeRunbook(parseRunbook(text, file)) };
+  } catch (error) {
+    // A file the parser cannot read must not stop the check of the files after it.
+    const where = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    const message = `cannot check this file: ${(error as Error).message.split('\n')[0]}; fix it and run runbook check again`;
+    if (!where) return { file, diagnostics: [], error: message };
+    const at = { line: where.line - 1, character: where.col - 1 };
+    return { file, diagnostics: [{ range: { start: at, end: at }, severity: 'error', code: 'unreadable', message }] };
+  }
 }

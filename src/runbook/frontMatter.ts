@@ -1,14 +1,14 @@
 // Front matter: the YAML between `---` lines at the top of a runbook (title, hosts, params, incident).
 // Parsed with `yaml` keeping node offsets, so each problem points at its own line.
 
-import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Diagnostic, FrontMatter, IncidentMeta, Parameter } from './model';
 import type { LineIndex } from './lines';
 import { diagnostic } from './diagnostics';
 
 const OPEN = /^---[ \t]*$/;
 const CLOSE = /^(---|\.\.\.)[ \t]*$/;
-const KNOWN_KEYS = ['title', 'description', 'tags', 'hosts', 'group', 'params', 'incident'];
+const KNOWN_KEYS = ['title', 'description', 'tags', 'hosts', 'group', 'params', 'incident', 'allow-local'];
 const PARAM_KEYS = ['default', 'prompt', 'type', 'pattern', 'secret'];
 const PARAM_TYPES = ['string', 'int', 'port', 'ipv4', 'host', 'path', 'pid', 'identifier'];
 const INCIDENT_KEYS = ['id', 'title', 'startedAt', 'responder', 'template', 'target', 'parameters'];
@@ -63,7 +63,20 @@ export function readFrontMatter(lines: LineIndex, end: number, diagnostics: Diag
     report(root, 'error', 'front-matter-yaml', 'front matter must be a map of keys (title: ..., hosts: ...)');
     return frontMatter;
   }
-  frontMatter.data = doc.toJS() as Record<string, unknown>;
+  const data = toData(doc);
+  if (typeof data === 'string') {
+    const alias = firstAlias(doc);
+    diagnostics.push(
+      diagnostic(
+        alias ? at(alias[0], alias[1]) : lines.lineRange(0, 1),
+        'error',
+        'front-matter-yaml',
+        `front matter is not valid YAML: ${data}. ${alias ? 'Write the values out instead of repeating aliases (*name)' : 'Fix the YAML between the --- lines'}`,
+      ),
+    );
+    return frontMatter;
+  }
+  frontMatter.data = data;
   for (const pair of root.items) {
     const key = keyOf(pair);
     const value = pair.value as Node | null;
@@ -86,6 +99,10 @@ export function readFrontMatter(lines: LineIndex, end: number, diagnostics: Diag
         if (isMap(value)) frontMatter.parameters = readParams(value, report, at);
         else report(value ?? pair, 'error', 'front-matter-type', '"params" must be a map: name -> {default, prompt, type, pattern, secret}');
         break;
+      case 'allow-local':
+        if (!isScalar(value) || typeof value.value !== 'boolean')
+          report(value ?? pair, 'error', 'front-matter-type', '"allow-local" must be true or false (true lets steps with hosts=local run on this machine)');
+        break;
       case 'incident':
         if (isMap(value)) frontMatter.incident = readIncident(value, report);
         else report(value ?? pair, 'error', 'front-matter-type', '"incident" must be a map (id, title, startedAt, responder, ...)');
@@ -95,6 +112,31 @@ export function readFrontMatter(lines: LineIndex, end: number, diagnostics: Diag
     }
   }
   return frontMatter;
+}
+
+/** The document as plain data, or why it cannot be (an alias bomb: "Excessive alias count"). */
+function toData(doc: Document): Record<string, unknown> | string {
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  } catch (error) {
+    return (error as Error).message.split('\n')[0];
+  }
+}
+
+function firstAlias(doc: Document): [number, number] | undefined {
+  let found: [number, number] | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.range) found = [node.range[0], node.range[1]];
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** Whether the front matter lets steps with `hosts=local` run on the operator's machine (`allow-local: true`). */
+export function allowsLocal(frontMatter: FrontMatter | undefined): boolean {
+  return frontMatter?.data?.['allow-local'] === true;
 }
 
 type Report = (node: Node | Pair | undefined | null, severity: 'error' | 'warning', code: string, message: string) => void;

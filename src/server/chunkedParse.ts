@@ -1,53 +1,17 @@
-// Parses a big runbook in pieces and reparses only the pieces an edit touched: the file is cut where a
-// shell step's fence opens at column 0 after a blank line (outside fences, HTML blocks and front
-// matter), each piece is parsed on its own and cached by its text, and the pieces are joined with their
-// positions shifted. Anything the cut could change (an unclosed fence, a BOM) falls back to a whole parse.
+// Parses a big runbook in pieces and reparses only the pieces an edit touched (see cuts.ts): each
+// piece is parsed on its own and kept while its text is unchanged. The analysis reads the pieces'
+// steps where they are (PlacedRunbook); the whole runbook in file positions is built only when a
+// feature asks for it. Anything a cut could change (an unclosed fence, a BOM) falls back to a whole parse.
 
 import type { Diagnostic, Part, Runbook, Step } from '../runbook/model';
 import { assignStepKeys, parseRunbook } from '../runbook/parse';
-import { LineIndex, dominantEol } from '../runbook/lines';
-import { frontMatterEnd } from '../runbook/frontMatter';
-import { languageOf, readFenceLine, isClosingFence } from '../runbook/fence';
-import { SHELL_LANGUAGES } from '../runbook/step';
+import { dominantEol } from '../runbook/lines';
+import { diagnostic } from '../runbook/diagnostics';
+import { RunbookSource } from '../analysis/source';
+import { placeWhole, shiftDiagnostic, shiftRange, type PlacedRunbook, type PlacedStep } from '../analysis/placed';
+import { cutText, recut, type Unchanged } from './cuts';
 
-/** HTML blocks that a blank line does not end (CommonMark types 1-5): how each starts and what ends it. */
-const RAW_HTML: [RegExp, string][] = [
-  [/^ {0,3}<(script|pre|style|textarea)(\s|>|$)/i, '</'],
-  [/^ {0,3}<!--/, '-->'],
-  [/^ {0,3}<\?/, '?>'],
-  [/^ {0,3}<![A-Za-z]/, '>'],
-  [/^ {0,3}<!\[CDATA\[/, ']]>'],
-];
-
-/** Lines where a piece may start: a top-level shell fence at column 0 after a blank line. */
-export function cutLines(lines: LineIndex): number[] {
-  const cuts: number[] = [];
-  let n = frontMatterEnd(lines, []) ?? 0;
-  let fence: string | undefined;
-  let htmlEnd: string | undefined;
-  for (; n < lines.lineCount; n++) {
-    const text = lines.content(n);
-    if (fence) {
-      if (isClosingFence(text, fence)) fence = undefined;
-      continue;
-    }
-    if (htmlEnd) {
-      if (text.includes(htmlEnd)) htmlEnd = undefined;
-      continue;
-    }
-    const open = readFenceLine(text);
-    if (open && !(open.marker[0] === '`' && open.info.includes('`'))) {
-      if (open.indent === 0 && n > 0 && lines.isBlank(n - 1) && SHELL_LANGUAGES.includes(languageOf(open.info).language)) cuts.push(n);
-      fence = open.marker;
-      continue;
-    }
-    for (const [start, end] of RAW_HTML) {
-      const m = start.exec(text);
-      if (m && !text.slice(m[0].length).includes(end)) htmlEnd = end;
-    }
-  }
-  return cuts;
-}
+export { cutLines, type Unchanged } from './cuts';
 
 /** A piece's parts, steps and diagnostics moved to where the piece starts in the file. */
 interface Placed {
@@ -57,34 +21,104 @@ interface Placed {
   diagnostics: Diagnostic[];
 }
 
+interface Piece {
+  text: string;
+  runbook: Runbook;
+  lines: number;
+}
+
 export class ChunkedParser {
-  private cache = new Map<string, Runbook>();
+  private pieces: Piece[] = [];
   // Most edits keep every piece where it was: its shifted copy is reused as is.
   private placed = new WeakMap<Runbook, Placed>();
+  private sources = new WeakMap<Runbook, RunbookSource>();
+  /** Pieces parsed (not reused) by the last call: for tests and the bench. */
+  parsedPieces = 0;
 
-  readonly parse = (text: string, fileName: string): Runbook => {
-    if (text.startsWith('\uFEFF')) return parseRunbook(text, fileName);
-    const lines = new LineIndex(text);
-    const cuts = cutLines(lines);
-    if (cuts.length < 8) return parseRunbook(text, fileName);
-    const starts = [0, ...cuts];
-    const pieces = starts.map((start, i) => ({ start, text: text.slice(lines.startOf(start), lines.startOf(starts[i + 1] ?? lines.lineCount)) }));
-    const used = new Map<string, Runbook>();
-    const parsed = pieces.map((piece) => {
-      const runbook = used.get(piece.text) ?? this.cache.get(piece.text) ?? parseRunbook(piece.text, fileName);
-      used.set(piece.text, runbook);
-      return runbook;
+  /** The whole runbook, as parseRunbook gives it. */
+  readonly parse = (text: string, fileName: string): Runbook => this.parsePlaced(text, fileName).runbook();
+
+  /** `unchanged`: how much of the text before this one the edits since left as it was, when the editor said. */
+  parsePlaced(text: string, fileName: string, unchanged?: Unchanged): PlacedRunbook {
+    const whole = () => {
+      this.pieces = [];
+      this.parsedPieces = 1;
+      return placeWhole(parseRunbook(text, fileName));
+    };
+    if (text.startsWith('\uFEFF')) return whole();
+    const before = this.pieces;
+    const cut = (before.length > 0
+      ? recut(
+          before.map((p) => p.text),
+          text,
+          unchanged,
+        )
+      : undefined) ?? {
+      texts: cutText(text),
+      kept: 0,
+      keptAtEnd: 0,
+    };
+    if (cut.texts.length < 9) return whole();
+    // Only the pieces between the kept ones are new text; one that reads like an old one is reused.
+    const known = new Map(before.slice(cut.kept, before.length - cut.keptAtEnd).map((p) => [p.text, p]));
+    this.parsedPieces = 0;
+    const newTo = cut.texts.length - cut.keptAtEnd;
+    const pieces = cut.texts.map((t, i) => {
+      if (i < cut.kept) return before[i];
+      if (i >= newTo) return before[before.length - (cut.texts.length - i)];
+      const kept = known.get(t);
+      if (kept) return kept;
+      this.parsedPieces++;
+      return { text: t, runbook: parseRunbook(t, fileName), lines: lineBreaks(t) };
     });
-    this.cache = used;
     // An unclosed fence swallows the rest of the file, across the cuts: only a whole parse says that right.
-    if (parsed.some((r) => r.diagnostics.some((d) => d.code === 'unclosed-fence'))) return parseRunbook(text, fileName);
-    return this.join(
-      parsed,
-      pieces.map((p) => p.start),
-      text,
+    if (pieces.some((p) => p.runbook.diagnostics.some((d) => d.code === 'unclosed-fence'))) return whole();
+    this.pieces = pieces;
+    return this.placedRunbook(pieces, text, fileName);
+  }
+
+  private placedRunbook(pieces: Piece[], text: string, fileName: string): PlacedRunbook {
+    const steps: PlacedStep[] = [];
+    const diagnostics: Diagnostic[] = [];
+    const starts: number[] = [];
+    let by = 0;
+    let binary = false;
+    for (const piece of pieces) {
+      starts.push(by);
+      const source = this.sourceOf(piece.runbook);
+      for (const step of piece.runbook.steps) steps.push({ step, by, source, key: '' });
+      for (const d of piece.runbook.diagnostics) {
+        if (d.code === 'duplicate-step-id' || (d.code === 'binary-content' && binary)) continue;
+        binary ||= d.code === 'binary-content';
+        diagnostics.push(shiftDiagnostic(d, by));
+      }
+      by += piece.lines;
+    }
+    diagnostics.push(...assignPlacedKeys(steps));
+    let runbook: Runbook | undefined;
+    return {
       fileName,
-    );
-  };
+      frontMatter: pieces[0].runbook.frontMatter,
+      steps,
+      diagnostics,
+      runbook: () =>
+        (runbook ??= this.join(
+          pieces.map((p) => p.runbook),
+          starts,
+          text,
+          fileName,
+        )),
+    };
+  }
+
+  private sourceOf(piece: Runbook): RunbookSource {
+    let source = this.sources.get(piece);
+    if (!source) {
+      source = new RunbookSource(piece);
+      this.sources.set(piece, source);
+    }
+    return source;
+  }
 
   private join(pieces: Runbook[], starts: number[], text: string, fileName: string): Runbook {
     const runbook: Runbook = { fileName, bom: false, eol: dominantEol(text), parts: [], steps: [], diagnostics: [] };
@@ -145,6 +179,42 @@ function shift(value: unknown, by: number, memo: Map<object, unknown>): unknown 
   memo.set(value, copy);
   for (const key of Object.keys(source)) copy[key] = SHARED.has(key) ? source[key] : shift(source[key], by, memo);
   return copy;
+}
+
+/** Step keys and duplicate-id errors for placed steps, exactly as assignStepKeys gives them for the whole file. */
+function assignPlacedKeys(steps: PlacedStep[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const firstById = new Map<string, PlacedStep>();
+  steps.forEach((placed, n) => {
+    const { step } = placed;
+    placed.key = step.id ?? `step-${n + 1}`;
+    if (!step.id) return;
+    const first = firstById.get(step.id);
+    if (!first) {
+      firstById.set(step.id, placed);
+      return;
+    }
+    placed.key = `step-${n + 1}`;
+    const at = step.attributes.find((a) => a.name === 'id')?.valueRange ?? step.infoRange;
+    out.push(
+      diagnostic(
+        shiftRange(at, placed.by),
+        'error',
+        'duplicate-step-id',
+        `step id "${step.id}" is already used by the step on line ${first.step.range.start.line + first.by + 1}; give this step another id`,
+      ),
+    );
+  });
+  return out;
+}
+
+function lineBreaks(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+  }
+  return n;
 }
 
 /** Step keys and duplicate ids over the whole file, as parseRunbook assigns them. */

@@ -4,9 +4,8 @@
 import { CHECK_LANGUAGE, NOTEBOOK_TYPE, STEP_LANGUAGE } from '../protocol/ids';
 import { NotebookDocuments, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult, type Position } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ChunkedParser } from './chunkedParse';
 import { Debouncer, lspDiagnostics } from './diagnostics';
-import { notebookView, textView, type Parse, type RunbookView } from './views';
+import { DocumentState, notebookView, textView, type RunbookView } from './views';
 import { completions } from './completion';
 import { hover } from './hover';
 import { definition, documentSymbols, references } from './navigation';
@@ -15,17 +14,41 @@ import { codeActions } from './codeActions';
 export interface ServerOptions {
   /** Quiet time after an edit before diagnostics are computed (ms). */
   diagnosticsDelayMs?: number;
-  parse?: Parse;
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
-  const parse = options.parse ?? new ChunkedParser().parse;
-  const documents = new TextDocuments(TextDocument);
+  // Each change's place is noted before it is applied, so that the parse keeps the pieces around it.
+  const documents = new TextDocuments({
+    create: (uri, languageId, version, content) => {
+      states.delete(uri);
+      return TextDocument.create(uri, languageId, version, content);
+    },
+    update: (document, changes, version) => {
+      const state = stateOf(document.uri, true);
+      for (const change of changes) {
+        if ('range' in change) state.edited(document.offsetAt(change.range.start), document.offsetAt(change.range.end), document.getText().length);
+        else state.replaced();
+        TextDocument.update(document, [change], version);
+      }
+      return document;
+    },
+  });
   const notebooks = new NotebookDocuments(TextDocument);
-  // Short enough that a keystroke shows its diagnostics within 100 ms; long enough to coalesce a burst of typing.
-  let delay = options.diagnosticsDelayMs ?? 25;
+  // An edit is analysed incrementally (a few ms), so no quiet time is needed: the timer still runs after
+  // the changes already received, so a burst that arrives together is analysed once.
+  let delay = options.diagnosticsDelayMs ?? 0;
   let debouncer = new Debouncer(delay);
   const views = new Map<string, RunbookView>();
+  /** Per document: the pieces and analysis an edit builds on. */
+  const states = new Map<string, DocumentState>();
+  const stateOf = (uri: string, tracked = false) => {
+    let state = states.get(uri);
+    if (!state) {
+      state = new DocumentState(tracked);
+      states.set(uri, state);
+    }
+    return state;
+  };
   /** Cell documents each notebook last published to, so removed problems are cleared. */
   const published = new Map<string, Set<string>>();
 
@@ -36,7 +59,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     let view = views.get(key);
     if (!view) {
       for (const k of views.keys()) if (k.startsWith(`${uri}@`)) views.delete(k);
-      view = textView(uri, doc.getText(), parse);
+      view = textView(uri, doc.getText(), stateOf(uri, true));
       views.set(key, view);
     }
     return view;
@@ -56,7 +79,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     let view = views.get(key);
     if (!view) {
       for (const k of views.keys()) if (k.startsWith(`${notebookUri}@`)) views.delete(k);
-      view = notebookView(notebookUri, cells, parse);
+      view = notebookView(notebookUri, cells, stateOf(notebookUri));
       views.set(key, view);
     }
     return view;
@@ -116,6 +139,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   documents.onDidClose((e) => {
     debouncer.cancel(e.document.uri);
     for (const k of views.keys()) if (k.startsWith(`${e.document.uri}@`)) views.delete(k);
+    states.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
   notebooks.onDidOpen((n) => debouncer.schedule(n.uri, () => publishNotebook(n.uri)));
@@ -125,6 +149,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const uri of published.get(n.uri) ?? []) void connection.sendDiagnostics({ uri, diagnostics: [] });
     published.delete(n.uri);
     for (const k of views.keys()) if (k.startsWith(`${n.uri}@`)) views.delete(k);
+    states.delete(n.uri);
   });
 
   /** Runs a feature at a position of a file or cell, in runbook coordinates. */

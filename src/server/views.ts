@@ -1,10 +1,13 @@
 // One runbook as the server sees it: a `*.runbook.md` text document, or a notebook whose cells are
 // put back together. Features work on the runbook text and map positions to and from documents.
+// Diagnostics come from the document's analysis, which keeps what an edit did not touch.
 
 import type { Diagnostic, Position, Range, Runbook } from '../runbook/model';
-import { analyzeRunbook } from '../analysis/analyze';
 import { RunbookSource } from '../analysis/source';
+import type { PlacedRunbook } from '../analysis/placed';
+import { RunbookAnalysis } from '../analysis/incremental';
 import { LineIndex } from '../runbook/lines';
+import { ChunkedParser, type Unchanged } from './chunkedParse';
 import { assembleNotebook, fromCellPosition, toCellRange, type NotebookCellText } from './notebookText';
 
 export interface Place {
@@ -12,51 +15,89 @@ export interface Place {
   range: Range;
 }
 
+/** What the server keeps per document between edits: its pieces and its analysis. */
+export class DocumentState {
+  readonly parser = new ChunkedParser();
+  readonly analysis = new RunbookAnalysis();
+  /** What the edits since the last parse left as it was; undefined: not known, compare the texts. */
+  private unchanged: Unchanged | undefined;
+
+  /** `tracked`: every edit will be reported to `edited` (the server's text documents). */
+  constructor(private readonly tracked = false) {}
+
+  /** An edit replaced [start, end) of a text `length` long (offsets before the edit). */
+  edited(start: number, end: number, length: number): void {
+    if (!this.unchanged) return;
+    this.unchanged = { prefix: Math.min(this.unchanged.prefix, start), suffix: Math.min(this.unchanged.suffix, length - end) };
+  }
+
+  /** The text was replaced in a way the edits do not tell (a full change, a notebook's cells). */
+  replaced(): void {
+    this.unchanged = undefined;
+  }
+
+  parse(text: string, fileName: string): PlacedRunbook {
+    const unchanged = this.unchanged;
+    this.unchanged = this.tracked ? { prefix: Infinity, suffix: Infinity } : undefined;
+    return this.parser.parsePlaced(text, fileName, unchanged);
+  }
+}
+
 export class RunbookView {
-  readonly source: RunbookSource;
-  private analysis: Diagnostic[] | undefined;
+  private analysed: Diagnostic[] | undefined;
+  private indexed: RunbookSource | undefined;
 
   constructor(
     readonly uri: string,
-    readonly runbook: Runbook,
+    readonly placed: PlacedRunbook,
+    private readonly text: string,
     /** Maps a position in a document (the file, or a cell) to the runbook text. */
     readonly toRunbook: (uri: string, position: Position) => Position | undefined,
     /** Maps a range of the runbook text to a document (the file, or a cell). */
     readonly toDocument: (range: Range) => Place | undefined,
     readonly notebook: boolean,
-    lines?: LineIndex,
-  ) {
-    this.source = new RunbookSource(runbook, lines);
+    private readonly state: DocumentState,
+  ) {}
+
+  /** The whole runbook in file positions: built on first use (diagnostics do not need it). */
+  get runbook(): Runbook {
+    return this.placed.runbook();
+  }
+
+  get source(): RunbookSource {
+    this.indexed ??= new RunbookSource(this.runbook, this.runbook.bom ? undefined : new LineIndex(this.text));
+    return this.indexed;
   }
 
   diagnostics(): Diagnostic[] {
-    this.analysis ??= analyzeRunbook(this.runbook, { source: this.source });
-    return this.analysis;
+    this.analysed ??= this.state.analysis.analyze(this.placed);
+    return this.analysed;
   }
 }
 
-export type Parse = (text: string, fileName: string) => Runbook;
-
-export function textView(uri: string, text: string, parse: Parse): RunbookView {
-  const runbook = parse(text, fileNameOf(uri));
+export function textView(uri: string, text: string, state = new DocumentState()): RunbookView {
+  const placed = state.parse(text, fileNameOf(uri));
   return new RunbookView(
     uri,
-    runbook,
+    placed,
+    text,
     (_uri, position) => position,
     (range) => ({ uri, range }),
     false,
-    runbook.bom ? undefined : new LineIndex(text),
+    state,
   );
 }
 
-export function notebookView(uri: string, cells: NotebookCellText[], parse: Parse): RunbookView {
+export function notebookView(uri: string, cells: NotebookCellText[], state = new DocumentState()): RunbookView {
   const assembled = assembleNotebook(cells);
   return new RunbookView(
     uri,
-    parse(assembled.text, fileNameOf(uri)),
+    (state.replaced(), state.parse(assembled.text, fileNameOf(uri))),
+    assembled.text,
     (cellUri, position) => fromCellPosition(assembled, cellUri, position),
     (range) => toCellRange(assembled, range),
     true,
+    state,
   );
 }
 

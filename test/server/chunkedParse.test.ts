@@ -19,7 +19,9 @@ function same(text: string, parser = new ChunkedParser()): void {
   assert.deepEqual(normal(parser.parse(text, 'x.runbook.md')), normal(parseRunbook(text, 'x.runbook.md')));
 }
 
-describe('chunked parse (language server)', () => {
+describe('chunked parse (language server)', function () {
+  // Parses big generated files; the default 2 s is short on a loaded 2-core machine.
+  this.timeout(60_000);
   it('gives the same runbook as a whole parse on the generated corpus, repeated 12 times over', () => {
     for (const [name, text] of Object.entries(generatedCorpus())) {
       // Repeating the sample makes enough steps for the pieces to be used, and duplicate ids across pieces.
