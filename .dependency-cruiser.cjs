@@ -34,7 +34,7 @@ module.exports = {
     only('testbed', 'hosts', 'base'),
     only('engine', 'runbook', 'checks', 'hosts', 'ssh', 'redact', 'protocol', 'base'),
     only('report', 'engine', 'runbook', 'checks', 'hosts', 'ssh', 'redact', 'protocol', 'base'),
-    only('pipeline', 'engine', 'report', 'runbook', 'checks', 'hosts', 'ssh', 'redact', 'protocol', 'base'),
+    only('pipeline', 'engine', 'report', 'analysis', 'runbook', 'checks', 'hosts', 'ssh', 'redact', 'protocol', 'base'),
     only('server', 'analysis', 'runbook', 'checks', 'protocol', 'base'),
     never('cli', 'extension', 'server'),
     never('extension', 'cli', 'server', 'lab', 'testbed'),

@@ -1,7 +1,7 @@
 // Renders a step's result (RESULT_MIME): for one host its values, findings, error and decision;
 // for a group run the host table and bar charts first, then each host's findings.
 
-import type { HostResultView, StepResultView } from '../../src/protocol/renderer';
+import type { ComparisonView, HostResultView, StepResultView } from '../../src/protocol/renderer';
 import { renderDecision, renderRoutes, type PostMessage } from './decision';
 import { displayText, el } from './dom';
 import { renderFindings } from './findings';
@@ -22,6 +22,7 @@ export function renderStepResult(doc: Document, view: StepResultView, post: Post
       if (host.error) root.append(renderError(doc, host));
       if (host.findings.length > 0) root.append(renderFindings(doc, host.findings, host.host));
     }
+    if (view.comparison) root.append(renderComparison(doc, view.comparison));
   } else {
     root.append(el(doc, 'div', 'irb-empty', 'No host ran this step.'));
   }
@@ -33,6 +34,18 @@ export function renderStepResult(doc: Document, view: StepResultView, post: Post
   }
   const next = view.next !== undefined ? view.next : view.hosts.length === 1 ? view.hosts[0].next : undefined;
   if (next !== undefined) root.append(renderDecision(doc, next, post));
+  return root;
+}
+
+/** Two ends compared (`compare=`): which hosts played which part, the compared values and what they showed. */
+function renderComparison(doc: Document, comparison: ComparisonView): HTMLElement {
+  const root = el(doc, 'div', 'irb-comparison');
+  const side = (s: { role: string; hosts: string[] }) => `${displayText(s.role)} (${(Array.isArray(s.hosts) ? s.hosts : []).map(displayText).join(', ')})`;
+  root.append(el(doc, 'div', 'irb-label', `Compared ${side(comparison.client)} with ${side(comparison.server)}`));
+  const values = Object.fromEntries(Object.entries(comparison.values ?? {}).filter(([k]) => k !== 'ends'));
+  if (Object.keys(values).length > 0) root.append(renderValues(doc, values));
+  if (Array.isArray(comparison.findings) && comparison.findings.length > 0) root.append(renderFindings(doc, comparison.findings));
+  for (const warning of Array.isArray(comparison.warnings) ? comparison.warnings : []) root.append(el(doc, 'div', 'irb-hint', `Note: ${displayText(warning)}`));
   return root;
 }
 

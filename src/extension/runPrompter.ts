@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { ParameterQuestion, RunPrompter, StepConfirmAnswer, StepConfirmQuestion } from '../pipeline/prompts';
+import { visibleControls } from '../base/visible';
 import type { VsCodePrompter } from './prompter';
 
 export function vscodeRunPrompter(ssh: VsCodePrompter, remembered: Record<string, string>): RunPrompter {
@@ -41,14 +42,16 @@ export function vscodeRunPrompter(ssh: VsCodePrompter, remembered: Record<string
       const names = hosts.map((h) => h.name).join(', ');
       const run = hosts.length > 1 ? `Run on ${hosts.length} Hosts` : 'Run';
       const detail = [
-        `It needs a yes: ${q.reason}.`,
+        q.reason === 'it changes the host' ? undefined : `It needs a yes: ${q.reason}.`,
         q.ledBy.length ? `Found before it:\n${q.ledBy.join('\n')}` : undefined,
         `Host${hosts.length > 1 ? 's' : ''}: ${names}`,
         `Command (control characters shown as symbols):\n${q.command}`,
       ]
         .filter(Boolean)
         .join('\n\n');
-      const choice = await vscode.window.showWarningMessage(`Run "${q.title}" on ${names}?`, { modal: true, detail }, run);
+      const name = visibleControls(q.step.title ?? q.step.id ?? q.step.key, false);
+      const why = q.reason === 'it changes the host' ? 'changes the host' : `needs a yes: ${q.reason}`;
+      const choice = await vscode.window.showWarningMessage(`"${name}" ${why}. Run on ${names}?`, { modal: true, detail }, run);
       return choice === run ? { hosts, how: 'confirmed in VS Code' } : undefined;
     },
   };

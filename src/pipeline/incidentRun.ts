@@ -14,6 +14,7 @@ import type { TargetOptions } from '../hosts/targets';
 import type { HostConfig } from '../hosts/types';
 import type { Redactor } from '../redact/redactor';
 import type { Runbook, SavedOutput, Step } from '../runbook/model';
+import { guardLocalSteps, refuseAutoWithErrors, refuseReparsedValues } from './guards';
 import { blockingProblems } from './load';
 import { resolveRunParameters, secretValues } from './parameters';
 import type { RunPrompter } from './prompts';
@@ -56,6 +57,7 @@ export async function openIncidentRun(request: IncidentRunRequest): Promise<Inci
   const params = await resolveRunParameters(request.runbook, request.given, request.prompter);
   for (const secret of secretValues(request.runbook, params)) request.redactor.addSecret(secret);
   const targets = await resolveRunTargets(request.runbook, request.targetNames, request.targetOptions);
+  guardLocalSteps(request.runbook, targets.hosts, targets.stepTargets);
   return new IncidentRun(request, params, targets);
 }
 
@@ -140,15 +142,7 @@ export class IncidentRun {
 
   /** Automatic progression from `from`: each host follows its own findings; see engine/progression.ts. */
   async auto(from: Step, options: { signal?: AbortSignal; hosts?: HostConfig[] } = {}): Promise<ProgressionResult> {
-    const errors = this.runbook.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0) {
-      const first = errors[0];
-      throw new RunbookError(
-        'config',
-        `${this.runbook.fileName}:${first.range.start.line + 1}: the runbook has ${errors.length} error${errors.length > 1 ? 's' : ''} (${first.message}); automatic progression does not run a runbook with errors.`,
-        `Fix them (runbook check ${this.runbook.fileName}), or run steps one at a time.`,
-      );
-    }
+    refuseAutoWithErrors(this.runbook);
     return runProgression({
       from,
       hosts: options.hosts ?? this.targets.hosts,
@@ -163,6 +157,7 @@ export class IncidentRun {
   }
 
   private async runOn(step: Step, hosts: HostConfig[], confirmation: Confirmation | undefined, signal: AbortSignal | undefined): Promise<StepRun> {
+    refuseReparsedValues(this.runbook, step);
     this.request.listener?.stepStarted?.(step, hosts);
     const run = stepRoles(step, this.runbook.fileName).compare
       ? await runOnRoles(step, this.targets.roles, {

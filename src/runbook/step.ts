@@ -38,6 +38,8 @@ export function readStep(lines: LineIndex, start: number, end: number, diagnosti
   const base = infoOffset + restOffset;
   const { attributes, problems } = readAttributes(rest);
   const unclean: string[] = problems.map((p) => p.message);
+  // JSON keeps the last of a key given twice ({"confirm":true,"confirm":false}) without a word: that is unclear too.
+  for (const name of duplicateJsonKeys(rest)) unclean.push(`"${name}" is given twice in the JSON attributes`);
   for (const p of problems) diagnostics.push(diagnostic(lines.range(base + p.start, base + p.end), 'error', 'bad-attribute', p.message));
   const seen = new Set<string>();
   for (const raw of attributes) {
@@ -134,4 +136,16 @@ function applyAttribute(step: Step, name: string, value: string, flag: boolean, 
     default:
       unknown();
   }
+}
+
+/** Keys written more than once in a JSON attribute list; JSON.parse would silently keep the last. */
+function duplicateJsonKeys(text: string): string[] {
+  if (!/^\s*\{\s*"/.test(text)) return [];
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const m of text.matchAll(/"((?:[^"\\]|\\.)*)"\s*:/g)) {
+    if (seen.has(m[1])) twice.add(m[1]);
+    seen.add(m[1]);
+  }
+  return [...twice];
 }

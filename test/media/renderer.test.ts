@@ -252,3 +252,38 @@ describe('renderer: fallbacks and workspace trust', () => {
     assert.ok(second.childNodes.length > 0);
   });
 });
+
+describe('renderer: a group whose hosts go different ways, and two ends compared', () => {
+  it('shows each route with its hosts and severity, and a button that runs the next step on those hosts only', () => {
+    const view = groupResult();
+    view.next = null;
+    view.routes = [
+      { next: { key: 'time-wait', title: 'Look at TIME_WAIT', why: 'states.TIME_WAIT > 10000' }, hosts: ['web-2'], severity: 'critical' },
+      { next: null, hosts: ['web-1', 'web-3'] },
+    ];
+    const sent: RendererToExtensionMessage[] = [];
+    const root = render(RESULT_MIME, view, { workspace: { isTrusted: true }, postMessage: (m) => sent.push(m as RendererToExtensionMessage) });
+    assertOnlySafeMarkup(root);
+    const routes = [...root.querySelectorAll('.irb-route')].map((r) => r.textContent?.replace(/Run on.*$/, '').trim());
+    assert.deepEqual(routes, ['web-2 → Look at TIME_WAIT (CRITICAL)', 'web-1, web-3 → end']);
+    assert.equal(root.querySelector('.irb-end'), null, 'no "End of runbook" stands for the whole group');
+    (root.querySelector('.irb-route .irb-run') as HTMLElement).click();
+    assert.deepEqual(sent, [{ type: 'runStep', stepKey: 'time-wait', hosts: ['web-2'] }]);
+  });
+
+  it('shows the comparison of two ends: who played which part, the values and its findings', () => {
+    const view = groupResult();
+    view.comparison = {
+      name: 'established-pairs',
+      client: { role: 'client', hosts: ['app-1'] },
+      server: { role: 'server', hosts: ['nats-1'] },
+      values: { halfOpen: { count: 1 }, ends: { client: 'app-1', server: 'nats-1' } },
+      findings: [{ severity: 'critical', message: '1 connections ESTABLISHED on the client are unknown to the server', rule: 0, when: 'halfOpen.count > 0' }],
+      warnings: [],
+    };
+    const root = render(RESULT_MIME, view);
+    const block = root.querySelector('.irb-comparison')!;
+    assert.match(block.textContent ?? '', /^Compared client \(app-1\) with server \(nats-1\)/);
+    assert.match(block.querySelector('.irb-finding-critical')?.textContent ?? '', /1 connections ESTABLISHED on the client are unknown to the server/);
+  });
+});
