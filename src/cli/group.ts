@@ -7,7 +7,7 @@ import { numericValues } from '../engine/outliers';
 import type { StepRun } from '../engine/runStep';
 import type { ProgressionResult } from '../engine/progression';
 import type { HostRun } from '../engine/runStep';
-import { bold, dim, flattenValues, formatFinding, formatHostTable, stepTitle } from './print';
+import { bold, dim, flattenValues, formatFinding, formatHostTable, safe, stepTitle } from './print';
 
 const BAR_WIDTH = 40;
 
@@ -19,8 +19,8 @@ export function printGroupRun(run: StepRun | RoleStepRun): void {
   for (const o of g.outliers)
     out.push(`  ${bold('outlier')} ${o.host}: ${o.reasons.join(', ')} differ${o.reasons.length === 1 ? 's' : ''} strongly from the group`);
   for (const f of g.failed) {
-    out.push(`  ${bold('failed')} ${f.host.name} [${f.result.error?.kind ?? f.result.termination}] ${f.result.error?.message ?? ''}`);
-    if (f.result.error?.hint) out.push(`         ${dim(`what to do: ${f.result.error.hint}`)}`);
+    out.push(`  ${bold('failed')} ${safe(f.host.name)} [${f.result.error?.kind ?? f.result.termination}] ${safe(f.result.error?.message ?? '')}`);
+    if (f.result.error?.hint) out.push(`         ${dim(`what to do: ${safe(f.result.error.hint)}`)}`);
   }
   const comparison = 'comparison' in run ? run.comparison : undefined;
   const [chart] = g.chartValues;
@@ -77,7 +77,7 @@ export function printProgression(result: ProgressionResult): void {
     const [first] = hosts;
     const names = hosts.map((h) => h.host.name).join(', ');
     out.push(`\n${bold(`Path taken on ${names}`)}: ${first.path.map((s) => s.id ?? s.key).join(' → ') || '(none)'}`);
-    out.push(`${bold('Stopped')}: ${first.explanation}`);
+    out.push(`${bold('Stopped')}: ${safe(first.explanation)}`);
     const findings = hosts.flatMap((h) => h.findings.map((f) => ({ host: h.host.name, f })));
     if (findings.length) {
       out.push(bold('Findings'));

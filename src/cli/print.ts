@@ -2,8 +2,13 @@
 
 import { valuesToShow } from '../checks/display';
 import type { Finding } from '../checks/spec';
+import { inconclusiveRun } from '../engine/evidence';
 import type { HostRun } from '../engine/runStep';
 import type { Step } from '../runbook/model';
+import { visibleControls } from '../base/visible';
+
+/** Host and runbook text for the terminal: every control character (ESC, CR, OSC 8, NUL...) as a visible symbol. */
+export const safe = (text: string): string => visibleControls(text);
 
 const useColour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 const paint = (code: string) => (text: string) => (useColour ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -54,40 +59,42 @@ export function severityTag(severity: Finding['severity']): string {
 }
 
 export function formatFinding(finding: Finding): string {
-  const hint = finding.hint ? `\n             ${dim(`fix: ${finding.hint}`)}` : '';
-  return `  ${severityTag(finding.severity)} ${finding.message}${hint}`;
+  const hint = finding.hint ? `\n             ${dim(`fix: ${safe(finding.hint)}`)}` : '';
+  return `  ${severityTag(finding.severity)} ${safe(finding.message)}${hint}`;
 }
 
 export function formatHostRun(run: HostRun, options: { showOutput: boolean }): string {
   const { result } = run;
   const lines: string[] = [];
   const status = result.termination === 'exit' ? `exit ${result.exitCode}` : result.termination === 'signal' ? `signal ${result.signal}` : result.termination;
-  lines.push(dim(`  ${run.host.name} · ${result.startedAt.toISOString()} · ${(result.durationMs / 1000).toFixed(2)} s · ${status}`));
+  lines.push(dim(`  ${safe(run.host.name)} · ${result.startedAt.toISOString()} · ${(result.durationMs / 1000).toFixed(2)} s · ${status}`));
   if (options.showOutput) {
     const text = result.stdout.text + (result.stderr.text ? (result.stdout.text.endsWith('\n') || !result.stdout.text ? '' : '\n') + result.stderr.text : '');
     const shown = text.split('\n');
     if (shown.at(-1) === '') shown.pop();
     const cut = shown.length > 30 ? [...shown.slice(0, 15), dim(`  ... ${shown.length - 25} lines not shown ...`), ...shown.slice(-10)] : shown;
-    for (const line of cut) lines.push(`  │ ${line}`);
+    for (const line of cut) lines.push(`  │ ${safe(line)}`);
     if (result.stdout.truncated && result.stdout.fullPath) lines.push(dim(`  (output truncated in memory; full text in ${result.stdout.fullPath})`));
   }
   if (result.error) {
-    lines.push(`  ${red('error')} [${result.error.kind}] ${result.error.message}`);
-    if (result.error.hint) lines.push(`        ${dim(`what to do: ${result.error.hint}`)}`);
+    lines.push(`  ${red('error')} [${result.error.kind}] ${safe(result.error.message)}`);
+    if (result.error.hint) lines.push(`        ${dim(`what to do: ${safe(result.error.hint)}`)}`);
   }
   const values = run.outcome ? flattenValues(run.outcome.values) : [];
   if (values.length) {
     const width = Math.min(32, Math.max(...values.map(([k]) => k.length)));
     lines.push(`  ${bold('values')}`);
-    for (const [key, value] of values) lines.push(`    ${key.padEnd(width)}  ${value}`);
+    for (const [key, value] of values) lines.push(`    ${safe(key).padEnd(width)}  ${safe(value)}`);
   }
-  for (const warning of run.outcome?.warnings ?? []) lines.push(dim(`  note: ${warning}`));
+  for (const warning of run.outcome?.warnings ?? []) lines.push(dim(`  note: ${safe(warning)}`));
   if (run.outcome?.findings.length) {
     lines.push(`  ${bold('findings')}`);
     for (const finding of run.outcome.findings) lines.push(formatFinding(finding));
   }
   const next = run.decision.next;
-  lines.push(`  ${bold('next')}  ${next ? `${next.title ?? next.key} (${next.key})` : 'end'} ${dim(`— ${run.decision.why}`)}`);
+  const unsure = inconclusiveRun(run);
+  if (unsure) lines.push(`  ${yellow('inconclusive')} ${safe(unsure.reason)}${unsure.hint ? `\n        ${dim(`what to do: ${safe(unsure.hint)}`)}` : ''}`);
+  lines.push(`  ${bold('next')}  ${next ? `${safe(next.title ?? next.key)} (${next.key})` : 'end'} ${dim(`— ${safe(run.decision.why)}`)}`);
   return lines.join('\n');
 }
 
@@ -100,9 +107,9 @@ export function formatHostTable(runs: HostRun[], columns: string[], outliers: Ma
     const status =
       run.result.termination === 'exit' ? `exit ${run.result.exitCode}` : `${run.result.termination}${run.result.error ? ` (${run.result.error.kind})` : ''}`;
     return [
-      run.host.name,
+      safe(run.host.name),
       status,
-      ...columns.map((c) => `${flat.get(c) ?? '-'}${marks.has(c) ? ' ◀' : ''}`),
+      ...columns.map((c) => `${safe(flat.get(c) ?? '-')}${marks.has(c) ? ' ◀' : ''}`),
       (run.outcome?.findings ?? []).map((f) => f.severity).join(',') || '-',
     ];
   });
@@ -112,5 +119,5 @@ export function formatHostTable(runs: HostRun[], columns: string[], outliers: Ma
 }
 
 export function stepTitle(step: Step): string {
-  return step.title ? `${step.title} [${step.id ?? step.key}]` : (step.id ?? step.key);
+  return safe(step.title ? `${step.title} [${step.id ?? step.key}]` : (step.id ?? step.key));
 }
