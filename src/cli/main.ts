@@ -94,7 +94,7 @@ program
   .command('map')
   .description("Draw a runbook's decision graph (steps, findings, next), with the path an incident took when given its record.")
   .argument('<runbook>', 'runbook or incident record')
-  .option('--record <record>', "incident record whose saved outputs show the path taken (default: the file itself, if it is a record)")
+  .option('--record <record>', 'incident record whose saved outputs show the path taken (default: the file itself, if it is a record)')
   .addOption(new Option('--format <format>', 'output format').choices(['svg', 'mermaid', 'dot']).default('svg'))
   .option('-o, --output <file>', 'write here instead of standard output')
   .action(async (file: string, options) => {
@@ -104,7 +104,7 @@ program
 
 program
   .command('test')
-  .description("Replay outputs recorded in incidents and fixtures through the current runbooks; report where the verdict changed (exit 1).")
+  .description('Replay outputs recorded in incidents and fixtures through the current runbooks; report where the verdict changed (exit 1).')
   .argument('[paths...]', 'fixture folders or files (fixture.yaml), incident records or journals (default: fixtures under the current folder)')
   .option('--make-fixture <record>', 'turn a recorded incident into a fixture instead (captured outputs + the verdict it reached)')
   .option('--out <dir>', 'with --make-fixture: the fixture folder to write (default: <record>.fixture next to the record)')

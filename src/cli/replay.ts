@@ -76,7 +76,12 @@ function caseOf(file: string, options: TestOptions): Case {
   return caseOfRecord(file, options.runbook);
 }
 
-export async function testCommand(paths: string[], options: TestOptions, out: Write = (t) => process.stdout.write(t), err: Write = (t) => process.stderr.write(t)): Promise<number> {
+export async function testCommand(
+  paths: string[],
+  options: TestOptions,
+  out: Write = (t) => process.stdout.write(t),
+  err: Write = (t) => process.stderr.write(t),
+): Promise<number> {
   if (options.makeFixture) return makeFixture(options.makeFixture, options, out, err);
   const files: string[] = [];
   for (const p of paths.length ? paths : ['.']) {
@@ -109,11 +114,15 @@ export async function testCommand(paths: string[], options: TestOptions, out: Wr
       out(`PASS ${test.name}\n${actual.map((v) => `  ${verdictSummary(v)}\n`).join('')}`);
     } else {
       failed++;
-      out(`FAIL ${test.name} (replayed through ${path.relative(process.cwd(), test.runbookPath) || test.runbookPath})\n${differences.map((d) => `  ${d}\n`).join('')}`);
+      out(
+        `FAIL ${test.name} (replayed through ${path.relative(process.cwd(), test.runbookPath) || test.runbookPath})\n${differences.map((d) => `  ${d}\n`).join('')}`,
+      );
     }
   }
   const passed = files.length - failed - broken;
-  out(`\n${files.length} fixture${files.length === 1 ? '' : 's'}: ${passed} passed${failed ? `, ${failed} failed` : ''}${broken ? `, ${broken} could not be read` : ''}.\n`);
+  out(
+    `\n${files.length} fixture${files.length === 1 ? '' : 's'}: ${passed} passed${failed ? `, ${failed} failed` : ''}${broken ? `, ${broken} could not be read` : ''}.\n`,
+  );
   return broken ? 2 : failed ? 1 : 0;
 }
 
@@ -126,11 +135,23 @@ async function makeFixture(record: string, options: TestOptions, out: Write, err
     return 2;
   }
   const dir = path.resolve(options.out ?? path.join(path.dirname(record), `${recordName(record)}.fixture`));
-  const file = writeFixture({ dir, runbookPath: test.runbookPath, parameters: test.parameters, captures: test.captures, expect: test.expect, source: options.source });
+  const file = writeFixture({
+    dir,
+    runbookPath: test.runbookPath,
+    parameters: test.parameters,
+    captures: test.captures,
+    expect: test.expect,
+    source: options.source,
+  });
   out(`${file}\n${test.expect.map((v) => `  ${verdictSummary(v)}\n`).join('')}`);
   // The incident's verdict is the expectation; say at once if the runbook as it is now disagrees.
-  const differences = compareVerdicts(test.expect, replay({ runbook: loadRunbookFile(test.runbookPath), captures: test.captures, parameters: test.parameters }));
+  const differences = compareVerdicts(
+    test.expect,
+    replay({ runbook: loadRunbookFile(test.runbookPath), captures: test.captures, parameters: test.parameters }),
+  );
   if (differences.length === 0) return 0;
-  err(`The current runbook already reaches another verdict on these outputs (edit expect: in ${file} if the new one is right):\n${differences.map((d) => `  ${d}\n`).join('')}`);
+  err(
+    `The current runbook already reaches another verdict on these outputs (edit expect: in ${file} if the new one is right):\n${differences.map((d) => `  ${d}\n`).join('')}`,
+  );
   return 1;
 }

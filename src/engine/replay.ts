@@ -67,7 +67,8 @@ export function runInconclusive(step: Step | undefined, run: { exitCode: number 
   return undefined;
 }
 
-const asVerdictFinding = (f: ContractFinding): VerdictFinding => (f.cause ? { severity: f.severity, message: f.message, cause: f.cause } : { severity: f.severity, message: f.message });
+const asVerdictFinding = (f: ContractFinding): VerdictFinding =>
+  f.cause ? { severity: f.severity, message: f.message, cause: f.cause } : { severity: f.severity, message: f.message };
 
 export interface ReplayRequest {
   runbook: Runbook;
@@ -78,7 +79,14 @@ export interface ReplayRequest {
 
 export function replay(request: ReplayRequest): HostVerdict[] {
   const hosts = [...new Set(request.captures.map((c) => c.host))];
-  return hosts.map((host) => replayHost(request.runbook, request.captures.filter((c) => c.host === host), request.parameters, host));
+  return hosts.map((host) =>
+    replayHost(
+      request.runbook,
+      request.captures.filter((c) => c.host === host),
+      request.parameters,
+      host,
+    ),
+  );
 }
 
 function replayHost(runbook: Runbook, captures: readonly Capture[], parameters: Record<string, string>, host: string): HostVerdict {
@@ -132,7 +140,10 @@ function replayHost(runbook: Runbook, captures: readonly Capture[], parameters: 
       verdict.rootCause = rootCauseOf(step.key, critical, critical.cause ? statuses.get(critical.cause) : undefined);
       return stop('critical', step);
     }
-    const outcome = ran.outcome && standing.length !== raised.length ? { ...ran.outcome, findings: standing, next: standing.find((f) => f.next)?.next ?? step.check?.spec?.next } : ran.outcome;
+    const outcome =
+      ran.outcome && standing.length !== raised.length
+        ? { ...ran.outcome, findings: standing, next: standing.find((f) => f.next)?.next ?? step.check?.spec?.next }
+        : ran.outcome;
     const decision = decideNext(runbook, step, outcome);
     if (decision.problem) return stop('broken-next', step);
     step = decision.next;
@@ -165,8 +176,8 @@ function rootCauseOf(step: string, finding: ContractFinding, status: CauseStatus
 }
 
 /** Consecutive runs of one step on one host count once (the latest); hosts in order of their first run. */
-export function runsByHost(runs: readonly SavedOutput[]): Map<string, SavedOutput[]> {
-  const byHost = new Map<string, SavedOutput[]>();
+export function runsByHost<T extends Pick<SavedOutput, 'step' | 'host' | 'startedAt'>>(runs: readonly T[]): Map<string, T[]> {
+  const byHost = new Map<string, T[]>();
   for (const run of [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt))) {
     const list = byHost.get(run.host) ?? [];
     if (list.at(-1)?.step === run.step) list[list.length - 1] = run;

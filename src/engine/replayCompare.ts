@@ -39,7 +39,8 @@ function findingDifferences(step: string, expected: VerdictFinding[], actual: Ve
     const i = left.findIndex((a) => a.severity === f.severity && a.message === f.message);
     if (i >= 0) {
       const [match] = left.splice(i, 1);
-      if ((match.cause ?? '') !== (f.cause ?? '')) out.push(`finding ${quote(f)} at step ${step} now names cause ${match.cause ?? '(none)'} (was ${f.cause ?? '(none)'})`);
+      if ((match.cause ?? '') !== (f.cause ?? ''))
+        out.push(`finding ${quote(f)} at step ${step} now names cause ${match.cause ?? '(none)'} (was ${f.cause ?? '(none)'})`);
     } else missing.push(f);
   }
   for (const f of missing) {
@@ -88,7 +89,8 @@ export function compareVerdict(expected: HostVerdict, actual: HostVerdict | unde
 
   const key = (i: { step: string; reason: string }) => i.step;
   for (const i of actual.inconclusive) if (!expected.inconclusive.some((e) => key(e) === key(i))) out.push(`step ${i.step} is now inconclusive: ${i.reason}`);
-  for (const e of expected.inconclusive) if (!actual.inconclusive.some((i) => key(i) === key(e))) out.push(`step ${e.step} is no longer inconclusive (was: ${e.reason})`);
+  for (const e of expected.inconclusive)
+    if (!actual.inconclusive.some((i) => key(i) === key(e))) out.push(`step ${e.step} is no longer inconclusive (was: ${e.reason})`);
 
   const stopChanged = expected.stopped.reason !== actual.stopped.reason || (expected.stopped.step ?? '') !== (actual.stopped.step ?? '');
   if (stopChanged) out.push(`${stopWords(actual)} (it used to be: ${stopWords(expected).replace(/^it /, '')})`);
@@ -96,7 +98,12 @@ export function compareVerdict(expected: HostVerdict, actual: HostVerdict | unde
 }
 
 export function compareVerdicts(expected: readonly HostVerdict[], actual: readonly HostVerdict[]): string[] {
-  const out = expected.flatMap((e) => compareVerdict(e, actual.find((a) => a.host === e.host)));
+  const out = expected.flatMap((e) =>
+    compareVerdict(
+      e,
+      actual.find((a) => a.host === e.host),
+    ),
+  );
   for (const a of actual) if (!expected.some((e) => e.host === a.host)) out.push(`${a.host}: this host has captured outputs but no expectation in the fixture`);
   return out;
 }

@@ -66,7 +66,8 @@ export function readFixture(file: string): Fixture {
     captures = recorded.captures;
     for (const [k, v] of Object.entries(recorded.parameters)) if (!(k in parameters)) parameters[k] = v;
   } else {
-    if (!Array.isArray(data!.runs) || data!.runs.length === 0) fail(['runs'], 'runs: list the captured outputs ({ step, host, output: FILE, exit: 0 }), or give record: FILE');
+    if (!Array.isArray(data!.runs) || data!.runs.length === 0)
+      fail(['runs'], 'runs: list the captured outputs ({ step, host, output: FILE, exit: 0 }), or give record: FILE');
     captures = (data!.runs as Record<string, unknown>[]).map((run, i) => {
       const at = ['runs', i];
       if (!run || typeof run !== 'object') fail(at, 'each run is a map: { step, host, output: FILE }');
@@ -90,19 +91,23 @@ export function readFixture(file: string): Fixture {
   }
 
   if (!isMap(doc.get('expect'))) fail(['expect'], 'expect: the verdict per host (path, findings, root-cause, inconclusive, stopped)');
-  const expect = Object.entries(data!.expect as Record<string, Record<string, unknown>>).map(([host, v]) => readVerdict(host, v, (at, m) => fail(['expect', host, ...at], m)));
+  const expect = Object.entries(data!.expect as Record<string, Record<string, unknown>>).map(([host, v]) =>
+    readVerdict(host, v, (at, m) => fail(['expect', host, ...at], m)),
+  );
   return { file, runbookPath, parameters, captures, expect, source: typeof data!.source === 'string' ? data!.source : undefined };
 }
 
 function readVerdict(host: string, v: Record<string, unknown>, fail: (at: (string | number)[], message: string) => never): HostVerdict {
   if (!v || typeof v !== 'object') return fail([], `expect.${host} must be a map with path, findings, stopped`);
-  if (!Array.isArray(v.path) || v.path.some((s) => typeof s !== 'string')) fail(['path'], 'path: the step ids in the order they ran, e.g. [conntrack-usage, kernel-log]');
+  if (!Array.isArray(v.path) || v.path.some((s) => typeof s !== 'string'))
+    fail(['path'], 'path: the step ids in the order they ran, e.g. [conntrack-usage, kernel-log]');
   const findings: Record<string, VerdictFinding[]> = {};
   for (const [step, list] of Object.entries((v.findings ?? {}) as Record<string, unknown>)) {
     if (!Array.isArray(list)) fail(['findings', step], `findings.${step} must be a list of "- severity: message"`);
     findings[step] = (list as Record<string, unknown>[]).map((item, i) => {
       const severity = Object.keys(item ?? {}).find((k) => SEVERITIES.has(k as FindingSeverity)) as FindingSeverity | undefined;
-      if (!severity || typeof item[severity] !== 'string') return fail(['findings', step, i], 'write a finding as "- critical: message" (or warning, info), optionally with cause: NAME');
+      if (!severity || typeof item[severity] !== 'string')
+        return fail(['findings', step, i], 'write a finding as "- critical: message" (or warning, info), optionally with cause: NAME');
       const finding: VerdictFinding = { severity, message: item[severity] };
       if (typeof item.cause === 'string') finding.cause = item.cause;
       return finding;
@@ -111,7 +116,8 @@ function readVerdict(host: string, v: Record<string, unknown>, fail: (at: (strin
   let rootCause: RootCause | undefined;
   if (v['root-cause'] !== undefined && v['root-cause'] !== null) {
     const rc = v['root-cause'] as Record<string, unknown>;
-    if (typeof rc.step !== 'string' || typeof rc.message !== 'string') fail(['root-cause'], 'root-cause needs step and message (or write root-cause: null for none)');
+    if (typeof rc.step !== 'string' || typeof rc.message !== 'string')
+      fail(['root-cause'], 'root-cause needs step and message (or write root-cause: null for none)');
     const status = rc.status ?? 'unconfirmed';
     if (status !== 'confirmed' && status !== 'unconfirmed') fail(['root-cause', 'status'], 'status is confirmed or unconfirmed');
     rootCause = { step: rc.step as string, message: rc.message as string, status: status as RootCause['status'] };
@@ -137,7 +143,10 @@ function readVerdict(host: string, v: Record<string, unknown>, fail: (at: (strin
 function verdictYaml(v: HostVerdict): Record<string, unknown> {
   const out: Record<string, unknown> = { path: v.path };
   const findings = Object.fromEntries(
-    Object.entries(v.findings).map(([step, list]) => [step, list.map((f) => (f.cause ? { [f.severity]: f.message, cause: f.cause } : { [f.severity]: f.message }))]),
+    Object.entries(v.findings).map(([step, list]) => [
+      step,
+      list.map((f) => (f.cause ? { [f.severity]: f.message, cause: f.cause } : { [f.severity]: f.message })),
+    ]),
   );
   if (Object.keys(findings).length) out.findings = findings;
   out['root-cause'] = v.rootCause ?? null;

@@ -20,7 +20,13 @@ const FILL: Record<string, string> = {
 };
 
 export function mapDot(map: RunbookMapModel): string {
-  const lines = [`digraph runbook {`, `  label=${dotString(map.title)};`, '  rankdir=TB;', '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="sans-serif"];', '  edge [fontname="sans-serif", fontsize=10];'];
+  const lines = [
+    `digraph runbook {`,
+    `  label=${dotString(map.title)};`,
+    '  rankdir=TB;',
+    '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="sans-serif"];',
+    '  edge [fontname="sans-serif", fontsize=10];',
+  ];
   for (const node of map.nodes) {
     const attrs = [`label=${dotString(nodeCaption(node, map.hostCount))}`];
     if (node.kind === 'end') attrs.push('shape=oval');

@@ -24,8 +24,11 @@ export function ruleLabel(rule: FindingRule & CauseFields): string {
   return `${rule.severity}: ${short}`;
 }
 
+/** What the map needs of one recorded run (a saved output, a journal entry, a postmortem run). */
+export type MapRun = Pick<SavedOutput, 'step' | 'host' | 'startedAt' | 'termination' | 'findings' | 'next'> & { evidence?: string };
+
 /** The map of a runbook; `runs` defaults to the outputs saved in it (an incident record). */
-export function buildRunbookMap(runbook: Runbook, runs: readonly SavedOutput[] = runbook.steps.flatMap((s) => s.outputs)): RunbookMapModel {
+export function buildRunbookMap(runbook: Runbook, runs: readonly MapRun[] = runbook.steps.flatMap((s) => s.outputs)): RunbookMapModel {
   const nodes = new Map<string, MapNode>();
   for (const step of runbook.steps) {
     nodes.set(step.key, { key: step.key, title: step.title ?? step.key, kind: 'step', confirm: step.confirm, line: step.range.start.line });
@@ -47,7 +50,8 @@ export function buildRunbookMap(runbook: Runbook, runs: readonly SavedOutput[] =
     const spec = step.check?.spec;
     spec?.findings.forEach((rule: FindingRule & CauseFields, i) => {
       if (rule.next !== undefined) add({ from: step.key, to: target(rule.next), kind: 'finding', severity: rule.severity, rule: i, label: ruleLabel(rule) });
-      for (const verify of rule.verify ?? []) add({ from: step.key, to: target(verify), kind: 'verify', rule: i, label: `verify ${rule.cause ?? ruleLabel(rule)}` });
+      for (const verify of rule.verify ?? [])
+        add({ from: step.key, to: target(verify), kind: 'verify', rule: i, label: `verify ${rule.cause ?? ruleLabel(rule)}` });
     });
     if (spec?.next !== undefined) add({ from: step.key, to: target(spec.next), kind: 'default', label: 'default' });
     else add({ from: step.key, to: runbook.steps[index + 1]?.key ?? endNode(nodes), kind: 'file-order', label: 'next in file' });
@@ -66,22 +70,20 @@ function findStep(runbook: Runbook, name: string): Step | undefined {
 }
 
 /** What one run showed. Inconclusive is read from the run when the engine recorded it (CONTRACT.md). */
-export function verdictOf(run: SavedOutput & { evidence?: string }): StepVerdict {
+export function verdictOf(run: MapRun): StepVerdict {
   if (run.termination !== 'exit' && run.termination !== 'signal') return 'failed';
   if (run.evidence === 'inconclusive') return 'inconclusive';
   for (const severity of ['critical', 'warning', 'info'] as const) if (run.findings.some((f) => f.severity === severity)) return severity;
   return 'nothing-found';
 }
 
-function markPaths(
-  nodes: Map<string, MapNode>,
-  edges: MapEdge[],
-  runs: readonly SavedOutput[],
-  add: (edge: Omit<MapEdge, 'id' | 'hosts'>) => void,
-): number {
+function markPaths(nodes: Map<string, MapNode>, edges: MapEdge[], runs: readonly MapRun[], add: (edge: Omit<MapEdge, 'id' | 'hosts'>) => void): number {
   const byHost = runsByHost(runs.filter((r) => nodes.has(r.step)));
   let order = 0;
-  const latest = [...byHost.values()].flat().sort((a, b) => a.startedAt.localeCompare(b.startedAt)).at(-1);
+  const latest = [...byHost.values()]
+    .flat()
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt))
+    .at(-1);
   for (const [, path] of byHost) {
     path.forEach((run, i) => {
       const node = nodes.get(run.step)!;
@@ -89,7 +91,9 @@ function markPaths(
       const verdict = verdictOf(run);
       node.verdicts = { ...node.verdicts, [verdict]: (node.verdicts?.[verdict] ?? 0) + 1 };
       const following = path[i + 1];
-      const to = following ? following.step : run.next === undefined && (run.termination === 'exit' || run.termination === 'signal') ? END_NODE : undefined;
+      // The engine records "end" as no next step; hand-written journals may say `end`.
+      const ended = (run.next === undefined || run.next === 'end') && (run.termination === 'exit' || run.termination === 'signal');
+      const to = following ? following.step : ended ? END_NODE : undefined;
       if (to === undefined) return;
       let edge = takenEdge(edges, run, to);
       if (!edge && following) {
@@ -107,13 +111,26 @@ function markPaths(
 }
 
 /** The edge a run left by: the raised finding that chose the next step, else the default. */
-function takenEdge(edges: MapEdge[], run: SavedOutput, to: string): MapEdge | undefined {
+function takenEdge(edges: MapEdge[], run: MapRun, to: string): MapEdge | undefined {
   const from = edges.filter((e) => e.from === run.step && e.to === to);
-  if (run.next !== undefined && run.next !== to) return from.find((e) => e.kind === 'responder');
+  // A step's key is its id when it has one, so a recorded `next` names the node directly.
+  const next = run.next === 'end' ? END_NODE : run.next;
+  if (next !== undefined && next !== to) return from.find((e) => e.kind === 'responder');
   const chooser: Finding | undefined = run.findings.find((f) => f.next !== undefined);
   if (chooser) {
     const byRule = from.find((e) => e.kind === 'finding' && e.rule === chooser.rule);
     if (byRule) return byRule;
   }
   return from.find((e) => e.kind === 'default' || e.kind === 'file-order') ?? from.find((e) => e.kind === 'verify') ?? from[0];
+}
+
+/** The map for a postmortem: its runs (from the journal) as the path taken. */
+export function postmortemMap(
+  runbook: Runbook,
+  runs: readonly { stepKey: string; host: string; startedAt: string; termination: string; findings: Finding[]; next?: string }[],
+): RunbookMapModel {
+  return buildRunbookMap(
+    runbook,
+    runs.map((r) => ({ step: r.stepKey, host: r.host, startedAt: r.startedAt, termination: r.termination, findings: r.findings, next: r.next })),
+  );
 }

@@ -27,7 +27,9 @@ export function nodeCaption(node: MapNode, hostCount: number): string {
 
 export function mapMermaid(map: RunbookMapModel): string {
   const ids = new Map<string, string>();
-  map.nodes.forEach((node, i) => ids.set(node.key, node.key === END_NODE ? 'end_of_runbook' : `s${i + 1}_${node.key.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40)}`));
+  map.nodes.forEach((node, i) =>
+    ids.set(node.key, node.key === END_NODE ? 'end_of_runbook' : `s${i + 1}_${node.key.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40)}`),
+  );
   const lines = ['flowchart TD'];
   for (const node of map.nodes) lines.push(`    ${ids.get(node.key)}["${mermaidLabel(nodeCaption(node, map.hostCount))}"]`);
   for (const edge of map.edges) {

@@ -57,10 +57,15 @@ function nodeSvg(p: PlacedNode): string {
   const top = p.y - p.height / 2;
   const tip = [node.title, node.kind === 'step' ? `step ${node.key}` : '', node.confirm ? 'changes the host (confirm)' : ''];
   if (node.order !== undefined) tip.push(`#${node.order} on the path taken`);
-  if (node.verdicts) tip.push(Object.entries(node.verdicts).map(([v, count]) => `${VERDICT_WORDS[v] ?? v}: ${count}`).join(', '));
+  if (node.verdicts)
+    tip.push(
+      Object.entries(node.verdicts)
+        .map(([v, count]) => `${VERDICT_WORDS[v] ?? v}: ${count}`)
+        .join(', '),
+    );
   const text: string[] = [];
   const sub = node.kind === 'step' ? subtitle(node) : '';
-  const textTop = p.y - ((p.lines.length * 16 + (sub ? SUBTITLE_HEIGHT : 0)) / 2) + 12;
+  const textTop = p.y - (p.lines.length * 16 + (sub ? SUBTITLE_HEIGHT : 0)) / 2 + 12;
   p.lines.forEach((line, i) => text.push(`<text x="${n(p.x)}" y="${n(textTop + i * 16)}" text-anchor="middle">${xmlText(line)}</text>`));
   if (sub) text.push(`<text class="key" x="${n(p.x)}" y="${n(textTop + p.lines.length * 16)}" text-anchor="middle">${xmlText(sub)}</text>`);
   return [
