@@ -10,6 +10,7 @@ import { registerCommands } from './commands';
 import { HostStates } from './hostStates';
 import { HostTargets } from './hostTargets';
 import { HostsView } from './hostsView';
+import { registerMapView } from './mapView';
 import { notebookRunbook } from './notebookModel';
 import { VsCodePrompter } from './prompter';
 import { NotebookRunner, revealCell } from './runner';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   registerCommands(context, { runner, targets, prompter, log });
+  registerMapView(context, log);
 
   const refresh = () => {
     targets.updateStatusBar();

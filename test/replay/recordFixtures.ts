@@ -20,6 +20,7 @@ import { parseRunbook } from '../../src/runbook/parse';
 const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = path.join(ROOT, 'runbooks/fixtures');
 // The case folders are outside the repository: load tsx by its path, not by package name.
+const RECORDS = path.join(ROOT, 'test/replay/records');
 const CLI = ['--import', pathToFileURL(require.resolve('tsx')).href, path.join(ROOT, 'src/cli/main.ts')];
 // Loopback addresses apart from the other tests' (.2-.66, .160-.166).
 const SSHD_ADDRESS = 80;
@@ -30,6 +31,8 @@ interface LiveCase {
   scenario: string;
   host?: 'lab' | 'lab-root';
   group?: boolean;
+  /** Also keep the incident record itself (record, journal, outputs) under test/replay/records/. */
+  keepRecord?: boolean;
   vars: (d: RunningFault['details']) => Record<string, string | number>;
 }
 
@@ -38,7 +41,7 @@ const address = () => ++next;
 
 const live: LiveCase[] = [
   { name: 'triage/time-wait', runbook: 'triage', scenario: 'time-wait', vars: (d) => ({ port: d.port }) },
-  { name: 'triage/close-wait', runbook: 'triage', scenario: 'close-wait', vars: (d) => ({ port: d.port }) },
+  { name: 'triage/close-wait', runbook: 'triage', scenario: 'close-wait', keepRecord: true, vars: (d) => ({ port: d.port }) },
   { name: 'triage/open-files', runbook: 'triage', scenario: 'open-files', vars: (d) => ({ port: d.port, pid: d.serverPid }) },
   { name: 'triage/conn-cap', runbook: 'triage', scenario: 'conn-cap', vars: (d) => ({ port: d.port }) },
   {
@@ -49,7 +52,7 @@ const live: LiveCase[] = [
     vars: (d) => ({ port: d.port, netns: d.clientNamespace, peer_netns: d.serverNamespace }),
   },
   { name: 'triage/healthy', runbook: 'triage', scenario: 'healthy', vars: (d) => ({ port: d.port }) },
-  { name: 'triage/healthy-group', runbook: 'triage', scenario: 'healthy', group: true, vars: (d) => ({ port: d.port }) },
+  { name: 'triage/healthy-group', runbook: 'triage', scenario: 'healthy', group: true, keepRecord: true, vars: (d) => ({ port: d.port }) },
   { name: 'time-wait/time-wait', runbook: 'time-wait', scenario: 'time-wait', vars: (d) => ({ port: d.port }) },
   { name: 'time-wait/conn-cap-look-alike', runbook: 'time-wait', scenario: 'conn-cap', vars: (d) => ({ port: d.port }) },
   { name: 'time-wait/healthy', runbook: 'time-wait', scenario: 'healthy', vars: (d) => ({ port: d.port }) },
@@ -120,9 +123,25 @@ async function recordLive(c: LiveCase, dir: string, files: { sshConfig: string; 
     fs.rmSync(out, { recursive: true, force: true });
     const made = await runCli(['test', '--make-fixture', record, '--out', out, '--source', source], work);
     process.stdout.write(`${c.name} (run exit ${run.status}):\n${made.stdout}${made.stderr}`);
+    if (c.keepRecord) keepRecord(record, path.join(RECORDS, c.name.replace('/', '-')));
   } finally {
     await fault.stop();
   }
+}
+
+/** Copies a record with its journal and outputs; its template path is made to point at the bundled runbook again. */
+function keepRecord(record: string, dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const name = path.basename(record).replace(/\.runbook\.md$/, '');
+  const from = path.dirname(record);
+  const text = fs.readFileSync(record, 'utf8');
+  const template = /^ {2}template: (.*)$/m.exec(text)![1];
+  const bundled = path.relative(dir, path.join(ROOT, 'runbooks', path.basename(template))).split(path.sep).join('/');
+  fs.writeFileSync(path.join(dir, `${name}.runbook.md`), text.replace(/^( {2}template: ).*$/m, `$1${bundled}`));
+  fs.copyFileSync(path.join(from, `${name}.journal.jsonl`), path.join(dir, `${name}.journal.jsonl`));
+  fs.cpSync(path.join(from, `${name}.outputs`), path.join(dir, `${name}.outputs`), { recursive: true });
+  process.stdout.write(`  record kept in ${path.relative(ROOT, dir)}\n`);
 }
 
 /** The conntrack fault from the field incident's recorded outputs (000: count 67549, max 65535). */
