@@ -62,16 +62,21 @@ export function compareVerdict(expected: HostVerdict, actual: HostVerdict | unde
   const shared = expected.path.filter((s) => actual.path.includes(s));
   for (const step of shared) out.push(...findingDifferences(step, expected.findings[step] ?? [], actual.findings[step] ?? []));
 
-  const fork = expected.path.findIndex((s, i) => actual.path[i] !== s);
-  if (fork >= 0 || actual.path.length > expected.path.length) {
+  // Where the replay is heading: a step with no recorded output is still where the decision went.
+  const unrecorded = actual.stopped.reason === 'not-run' ? actual.stopped.step : undefined;
+  const heading = unrecorded ? [...actual.path, unrecorded] : actual.path;
+  const fork = expected.path.findIndex((s, i) => heading[i] !== s);
+  const forked = fork >= 0 || heading.length > expected.path.length;
+  if (forked) {
     const at = fork >= 0 ? fork : expected.path.length;
     const after = at > 0 ? `after ${expected.path[at - 1]} ` : '';
-    const now = actual.path[at];
+    const now = heading[at];
     const was = expected.path[at];
+    const note = now !== undefined && now === unrecorded && at === heading.length - 1 ? ', which has no recorded output' : '';
     out.push(
       now
-        ? `${after}the path now goes to ${now}${was ? ` (was ${was})` : ' (it used to stop there)'}: ${arrow(actual.path)}`
-        : `the path now stops ${after ? `after ${expected.path[at - 1]}` : 'at once'} (it went on to ${was}): ${arrow(actual.path)}`,
+        ? `${after}the path now goes to ${now}${was ? ` (was ${was})` : ' (it used to stop there)'}${note}: ${arrow(heading)}`
+        : `the path now stops ${after ? `after ${expected.path[at - 1]}` : 'at once'} (it went on to ${was}): ${arrow(heading)}`,
     );
     for (const step of expected.path.filter((s) => !actual.path.includes(s))) {
       const raised = expected.findings[step] ?? [];
@@ -93,7 +98,8 @@ export function compareVerdict(expected: HostVerdict, actual: HostVerdict | unde
     if (!actual.inconclusive.some((i) => key(i) === key(e))) out.push(`step ${e.step} is no longer inconclusive (was: ${e.reason})`);
 
   const stopChanged = expected.stopped.reason !== actual.stopped.reason || (expected.stopped.step ?? '') !== (actual.stopped.step ?? '');
-  if (stopChanged) out.push(`${stopWords(actual)} (it used to be: ${stopWords(expected).replace(/^it /, '')})`);
+  // A path that now runs into a step with no output was said above; the stop adds nothing then.
+  if (stopChanged && !(forked && unrecorded)) out.push(`${stopWords(actual)} (it used to be: ${stopWords(expected).replace(/^it /, '')})`);
   return out.map((line) => `${expected.host}: ${line}`);
 }
 
