@@ -5,6 +5,7 @@ import type { RunbookMapModel, StepVerdict } from '../../src/protocol/map';
 import { LINE, layout, type Measure } from './layout';
 
 const SVG = 'http://www.w3.org/2000/svg';
+const MIN_SCALE = 0.8;
 
 const VERDICT_WORDS: Record<StepVerdict, string> = {
   critical: 'critical finding',
@@ -48,6 +49,8 @@ export function drawMap(doc: Document, root: HTMLElement, map: RunbookMapModel, 
     role: 'group',
   });
   drawing.setAttribute('aria-label', `Runbook map: ${map.title}`);
+  // Fit a narrow panel by shrinking, but not below a readable size: past that the panel scrolls.
+  drawing.style.minWidth = `${Math.round(placed.width * MIN_SCALE)}px`;
   const defs = svg(doc, 'defs');
   for (const [id, cls] of [
     ['arrow', 'arrow'],
@@ -113,4 +116,6 @@ export function drawMap(doc: Document, root: HTMLElement, map: RunbookMapModel, 
     drawing.append(group);
   }
   root.replaceChildren(header, drawing);
+  // Where the run is now: in view when the map is wider than the panel.
+  drawing.querySelector('g.node.current')?.scrollIntoView({ block: 'nearest', inline: 'center' });
 }

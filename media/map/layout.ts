@@ -21,7 +21,7 @@ export interface Placed {
 export const LINE = 17;
 const PAD_X = 14;
 const PAD_Y = 9;
-const MAX_TEXT = 210;
+const MAX_TEXT = 170;
 
 export type Measure = (text: string, small: boolean) => number;
 
@@ -64,7 +64,7 @@ export function edgeLabel(edge: MapEdge, hostCount: number): string {
 
 export function layout(map: RunbookMapModel, measure: Measure): Placed {
   const g = new dagre.graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: 'TB', nodesep: 30, ranksep: 50, edgesep: 14, marginx: 12, marginy: 12 });
+  g.setGraph({ rankdir: 'TB', nodesep: 22, ranksep: 46, edgesep: 10, marginx: 12, marginy: 12 });
   const text = new Map<string, { lines: string[]; sub: string }>();
   for (const node of map.nodes) {
     const lines = wrapText(node.title, measure);
