@@ -137,7 +137,10 @@ function keepRecord(record: string, dir: string): void {
   const from = path.dirname(record);
   const text = fs.readFileSync(record, 'utf8');
   const template = /^ {2}template: (.*)$/m.exec(text)![1];
-  const bundled = path.relative(dir, path.join(ROOT, 'runbooks', path.basename(template))).split(path.sep).join('/');
+  const bundled = path
+    .relative(dir, path.join(ROOT, 'runbooks', path.basename(template)))
+    .split(path.sep)
+    .join('/');
   fs.writeFileSync(path.join(dir, `${name}.runbook.md`), text.replace(/^( {2}template: ).*$/m, `$1${bundled}`));
   fs.copyFileSync(path.join(from, `${name}.journal.jsonl`), path.join(dir, `${name}.journal.jsonl`));
   fs.cpSync(path.join(from, `${name}.outputs`), path.join(dir, `${name}.outputs`), { recursive: true });

@@ -19,7 +19,9 @@ export function nodeCaption(node: MapNode, hostCount: number): string {
   const parts = [node.order !== undefined ? `${node.order}. ${node.title}` : node.title];
   if (node.confirm) parts.push('⚠ changes the host');
   if (node.verdicts) {
-    const counts = Object.entries(node.verdicts).map(([v, count]) => (hostCount > 1 ? `${VERDICT[v] ?? v} on ${count} of ${hostCount} hosts` : (VERDICT[v] ?? v)));
+    const counts = Object.entries(node.verdicts).map(([v, count]) =>
+      hostCount > 1 ? `${VERDICT[v] ?? v} on ${count} of ${hostCount} hosts` : (VERDICT[v] ?? v),
+    );
     parts.push(counts.join(', '));
   }
   return parts.join(' · ');
