@@ -79,6 +79,18 @@ const allBuilds = [
     outfile: 'dist/renderer.js',
     loader: { '.css': 'text' },
   },
+  // The "Runbook Map" webview (src/extension/mapView.ts): script with dagre, and its stylesheet as dist/map.css.
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: production,
+    sourcemap: !production,
+    logLevel: 'warning',
+    entryPoints: ['media/map/index.ts'],
+    outfile: 'dist/map.js',
+  },
 ];
 
 const builds = only ? allBuilds.filter((b) => only.some((name) => b.outfile === `dist/${name}.js`)) : allBuilds;

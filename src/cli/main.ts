@@ -90,6 +90,31 @@ program
     process.exitCode = await labCommand(scenario, options);
   });
 
+program
+  .command('map')
+  .description("Draw a runbook's decision graph (steps, findings, next), with the path an incident took when given its record.")
+  .argument('<runbook>', 'runbook or incident record')
+  .option('--record <record>', 'incident record whose saved outputs show the path taken (default: the file itself, if it is a record)')
+  .addOption(new Option('--format <format>', 'output format').choices(['svg', 'mermaid', 'dot']).default('svg'))
+  .option('-o, --output <file>', 'write here instead of standard output')
+  .action(async (file: string, options) => {
+    const { mapCommand } = await import('./map');
+    process.exitCode = await mapCommand(file, options);
+  });
+
+program
+  .command('test')
+  .description('Replay outputs recorded in incidents and fixtures through the current runbooks; report where the verdict changed (exit 1).')
+  .argument('[paths...]', 'fixture folders or files (fixture.yaml), incident records or journals (default: fixtures under the current folder)')
+  .option('--make-fixture <record>', 'turn a recorded incident into a fixture instead (captured outputs + the verdict it reached)')
+  .option('--out <dir>', 'with --make-fixture: the fixture folder to write (default: <record>.fixture next to the record)')
+  .option('--runbook <file>', 'the runbook to replay a record through (default: the template the record names)')
+  .option('--source <text>', 'with --make-fixture: where the outputs came from, written into the fixture')
+  .action(async (paths: string[], options) => {
+    const { testCommand } = await import('./replay');
+    process.exitCode = await testCommand(paths, options);
+  });
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`runbook: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 2;

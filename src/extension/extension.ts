@@ -8,6 +8,7 @@ import { registerCommands } from './commands';
 import { HostStates } from './hostStates';
 import { HostTargets } from './hostTargets';
 import { HostsView } from './hostsView';
+import { registerMapView } from './mapView';
 import { VsCodePrompter } from './prompter';
 import { createStepController, listenToRenderer } from './controller';
 import { NotebookRunner } from './runner';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(listenToRenderer(runner, log));
 
   registerCommands(context, { runner, targets, prompter, log });
+  registerMapView(context, log);
 
   const refresh = () => {
     targets.updateStatusBar();

@@ -3,6 +3,7 @@
 
 import { durationText, valuesToShow } from '../checks/display';
 import { mermaidFlowchart } from './mermaid';
+import { renderMapSvg } from './map/svg';
 import type { Postmortem, PostmortemRun } from './postmortem';
 import { escapeHtml, excerpt, oneLine, plainText, utc, valueText } from './text';
 
@@ -33,6 +34,7 @@ pre code { background: none; padding: 0; }
 .summary { border-left: 4px solid var(--critical); padding: .4rem .9rem; background: #fff5f5; }
 details { margin: .6rem 0; } summary { cursor: pointer; font-weight: 600; }
 .muted { color: var(--muted); }
+img.map { max-width: 100%; height: auto; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; }
   details > *:not(summary) { display: block; }
@@ -198,6 +200,13 @@ export function renderHtml(pm: Postmortem): string {
   const last = pm.path.edges.find((edge) => edge.to === 'end');
   if (last) h.push(`<li>End <span class="muted">${e(last.label)}</span></li>`);
   h.push('</ol>', '<details><summary>Mermaid source</summary>', pre(mermaidFlowchart(pm.path), 'mermaid'), '</details>');
+
+  // An <img> of a data: URL: the CSP already allows it, and an SVG shown as an image can run nothing and load nothing.
+  const svg = Buffer.from(renderMapSvg(pm.map)).toString('base64');
+  h.push(
+    '<h2>Runbook map</h2>',
+    `<p><img class="map" alt="${e(`Runbook map of ${pm.map.title}, with the path taken`)}" src="data:image/svg+xml;base64,${svg}"></p>`,
+  );
 
   h.push('<h2>Evidence</h2>', ...pm.runs.map(evidence));
 

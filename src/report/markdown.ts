@@ -3,6 +3,7 @@
 
 import { durationText, valuesToShow } from '../checks/display';
 import { mermaidFlowchart } from './mermaid';
+import { mapMermaid } from './map/mermaid';
 import type { Postmortem, PostmortemRun } from './postmortem';
 import { code, escapeHtml, excerpt, fenced, mdText, oneLine, utc, valueText } from './text';
 
@@ -137,6 +138,14 @@ export function renderMarkdown(pm: Postmortem): string {
   md.push('');
 
   md.push('## Path through the runbook', '', fenced(mermaidFlowchart(pm.path), 'mermaid'), '');
+  md.push(
+    '## Runbook map',
+    '',
+    '_Every step of the runbook; the numbered steps and the edges marked "taken" are the path of this incident._',
+    '',
+    fenced(mapMermaid(pm.map), 'mermaid'),
+    '',
+  );
 
   md.push('## Evidence', '');
   for (const run of pm.runs) md.push(...evidence(run));

@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { Finding, FindingSeverity } from '../checks/spec';
 import { readOutputText, type JournalEntry, type StepEndEntry, type StepStartEntry } from '../engine/journal';
 import type { Runbook, Step } from '../runbook/model';
+import type { RunbookMapModel } from '../protocol/map';
+import { postmortemMap } from './map/graph';
 
 /** One run of one step on one host, with everything the report says about it. */
 export interface PostmortemRun {
@@ -103,6 +105,8 @@ export interface Postmortem {
   lessonPrompts: { wentWell: string; wentWrong: string; gotLucky: string };
   timeline: TimelineEntry[];
   path: { nodes: PathNode[]; edges: PathEdge[] };
+  /** The whole runbook's decision graph with the path taken (docs/MAP.md). */
+  map: RunbookMapModel;
   runs: PostmortemRun[];
 }
 
@@ -290,6 +294,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     },
     timeline: buildTimeline(journal, runs),
     path: buildPath(runs, end !== undefined),
+    map: postmortemMap(runbook, runs),
     runs,
   };
 }

@@ -72,7 +72,24 @@ function poisonedIncident(dir: string): Postmortem {
   return buildPostmortem({ runbook, journal: entries, recordPath, now: new Date('2026-11-23T09:00:00.000Z') });
 }
 
+/** The runbook map is the one image: an SVG in a data: URL (an image cannot run or load anything); check its content too. */
+function assertMapImageInert(document: Document, what: string): void {
+  const images = [...document.querySelectorAll('img')];
+  assert.ok(images.length <= 1, `${what}: more than the map image`);
+  for (const img of images) {
+    const src = img.getAttribute('src') ?? '';
+    const m = /^data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)$/.exec(src);
+    assert.ok(m && img.classList.contains('map'), `${what}: an image that is not the map: ${src.slice(0, 80)}`);
+    const svg = new JSDOM(Buffer.from(m[1], 'base64').toString('utf8'), { contentType: 'image/svg+xml' }).window.document;
+    assert.equal(svg.querySelectorAll('script, foreignObject, image, use, a, iframe').length, 0, `${what}: active elements in the map`);
+    for (const el of svg.querySelectorAll('*'))
+      for (const attr of el.getAttributeNames()) assert.equal(/^on|href$/i.test(attr), false, `${what}: map ${el.tagName} has ${attr}`);
+    img.remove();
+  }
+}
+
 function assertInert(document: Document, what: string): void {
+  assertMapImageInert(document, what);
   assert.equal(document.querySelectorAll('script, iframe, object, embed, link, img, svg, form, base').length, 0, `${what}: active elements`);
   for (const el of document.querySelectorAll('*')) {
     for (const attr of el.getAttributeNames()) {
@@ -115,6 +132,7 @@ describe('postmortem export with hostile fields', function () {
       'Lessons learned',
       'Timeline',
       'Path through the runbook',
+      'Runbook map',
       'Evidence',
       'Appendix: full outputs',
     ]);

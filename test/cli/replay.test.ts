@@ -1,0 +1,117 @@
+// `runbook test` as a user runs it: the shipped fixtures of the bundled runbooks pass; a threshold
+// changed in a copy of a bundled runbook makes the matching fixture fail with the difference in
+// words; `--make-fixture` turns a recorded incident (test/replay/records/) into a fixture that passes.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse } from 'yaml';
+
+const ROOT = path.resolve(__dirname, '../..');
+// Some runs start in a temp folder: load tsx by its path, not by package name.
+const CLI = ['--import', pathToFileURL(require.resolve('tsx')).href, path.join(ROOT, 'src/cli/main.ts')];
+
+function runbook(args: string[], cwd = ROOT): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [...CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A copy of triage.runbook.md and its time-wait fixture, laid out as in runbooks/, with `edit` applied to the runbook. */
+function editedCopy(dir: string, edit: (text: string) => string): string {
+  const fixture = path.join(dir, 'runbooks/fixtures/triage/time-wait');
+  fs.cpSync(path.join(ROOT, 'runbooks/fixtures/triage/time-wait'), fixture, { recursive: true });
+  const original = fs.readFileSync(path.join(ROOT, 'runbooks/triage.runbook.md'), 'utf8');
+  const edited = edit(original);
+  assert.notEqual(edited, original, 'the edit changed the runbook');
+  fs.writeFileSync(path.join(dir, 'runbooks/triage.runbook.md'), edited);
+  return fixture;
+}
+
+describe('runbook test', function () {
+  this.timeout(120_000);
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-test-cli-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('passes on the fixtures shipped with the bundled runbooks', function () {
+    const run = runbook(['test', 'runbooks/fixtures']);
+    const count = fs.readdirSync(path.join(ROOT, 'runbooks/fixtures')).flatMap((r) => fs.readdirSync(path.join(ROOT, 'runbooks/fixtures', r))).length;
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, new RegExp(`\\n${count} fixtures: ${count} passed\\.\\n$`));
+    assert.match(
+      run.stdout,
+      /PASS runbooks\/fixtures\/triage\/time-wait\n {2}lab: conntrack-usage → kernel-log → server-sockets → churn; root cause \(unconfirmed\): \d+ TIME_WAIT/,
+    );
+  });
+
+  it('fails with a readable difference when a threshold of the runbook changes', function () {
+    const fixture = editedCopy(dir, (text) => text.replace('when: server_time_wait >= 100\n', 'when: server_time_wait >= 100000\n'));
+    const expect = parse(fs.readFileSync(path.join(fixture, 'fixture.yaml'), 'utf8')).expect.lab;
+    const warning: string = expect.findings['server-sockets'][0].warning;
+    const critical: string = expect.findings.churn[0].critical;
+    const run = runbook(['test', 'runbooks/fixtures'], dir);
+    assert.equal(run.status, 1, run.stdout + run.stderr);
+    const lines = run.stdout.split('\n');
+    assert.equal(lines[0], 'FAIL runbooks/fixtures/triage/time-wait (replayed through runbooks/triage.runbook.md)');
+    assert.ok(lines.includes(`  lab: finding warning "${warning}" no longer raised at step server-sockets`), run.stdout);
+    assert.ok(
+      lines.includes(
+        '  lab: after server-sockets the path now goes to tcp-settings (was churn), which has no recorded output: conntrack-usage → kernel-log → server-sockets → tcp-settings',
+      ),
+      run.stdout,
+    );
+    assert.ok(lines.includes(`  lab: step churn is no longer reached (it raised critical "${critical}")`), run.stdout);
+    assert.ok(lines.includes(`  lab: root cause is now none (was "${critical}" at churn (unconfirmed))`), run.stdout);
+    assert.match(run.stdout, /1 fixture: 0 passed, 1 failed\.\n$/);
+  });
+
+  it('names a critical finding that is no longer raised when its own threshold moves', function () {
+    const fixture = editedCopy(dir, (text) => text.replace('when: tw_after >= 1000\n', 'when: tw_after >= 1000000\n'));
+    const critical: string = parse(fs.readFileSync(path.join(fixture, 'fixture.yaml'), 'utf8')).expect.lab.findings.churn[0].critical;
+    const run = runbook(['test', fixture], dir);
+    assert.equal(run.status, 1);
+    assert.ok(run.stdout.includes(`  lab: finding critical "${critical}" no longer raised at step churn\n`), run.stdout);
+    assert.ok(run.stdout.includes('  lab: it runs to the end of the runbook (it used to be: stops at the critical finding of churn)\n'), run.stdout);
+  });
+
+  it('turns a recorded incident into a fixture that passes, and replays the record itself', function () {
+    const records = path.join(ROOT, 'test/replay/records/triage-close-wait');
+    const record = path.join(
+      records,
+      fs.readdirSync(records).find((f) => f.endsWith('.runbook.md'))!,
+    );
+    const out = path.join(dir, 'close-wait');
+    const made = runbook(['test', '--make-fixture', record, '--out', out, '--source', 'test']);
+    assert.equal(made.status, 0, made.stdout + made.stderr);
+    assert.match(
+      made.stdout,
+      /fixture\.yaml\n {2}lab: conntrack-usage → kernel-log → server-sockets → close-wait-owner; root cause \(unconfirmed\): 40 connections/,
+    );
+    const fixture = parse(fs.readFileSync(path.join(out, 'fixture.yaml'), 'utf8'));
+    assert.equal(path.resolve(out, fixture.runbook), path.join(ROOT, 'runbooks/triage.runbook.md'));
+    assert.equal(fixture.runs.length, 4);
+    assert.equal(
+      fs
+        .readFileSync(path.join(out, fixture.runs[3].output), 'utf8')
+        .split('\n')
+        .filter((l: string) => l.startsWith('CLOSE-WAIT')).length,
+      40,
+    );
+    const again = runbook(['test', out]);
+    assert.equal(again.status, 0, again.stdout);
+    const self = runbook(['test', record]);
+    assert.equal(self.status, 0, self.stdout + self.stderr);
+    assert.match(self.stdout, /^PASS .*triage-close-wait\.runbook\.md\n/);
+  });
+
+  it('exits 2 on what it cannot read, saying what', function () {
+    const missing = runbook(['test', path.join(dir, 'nothing-here')]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /nothing-here: no such file or folder/);
+    const empty = runbook(['test', dir]);
+    assert.equal(empty.status, 2);
+    assert.match(empty.stderr, /No fixture \(fixture\.yaml\) under .*runbook test --make-fixture RECORD/);
+  });
+});
