@@ -125,7 +125,7 @@ function createUnique(folder: string, base: string, content: string): string {
   for (let n = 1; n < 1000; n++) {
     const file = path.join(folder, `${base}${n === 1 ? '' : `-${n}`}.runbook.md`);
     try {
-      fs.writeFileSync(file, content, { flag: 'wx' });
+      fs.writeFileSync(file, content, { flag: 'wx', mode: 0o600 });
       return file;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -153,7 +153,7 @@ export function startIncident(templatePath: string, options: StartIncidentOption
   );
   const date = now.toISOString().slice(0, 10);
   const base = `${date}-${slugify(title) || slugify(templateName) || 'incident'}`;
-  fs.mkdirSync(folder, { recursive: true });
+  fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
   // Reserve the file name first (the id is the file's name), then write the content.
   const recordPath = createUnique(folder, base, '');
   const incident: IncidentMeta = {

@@ -95,8 +95,9 @@ export function outputRefFor(recordPath: string, runId: string): string {
 /** Writes a run's full output (already redacted) durably, and returns its `outputRef`. */
 export function writeOutput(recordPath: string, runId: string, text: string): string {
   const file = outputPathFor(recordPath, runId);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, 'w');
+  // Outputs may hold incident data: the folder and the files are the owner's only.
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const fd = fs.openSync(file, 'w', 0o600);
   try {
     fs.writeFileSync(fd, text);
     fs.fsyncSync(fd);
@@ -123,7 +124,7 @@ export class Journal {
    */
   static open(recordPath: string, options: { redact?: (text: string) => string } = {}): Journal {
     const file = journalPathFor(recordPath);
-    const fd = fs.openSync(file, 'a+');
+    const fd = fs.openSync(file, 'a+', 0o600);
     // A crash mid-write leaves a line without its line break: start the next entry on a line of its own.
     const size = fs.fstatSync(fd).size;
     if (size > 0) {

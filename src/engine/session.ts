@@ -3,7 +3,7 @@
 
 import os from 'node:os';
 import type { HostConfig } from '../hosts/types';
-import type { Redactor } from '../redact/redactor';
+import { redactDeep, type Redactor } from '../redact/redactor';
 import type { Runbook, SavedOutput, Step } from '../runbook/model';
 import type { VariableType } from '../ssh/script';
 import type { Executor } from '../ssh/types';
@@ -40,7 +40,7 @@ export class IncidentSession {
       const last = step.outputs.at(-1);
       if (last) this.values.record(step.key, last.values);
     }
-    if (options.recordPath) this.journal = Journal.open(options.recordPath, { redact: (t) => options.redactor.redactKnown(t) });
+    if (options.recordPath) this.journal = Journal.open(options.recordPath, { redact: (t) => options.redactor.redactFields(t) });
   }
 
   get runbook(): Runbook {
@@ -65,6 +65,7 @@ export class IncidentSession {
     const { result } = run;
     const raw = result.stdout.text + (result.stderr.text ? (result.stdout.text && !result.stdout.text.endsWith('\n') ? '\n' : '') + result.stderr.text : '');
     const text = await this.options.redactor.redact(raw);
+    const fields = (t: string) => this.options.redactor.redactFields(t);
     const tooLong = text.length > RECORD_TEXT_LIMIT;
     return {
       step: run.step.key,
@@ -79,10 +80,11 @@ export class IncidentSession {
         : text,
       truncated: tooLong || result.stdout.truncated || result.stderr.truncated,
       fullOutputRef: this.outputRefs.get(run.runId),
-      values: run.outcome?.values ?? {},
-      findings: run.outcome?.findings ?? [],
+      // Every field beside the text is redacted too: a secret can come back in a parsed value or a message.
+      values: redactDeep(run.outcome?.values ?? {}, fields),
+      findings: redactDeep(run.outcome?.findings ?? [], fields),
       next: run.decision.next?.key,
-      why: run.decision.why,
+      why: fields(run.decision.why),
       runId: run.runId,
     };
   }
@@ -131,7 +133,7 @@ export class IncidentSession {
         const { result } = run;
         let outputRef: string | undefined;
         if (journal && recordPath) {
-          const full = redactor.redactKnown(result.stdout.text + result.stderr.text);
+          const full = redactor.redactFields(result.stdout.text + result.stderr.text);
           outputRef = writeOutput(recordPath, run.runId, full);
           this.outputRefs.set(run.runId, outputRef);
           journal.append({

@@ -17,6 +17,17 @@ export function secretForms(secret: string): string[] {
   // Form encoding writes spaces as `+`; lower-case hex escapes appear in some tools' output.
   forms.add(encodeURIComponent(secret).replace(/%20/g, '+'));
   forms.add(encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  // RFC 3986 strict encoding also escapes ! ' ( ) * (curl --data-urlencode, Python's quote(safe='')).
+  const strict = encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  forms.add(strict);
+  forms.add(strict.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  // Every byte outside letters and digits escaped, or every byte escaped, in upper and lower case hex,
+  // as HTTP clients, proxies and shell one-liners (od | sed) write them.
+  const bytes = [...Buffer.from(secret, 'utf8')];
+  const hex = (b: number) => b.toString(16).toUpperCase().padStart(2, '0');
+  const mostly = bytes.map((b) => (/[A-Za-z0-9]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${hex(b)}`)).join('');
+  const every = bytes.map((b) => `%${hex(b)}`).join('');
+  for (const form of [mostly, every]) forms.add(form).add(form.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
   return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
 }
 

@@ -40,6 +40,13 @@ export const secretPatterns: readonly SecretPattern[] = [
     regex: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@"']+:(?<secret>[^\s@/"']+)@/gi,
   },
   {
+    // Current token formats the preset may lag behind on: GitHub fine-grained and classic tokens,
+    // GitLab, Slack, Stripe, npm, OpenAI-style keys (gitleaks rules of the same names).
+    name: 'service-token',
+    regex:
+      /\b(?:github_pat_[A-Za-z0-9_]{22,}|gh[pousr]_[A-Za-z0-9]{36,}|glpat-[A-Za-z0-9_-]{20,}|xox[baprs]-[A-Za-z0-9-]{10,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|npm_[A-Za-z0-9]{36}|sk-(?:proj-)?[A-Za-z0-9_-]{32,})\b/g,
+  },
+  {
     // PEM/OpenSSH private key blocks, also when the END line was cut off by output trimming.
     name: 'private-key',
     regex: /-----BEGIN[A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END[A-Z ]*PRIVATE KEY( BLOCK)?-----|$)/g,

@@ -21,6 +21,8 @@ export interface Redactor {
   redact(text: string): Promise<string>;
   /** Exact values only: cheap and synchronous, for hot paths (streaming output, log lines). */
   redactKnown(text: string): string;
+  /** Exact values and our token patterns, synchronous: for every field persisted beside the text (values, messages, journal). */
+  redactFields(text: string): string;
   /** Learn a secret typed later (a passphrase asked mid-incident). */
   addSecret(secret: string): void;
   /** Learn host names to anonymise (no effect unless `anonymize`). */
@@ -41,6 +43,10 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     redactKnown(text) {
       return maskExact(text);
     },
+    redactFields(text) {
+      const patterned = maskPatterns(maskExact(text));
+      return anonymizer ? anonymizer.anonymize(patterned) : patterned;
+    },
     addSecret(secret) {
       secrets.push(secret);
       maskExact = exactMasker(secrets);
@@ -49,4 +55,12 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
       anonymizer?.addHosts(hosts);
     },
   };
+}
+
+/** Every string inside `value` (values, findings, hints) through `redact`; numbers, booleans and shape unchanged. */
+export function redactDeep<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), redactDeep(v, redact)])) as T;
+  return value;
 }
