@@ -1,0 +1,94 @@
+// Driving `runbook run` as a user would, over SSH to the real test sshd, and reading what the user
+// reads: the summary lines the contract fixes (`Root cause (confirmed): ...`, `Suspected cause
+// (unconfirmed): ...`, `Refuted: ...`, CRITICAL/WARNING findings) and the exit code.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestSshd } from '../../src/testbed/sshd';
+
+const CLI = ['--import', 'tsx', path.resolve('src/cli/main.ts')];
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], timeoutMs = 120_000): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** An ssh_config naming the test sshd as `lab` (the unprivileged runbook-test user when run as root) and `lab-root`. */
+export function writeSshConfig(sshd: TestSshd, dir: string): string {
+  const file = path.join(dir, 'ssh_config');
+  const host = (alias: string, user: string) =>
+    [
+      `Host ${alias}`,
+      `  HostName ${sshd.addresses[0]}`,
+      `  Port ${sshd.port}`,
+      `  User ${user}`,
+      `  IdentityFile ${sshd.clientKey.privatePath}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${sshd.knownHostsPath}`,
+      '  StrictHostKeyChecking yes',
+      '  BatchMode yes',
+      '',
+    ].join('\n');
+  fs.writeFileSync(file, host('lab', sshd.users.test ?? sshd.users.current) + host('lab-root', sshd.users.current));
+  return file;
+}
+
+/** `runbook run FILE --host HOST --auto --quiet --var ...` with the given ssh_config. */
+export function runAuto(runbook: string, host: string, sshConfig: string, vars: Record<string, string | number>): Promise<CliRun> {
+  const args = ['run', path.resolve('runbooks', `${runbook}.runbook.md`), '--host', host, '-F', sshConfig, '--auto', '--quiet'];
+  for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}=${value}`);
+  return runCli(args);
+}
+
+/** What the user reads at the end of an --auto run, picked out of the output. */
+export interface Verdict {
+  status: number | null;
+  path: string;
+  rootCauses: string[];
+  suspected: string[];
+  refuted: string[];
+  criticals: string[];
+  warnings: string[];
+  inconclusive: string[];
+  all: string;
+}
+
+export function verdict(run: CliRun, host: string): Verdict {
+  const text = `${run.stdout}\n${run.stderr}`;
+  const summary = run.stdout.slice(Math.max(0, run.stdout.lastIndexOf('Path taken on')));
+  const lines = summary.split('\n').map((l) => l.trim());
+  const after = (prefix: string) => lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length).trim());
+  return {
+    status: run.status,
+    path: new RegExp(`Path taken on ${host}: (.*)`).exec(run.stdout)?.[1] ?? '(no path printed)',
+    rootCauses: after('Root cause (confirmed):'),
+    suspected: after('Suspected cause (unconfirmed):'),
+    refuted: after('Refuted:'),
+    criticals: after('CRITICAL'),
+    warnings: after('WARNING'),
+    inconclusive: lines.filter((l) => /inconclusive/i.test(l)),
+    all: text,
+  };
+}
+
+/** One line for an assertion message: what the user saw. */
+export function shown(v: Verdict): string {
+  return `exit ${v.status}\n${v.all}`;
+}
