@@ -100,7 +100,7 @@ describe('field suite: triage --auto on lab faults and look-alikes (over SSH)', 
       const blind = await triage('lab', { port: f.details.port });
       assert.equal(blind.status, 3, shown(blind));
       assert.deepEqual(blind.rootCauses, [], shown(blind));
-      assert.match(blind.all, /not visible to runbook-test: pass pid=PID, or run as root/);
+      assert.match(blind.all, /no process listening on port \d+ is visible to runbook-test: pass pid=PID, or run as root/);
     }
   });
 
