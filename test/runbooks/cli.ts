@@ -2,6 +2,7 @@
 // reads: the summary lines the contract fixes (`Root cause (confirmed): ...`, `Suspected cause
 // (unconfirmed): ...`, `Refuted: ...`, CRITICAL/WARNING findings) and the exit code.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -92,3 +93,21 @@ export function verdict(run: CliRun, host: string): Verdict {
 export function shown(v: Verdict): string {
   return `exit ${v.status}\n${v.all}`;
 }
+
+/** A control: nothing a user would act on. A suspicion may be raised only if its check refuted it. */
+export function assertQuiet(v: Verdict): void {
+  assert.deepEqual(v.criticals, [], `a critical finding on a control:\n${shown(v)}`);
+  assert.deepEqual(v.rootCauses, [], `a root cause on a control:\n${shown(v)}`);
+  assert.deepEqual(v.suspected, [], `a suspected cause left standing on a control:\n${shown(v)}`);
+  assert.ok(v.warnings.length <= v.refuted.length, `a warning not refuted on a control:\n${shown(v)}`);
+  assert.equal(v.status, 0, `exit code on a control:\n${shown(v)}`);
+}
+
+/** A fault: exactly one confirmed root cause, matching `cause`, and exit code 4 (critical). */
+export function assertConfirmed(v: Verdict, cause: RegExp): void {
+  assert.equal(v.rootCauses.length, 1, `expected one confirmed root cause:\n${shown(v)}`);
+  assert.match(v.rootCauses[0], cause, shown(v));
+  assert.deepEqual(v.suspected, [], shown(v));
+  assert.equal(v.status, 4, `exit code of a confirmed critical cause:\n${shown(v)}`);
+}
+

@@ -11,30 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { startScenario, type RunningFault } from '../../src/lab';
 import { startTestSshd, type TestSshd } from '../../src/testbed/sshd';
-import { runAuto, shown, verdict, writeSshConfig, type Verdict } from './cli';
+import { assertConfirmed, assertQuiet, runAuto, shown, verdict, writeSshConfig } from './cli';
 
 const isRoot = process.getuid?.() === 0;
 // Addresses of our own, apart from the lab's tests (.31-.40), the sshd test bed (.2...) and the
 // specific runbooks' suite (.100-.119). TIME_WAIT outlives a fault by 60 s: one address per case.
 const SSHD_ADDRESS = 60;
 const users = isRoot ? (['lab', 'lab-root'] as const) : (['lab'] as const);
-
-/** A control: nothing a user would act on. A suspicion may be raised only if its check refuted it. */
-export function assertQuiet(v: Verdict): void {
-  assert.deepEqual(v.criticals, [], `a critical finding on a control:\n${shown(v)}`);
-  assert.deepEqual(v.rootCauses, [], `a root cause on a control:\n${shown(v)}`);
-  assert.deepEqual(v.suspected, [], `a suspected cause left standing on a control:\n${shown(v)}`);
-  assert.ok(v.warnings.length <= v.refuted.length, `a warning not refuted on a control:\n${shown(v)}`);
-  assert.equal(v.status, 0, `exit code on a control:\n${shown(v)}`);
-}
-
-/** A fault: exactly one confirmed root cause, matching `cause`, and exit code 4 (critical). */
-export function assertConfirmed(v: Verdict, cause: RegExp): void {
-  assert.equal(v.rootCauses.length, 1, `expected one confirmed root cause:\n${shown(v)}`);
-  assert.match(v.rootCauses[0], cause, shown(v));
-  assert.deepEqual(v.suspected, [], shown(v));
-  assert.equal(v.status, 4, `exit code of a confirmed critical cause:\n${shown(v)}`);
-}
 
 describe('field suite: triage --auto on lab faults and look-alikes (over SSH)', function () {
   this.timeout(300_000);
