@@ -73,18 +73,20 @@ export interface Verdict {
 
 export function verdict(run: CliRun, host: string): Verdict {
   const text = `${run.stdout}\n${run.stderr}`;
+  // Findings: from the summary at the end (steps print theirs too); verdict lines: wherever printed, once each.
   const summary = run.stdout.slice(Math.max(0, run.stdout.lastIndexOf('Path taken on')));
-  const lines = summary.split('\n').map((l) => l.trim());
-  const after = (prefix: string) => lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length).trim());
+  const summaryLines = summary.split('\n').map((l) => l.trim());
+  const allLines = [...new Set(text.split('\n').map((l) => l.trim()))];
+  const after = (lines: string[], prefix: string) => lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length).trim());
   return {
     status: run.status,
     path: new RegExp(`Path taken on ${host}: (.*)`).exec(run.stdout)?.[1] ?? '(no path printed)',
-    rootCauses: after('Root cause (confirmed):'),
-    suspected: after('Suspected cause (unconfirmed):'),
-    refuted: after('Refuted:'),
-    criticals: after('CRITICAL'),
-    warnings: after('WARNING'),
-    inconclusive: lines.filter((l) => /inconclusive/i.test(l)),
+    rootCauses: after(allLines, 'Root cause (confirmed):'),
+    suspected: after(allLines, 'Suspected cause (unconfirmed):'),
+    refuted: after(allLines, 'Refuted:'),
+    criticals: after(summaryLines, 'CRITICAL'),
+    warnings: after(summaryLines, 'WARNING'),
+    inconclusive: allLines.filter((l) => /inconclusive/i.test(l)),
     all: text,
   };
 }
