@@ -2,6 +2,8 @@
 // incident 003, the relay framework's 128 in incident 004). It holds the first 8 connections from
 // a client and closes every further one right after the handshake; the client keeps reconnecting
 // (bounded), so the client sees EOF at once and the server piles up TIME_WAIT towards that client.
+// conn-cap-served: the same, while another client (another address) holds connections the server
+// serves: the port's total is no guide, only the capped client's own counts are.
 
 import { appendFile } from 'node:fs/promises';
 import { attempt, hold, type Target } from './connections';
@@ -18,64 +20,80 @@ const maxAttempts = 1200;
 const reconnectForMs = 120_000;
 const reconnectEveryMs = 100;
 
-export const connCap: Scenario = {
-  name: 'conn-cap',
-  summary: `A server capped at ${cap} connections per client address: further connections are closed right after accept while the client keeps reconnecting.`,
-  needsRoot: false,
-  defaultPort: 47104,
-  async start(options): Promise<RunningFault> {
-    const teardown = new Teardown();
-    return teardown.guard(async () => {
-      const dir = makeLabDir('conn-cap');
-      teardown.add(() => dir.remove());
-      const serverLog = `${dir.path}/server.log`;
-      const clientLog = `${dir.path}/client.log`;
-      const server = await startNodeServer(dir, 'conn-cap server', {
-        mode: 'cap',
-        cap,
-        host: options.address,
-        port: options.basePort,
-        backlog: 511,
-        logFile: serverLog,
-        lifetimeMs: labLifetimeMs,
-      });
-      teardown.add(() => server.stop());
-      const target: Target = { host: options.address, port: server.port, localAddress: options.clientAddress };
-      const held = await hold(target, cap, 5000);
-      teardown.add(() => held.closeAll());
-      if (held.connected() < cap) {
-        throw new Error(`lab: conn-cap: only ${held.connected()} of ${cap} connections to ${options.address}:${server.port} were made.`);
-      }
-      const client = new ReconnectingClient(target, clientLog);
-      let closedByServer = 0;
-      for (let i = 0; i < firstAttempts; i++) {
-        if ((await client.reconnect()) === 'closed-by-server') closedByServer++;
-      }
-      const background = client.keepReconnecting();
-      teardown.add(() => client.stop(background));
-      options.log?.(
-        `conn-cap: server pid ${server.pid} on ${options.address}:${server.port} holds ${cap} connections from ${options.clientAddress} and closed ${closedByServer} of ${firstAttempts} reconnects`,
-      );
-      return {
-        name: connCap.name,
-        summary: connCap.summary,
-        details: {
-          address: options.address,
-          port: server.port,
-          clientAddress: options.clientAddress,
-          serverPid: server.pid,
-          serverLog,
-          clientLog,
+const servedConnections = 3;
+
+export const connCap = capScenario('conn-cap', 47104, 0);
+export const connCapServed = capScenario('conn-cap-served', 47105, servedConnections);
+
+function capScenario(name: string, defaultPort: number, served: number): Scenario {
+  const scenario: Scenario = {
+    name,
+    summary:
+      `A server capped at ${cap} connections per client address: further connections are closed right after accept while the client keeps reconnecting` +
+      (served ? `; another client's ${served} connections are served.` : '.'),
+    needsRoot: false,
+    defaultPort,
+    async start(options): Promise<RunningFault> {
+      const teardown = new Teardown();
+      return teardown.guard(async () => {
+        const dir = makeLabDir('conn-cap');
+        teardown.add(() => dir.remove());
+        const serverLog = `${dir.path}/server.log`;
+        const clientLog = `${dir.path}/client.log`;
+        const server = await startNodeServer(dir, 'conn-cap server', {
+          mode: 'cap',
           cap,
-          heldConnections: cap,
-          reconnects: firstAttempts,
-          closedByServer,
-        },
-        stop: () => teardown.run(),
-      };
-    });
-  },
-};
+          host: options.address,
+          port: options.basePort,
+          backlog: 511,
+          logFile: serverLog,
+          lifetimeMs: labLifetimeMs,
+        });
+        teardown.add(() => server.stop());
+        const target: Target = { host: options.address, port: server.port, localAddress: options.clientAddress };
+        const held = await hold(target, cap, 5000);
+        teardown.add(() => held.closeAll());
+        if (held.connected() < cap) {
+          throw new Error(`lab: ${name}: only ${held.connected()} of ${cap} connections to ${options.address}:${server.port} were made.`);
+        }
+        if (served > 0) {
+          const other = await hold({ ...target, localAddress: options.otherClientAddress }, served, 5000);
+          teardown.add(() => other.closeAll());
+          if (other.connected() < served) throw new Error(`lab: ${name}: only ${other.connected()} of ${served} served connections were made.`);
+        }
+        const client = new ReconnectingClient(target, clientLog);
+        let closedByServer = 0;
+        for (let i = 0; i < firstAttempts; i++) {
+          if ((await client.reconnect()) === 'closed-by-server') closedByServer++;
+        }
+        const background = client.keepReconnecting();
+        teardown.add(() => client.stop(background));
+        options.log?.(
+          `${name}: server pid ${server.pid} on ${options.address}:${server.port} holds ${cap} connections from ${options.clientAddress} and closed ${closedByServer} of ${firstAttempts} reconnects`,
+        );
+        return {
+          name,
+          summary: scenario.summary,
+          details: {
+            address: options.address,
+            port: server.port,
+            clientAddress: options.clientAddress,
+            serverPid: server.pid,
+            serverLog,
+            clientLog,
+            cap,
+            heldConnections: cap,
+            reconnects: firstAttempts,
+            closedByServer,
+            ...(served ? { servedClientAddress: options.otherClientAddress, servedConnections: served } : {}),
+          },
+          stop: () => teardown.run(),
+        };
+      });
+    },
+  };
+  return scenario;
+}
 
 /** The capped-out client: reconnects, logs what happened, and stops at its bounds or on stop(). */
 class ReconnectingClient {

@@ -127,3 +127,67 @@ export async function closeGracefully(sockets: Socket[], waitMs: number): Promis
   ]);
   clearTimeout(timer);
 }
+
+/**
+ * One request as an HTTP/1.0 client makes it: connect, send a line, read the answer until the
+ * server closes. 'closed-by-server' after an answer; the socket is gone either way.
+ */
+export function request(target: Target, timeoutMs: number): Promise<Attempt & { answered: boolean }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const socket = connect({ host: target.host, port: target.port, localAddress: target.localAddress });
+    let answered = false;
+    let done = false;
+    const finish = (outcome: AttemptOutcome): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ outcome, afterMs: Date.now() - started, answered });
+    };
+    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    socket.on('connect', () => socket.write('GET /status\n'));
+    socket.on('data', () => (answered = true));
+    // Our side closes only after the server's FIN: the server makes the active close.
+    socket.on('end', () => finish('closed-by-server'));
+    socket.on('error', (err: NodeJS.ErrnoException) => finish(err.code === 'ECONNREFUSED' ? 'refused' : err.code === 'ECONNRESET' ? 'reset' : 'timeout'));
+    socket.on('close', () => finish('closed-by-server'));
+  });
+}
+
+export interface LoopBounds {
+  /** Workers running side by side. */
+  workers: number;
+  /** Pause of each worker between two connections. */
+  pauseMs: number;
+  maxConnections: number;
+  maxMs: number;
+}
+
+export interface BackgroundLoop {
+  /** Connections made so far. */
+  made(): number;
+  stop(): Promise<void>;
+}
+
+/** Runs `once` over and over in the background, paced and bounded in count and time, until stop(). */
+export function backgroundLoop(bounds: LoopBounds, once: () => Promise<unknown>): BackgroundLoop {
+  const started = Date.now();
+  let made = 0;
+  let stopped = false;
+  const worker = async (): Promise<void> => {
+    while (!stopped && made < bounds.maxConnections && Date.now() - started < bounds.maxMs) {
+      made++;
+      await once();
+      if (bounds.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, bounds.pauseMs));
+    }
+  };
+  const running = Promise.all(Array.from({ length: bounds.workers }, worker));
+  return {
+    made: () => made,
+    async stop() {
+      stopped = true;
+      await running;
+    },
+  };
+}

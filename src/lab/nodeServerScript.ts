@@ -1,9 +1,10 @@
 // The source of the lab's Node server process. It runs as a separate `node` process (written into
 // the fault's lab folder) so that `ss -tanp` shows a server pid of its own, as in a real incident.
 // Modes: close (active close right after accept), hold (never close: leaked sockets),
-// cap (hold up to N per client address, close the rest at once), echo (a healthy keepalive server).
+// cap (hold up to N per client address, close the rest at once), echo (a healthy keepalive server),
+// respond (answer one request line, then close first: an HTTP/1.0-style server, no cap).
 
-export type NodeServerMode = 'close' | 'hold' | 'cap' | 'echo';
+export type NodeServerMode = 'close' | 'hold' | 'cap' | 'echo' | 'respond';
 
 export interface NodeServerConfig {
   mode: NodeServerMode;
@@ -12,7 +13,7 @@ export interface NodeServerConfig {
   backlog: number;
   /** Connections held per client address in `cap` mode. */
   cap?: number;
-  /** TCP keepalive idle time in `echo` mode. */
+  /** TCP keepalive idle time in `echo` mode; 0 = no keepalive. */
   keepAliveMs?: number;
   /** Where the server writes its log lines; none when absent. */
   logFile?: string;
@@ -59,9 +60,14 @@ const handlers = {
     hold(socket);
   },
   echo(socket) {
-    socket.setKeepAlive(true, cfg.keepAliveMs || 10000);
+    if (cfg.keepAliveMs !== 0) socket.setKeepAlive(true, cfg.keepAliveMs || 10000);
     hold(socket);
     socket.pipe(socket);
+  },
+  respond(socket) {
+    // Answer the request, then close first: the server's side goes to TIME_WAIT, as with
+    // HTTP/1.0 or "Connection: close". No cap: every client is answered.
+    socket.once('data', () => socket.end('200 ok\n'));
   },
 };
 // A leaking server never reads the peer's FIN and never closes: its sockets stay in CLOSE_WAIT.

@@ -7,6 +7,11 @@ export interface StartOptions {
   address?: string;
   /** Loopback address the lab's clients connect from. Default: the same as `address`. */
   clientAddress?: string;
+  /**
+   * Loopback address of a second, well-behaved client (busy-server's idle client, conn-cap-served's
+   * served client). Default: 127.0.0.1 + 200 on the last byte of `clientAddress`, wrapped.
+   */
+  otherClientAddress?: string;
   /** Port the server listens on; 0 picks a free port. Default: the scenario's documented port (docs/LAB.md). */
   basePort?: number;
   /** Progress lines for a person watching the lab. */
@@ -23,7 +28,7 @@ export interface RunningFault {
 }
 
 /** StartOptions with the defaults filled in and checked. */
-export type ResolvedOptions = Required<Pick<StartOptions, 'address' | 'clientAddress' | 'basePort'>> & StartOptions;
+export type ResolvedOptions = Required<Pick<StartOptions, 'address' | 'clientAddress' | 'otherClientAddress' | 'basePort'>> & StartOptions;
 
 export interface ScenarioInfo {
   name: string;

@@ -2,9 +2,20 @@ import assert from 'node:assert/strict';
 import { listRecordings, listScenarios, recordedOutputs, startScenario } from '../../src/lab';
 
 describe('lab registry', () => {
-  it('lists the six live scenarios; only half-open needs root', () => {
+  it('lists the live faults and look-alike controls; only half-open needs root', () => {
     const scenarios = listScenarios();
-    assert.deepEqual(scenarios.map((s) => s.name).sort(), ['close-wait', 'conn-cap', 'half-open', 'healthy', 'open-files', 'time-wait']);
+    assert.deepEqual(scenarios.map((s) => s.name).sort(), [
+      'busy-server',
+      'close-wait',
+      'conn-cap',
+      'conn-cap-served',
+      'half-open',
+      'healthy',
+      'idle-client',
+      'old-overflows',
+      'open-files',
+      'time-wait',
+    ]);
     assert.deepEqual(
       scenarios.filter((s) => s.needsRoot).map((s) => s.name),
       ['half-open'],
@@ -21,6 +32,7 @@ describe('lab registry', () => {
     await assert.rejects(startScenario('conn-cap', { address: '127.0.0.40', clientAddress: '192.168.1.2' }), /clientAddress "192\.168\.1\.2"/);
     await assert.rejects(startScenario('healthy', { address: 'localhost' }), /not a loopback address/);
     await assert.rejects(startScenario('healthy', { address: '127.0.0.40', basePort: 70000 }), /70000 is not a TCP port/);
+    await assert.rejects(startScenario('busy-server', { address: '127.0.0.40', otherClientAddress: '10.1.1.1' }), /otherClientAddress "10\.1\.1\.1"/);
   });
 
   it('does not run conntrack-full live and points to its recorded outputs', async () => {

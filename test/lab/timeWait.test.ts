@@ -24,6 +24,11 @@ describe('lab time-wait', function () {
       'every TIME_WAIT is towards the client address',
     );
 
+    // It keeps churning after the burst: hundreds closed in the last 3 s (timer above 57 s).
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const young = ss(['-o', 'state', 'time-wait']).filter((s) => s.local === `${address}:${port}` && /timewait,(5[7-9]|60)sec/.test(s.extra));
+    assert.ok(young.length >= 300, `${young.length} TIME_WAIT closed in the last 3 s`);
+
     const labDir = String(fault.details.serverLog).replace(/\/server\.log$/, '');
     await fault.stop();
     assert.ok(await gone(Number(serverPid)), `server pid ${serverPid} still runs after stop`);

@@ -29,39 +29,75 @@ describe('conntrack runbook on incident 000/001 outputs', () => {
     assert.deepEqual(runbook.diagnostics.filter((d) => d.severity === 'error'), []);
   });
 
-  it('raises the critical finding on 67549/65535 and goes to the kernel log', () => {
-    // The step cats count then max: the two recorded files in that order.
-    const text = output('cat /proc/sys/net/netfilter/nf_conntrack_count') + output('cat /proc/sys/net/netfilter/nf_conntrack_max');
-    const outcome = check('conntrack-usage', text);
-    assert.equal(outcome.findings.length, 1);
-    assert.equal(outcome.findings[0].severity, 'critical');
-    assert.equal(outcome.findings[0].message, 'conntrack table 67549/65535 (103.1%): new connections are being dropped');
-    assert.equal(outcome.next, 'kernel-log');
+  /** The usage step prints kv lines; the incident's two /proc files give the numbers. */
+  const usage = (count: string, max: string) => `loaded=yes\ncount=${count.trim()}\nmax=${max.trim()}\n`;
+  const incidentUsage = () => usage(output('cat /proc/sys/net/netfilter/nf_conntrack_count'), output('cat /proc/sys/net/netfilter/nf_conntrack_max'));
+
+  it('raises the critical finding on 67549/65535 and reads the timeouts next', () => {
+    const outcome = check('conntrack-usage', incidentUsage());
+    assert.deepEqual(
+      outcome.findings.map((f) => [f.severity, f.message]),
+      [['critical', 'conntrack table 67549/65535 (103.1%): new connections are being dropped']],
+    );
+    assert.equal(outcome.next, 'conntrack-timeouts');
   });
 
   it('says "not loaded" (info) instead of failing on a host without conntrack', () => {
-    const outcome = check('conntrack-usage', 'conntrack not loaded\n');
-    assert.deepEqual(outcome.findings.map((f) => f.severity), ['info']);
+    const outcome = check('conntrack-usage', 'loaded=no\ncount=0\nmax=0\n');
+    assert.deepEqual(
+      outcome.findings.map((f) => f.severity),
+      ['info'],
+    );
     assert.match(outcome.findings[0].message, /not loaded on this host/);
     assert.equal(outcome.next, 'end');
   });
 
-  it('stays quiet at 50%', () => {
-    const outcome = check('conntrack-usage', '32000\n65536\n');
-    assert.deepEqual(outcome.findings, []);
+  it('calls a table at 50% not the cause', () => {
+    const outcome = check('conntrack-usage', usage('32768', '65536'));
+    assert.deepEqual(
+      outcome.findings.map((f) => [f.severity, f.message]),
+      [['info', 'conntrack table 50% full (32768/65536): not full, not the cause now']],
+    );
+    assert.equal(outcome.next, 'kernel-log');
   });
 
-  it('reads the drops out of /var/log/messages, counting the suppressed callbacks', () => {
-    const outcome = check('kernel-log', output('tail -500f /var/log/messages'));
-    assert.equal(outcome.findings.length, 1);
-    assert.equal(outcome.findings[0].severity, 'critical');
-    assert.equal(outcome.findings[0].message, 'kernel dropped packets: conntrack table full (10 lines, about 284 drops, last at Aug 12 01:18:23)');
+  it('reads the drops out of /var/log/messages, counting the suppressed callbacks, and leads to the fix', () => {
+    const scope = check('conntrack-usage', incidentUsage()).values;
+    const outcome = check('kernel-log', `kernel log source: dmesg\n${output('tail -500f /var/log/messages')}`, scope);
+    assert.deepEqual(
+      outcome.findings.map((f) => [f.severity, f.message]),
+      [['critical', 'kernel dropped packets: conntrack table full (10 lines, about 284 drops, last at Aug 12 01:18:23)']],
+    );
+    assert.equal(outcome.next, 'raise-conntrack-max');
   });
 
   it('reads the CentOS-era ip_conntrack line of incident 001', () => {
-    const outcome = check('kernel-log', output('dmesg'));
+    const scope = check('conntrack-usage', usage('262000', '262144')).values;
+    const outcome = check('kernel-log', `kernel log source: dmesg\n${output('dmesg')}`, scope);
     assert.equal(outcome.findings[0]?.severity, 'critical');
     assert.match(outcome.findings[0].message, /conntrack table full \(1 lines/);
+  });
+
+  it('never leads a table that is 0% full to "raise nf_conntrack_max", even with old drops in the log', () => {
+    const scope = check('conntrack-usage', usage('0', '262144')).values;
+    assert.equal(check('conntrack-usage', usage('0', '262144')).next, 'kernel-log');
+    const outcome = check('kernel-log', `kernel log source: dmesg\n${output('tail -500f /var/log/messages')}`, scope);
+    assert.notEqual(outcome.next, 'raise-conntrack-max');
+    assert.deepEqual(
+      outcome.findings.map((f) => [f.severity, f.message]),
+      [['warning', 'the table was full within the last hour (10 lines, last at Aug 12 01:18:23) but is 0% full now: a burst']],
+    );
+    // And a quiet log on a quiet table ends the runbook.
+    assert.equal(check('kernel-log', 'kernel log source: dmesg\n[  1.0] Linux version 6.1\n', scope).next, 'end');
+  });
+
+  it('says the kernel log was not read, instead of "no drops", when it is not readable', () => {
+    const scope = check('conntrack-usage', usage('10', '262144')).values;
+    const outcome = check('kernel-log', 'kernel log source: none\n', scope);
+    assert.deepEqual(
+      outcome.findings.map((f) => f.message),
+      ['the kernel log is not readable as this user: drops were not looked for (run as root)'],
+    );
   });
 
   it('verify step reports success after the incident\'s fix (655350) and failure before it', () => {
