@@ -104,8 +104,9 @@ async function main(): Promise<number> {
     .filter((f) => f.endsWith('.runbook.md'))
     .map((f) => path.join(demoDir, 'incidents', f));
   const record = records.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
-  if (run.code !== 0 || !record) {
-    process.stderr.write(`The triage run failed (exit ${run.code}); see above.\n`);
+  // Exit 4 is the verdict the demo reproduces: a critical finding (docs: exit codes of runbook run).
+  if (run.code !== 4 || !record) {
+    process.stderr.write(`The triage run did not end on the critical finding (exit ${run.code}: 0 none, 1 a step failed, 3 inconclusive); see above.\n`);
     return 1;
   }
 
