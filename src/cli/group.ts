@@ -86,6 +86,7 @@ export function printProgression(result: ProgressionResult): void {
       out.push(dim('No findings.'));
     }
   }
+  if (result.verdicts.length) out.push('', ...result.verdicts.map((v) => bold(safe(v))));
   if (result.hosts.length > 1) out.push(`\n${bold('Verdict per host')}: ${result.hosts.map((h) => `${h.host.name} ${h.reason}`).join(', ')}`);
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -6,6 +6,7 @@ import type { Finding } from '../checks/spec';
 import type { HostConfig } from '../hosts/types';
 import type { Step } from '../runbook/model';
 import { stepLabel } from './decide';
+import { causeVerdicts, describeCause, pendingVerification, type CauseFinding, type CauseVerdict } from './causes';
 import { inconclusiveRun } from './evidence';
 import { describeRoutes, finished } from './routes';
 import type { Confirmation, HostRun, StepRun } from './runStep';
@@ -37,6 +38,8 @@ export interface ProgressionRequest {
   signal?: AbortSignal;
   stopAtCritical?: boolean;
   maxSteps?: number;
+  /** Finds a step by id: the read-only steps a critical finding names in `verify:` run before progression stops. */
+  findStep?: (id: string) => Step | undefined;
 }
 
 /** Where one host's progression ended. */
@@ -51,6 +54,8 @@ export interface HostStop {
   stoppedAt?: Step;
   explanation: string;
   findings: Finding[];
+  /** Each suspected cause on this host's path: confirmed, refuted or unconfirmed. */
+  causes: CauseVerdict[];
 }
 
 export interface ProgressionResult {
@@ -63,6 +68,8 @@ export interface ProgressionResult {
   explanation: string;
   stoppedAt?: Step;
   findings: Finding[];
+  /** "Root cause (confirmed): ...", "Suspected cause (unconfirmed): ...", "Refuted: ..." lines, hosts named when they differ. */
+  verdicts: string[];
 }
 
 interface Branch {
@@ -80,12 +87,15 @@ export async function runProgression(request: ProgressionRequest): Promise<Progr
   const stops = new Map<string, HostStop>();
   const maxSteps = request.maxSteps ?? 100;
   const pending: Branch[] = [{ step: request.from, hosts: request.hosts, ledBy: [] }];
+  /** Hosts whose critical finding is being verified: by which finding, raised where. */
+  const awaiting = new Map<string, { cause: string; finding: CauseFinding; at: string }>();
 
   const stop = (hosts: HostConfig[], reason: StopReason, at: Step | undefined, explanation: string) => {
     for (const host of hosts) {
       const own = trail.get(host.name)!;
       const findings = [...own.runs.flatMap((r) => r.outcome?.findings ?? []), ...own.shared];
-      stops.set(host.name, { host, path: own.path, runs: own.runs, reason, stoppedAt: at, explanation, findings });
+      const causes = causeVerdicts(own.runs, [{ step: '', findings: own.shared }]);
+      stops.set(host.name, { host, path: own.path, runs: own.runs, reason, stoppedAt: at, explanation, findings, causes });
     }
   };
 
@@ -126,6 +136,16 @@ export async function runProgression(request: ProgressionRequest): Promise<Progr
     // A comparison of two ends decides for both together; so does a step run on hosts of its own choosing.
     if (!comparisonOf(run) && hosts.every((h) => own.has(h.name))) followEachHost(run, hosts, own);
     else followTogether(run, hosts);
+  }
+
+  /** The first of `finding`'s verify steps these hosts have not run, if it is read-only and exists. */
+  function verificationStep(finding: Finding, hosts: HostConfig[]): Step | undefined {
+    const done = new Set(trail.get(hosts[0].name)!.path.map((p) => p.id ?? p.key));
+    for (const id of pendingVerification(finding, done)) {
+      const target = request.findStep?.(id);
+      if (target && !target.confirm) return target;
+    }
+    return undefined;
   }
 
   /** The usual case: the step ran on the branch's hosts; each goes where its own check says. */
@@ -186,7 +206,31 @@ export async function runProgression(request: ProgressionRequest): Promise<Progr
     }
     const decision = shared?.decision ?? runs[0].decision;
     const next = decision.next;
+    const verifying = awaiting.get(hosts[0].name);
+    if (verifying) {
+      const raised = [...runs.flatMap((r) => r.outcome?.findings ?? []), ...(shared?.findings ?? [])] as CauseFinding[];
+      if (raised.some((f) => f.refutes === verifying.cause)) {
+        for (const h of hosts) awaiting.delete(h.name); // refuted: go on as if the suspicion had not been raised
+      } else if (!critical) {
+        const again = verificationStep(verifying.finding, hosts);
+        if (again) return again;
+        for (const h of hosts) awaiting.delete(h.name);
+        stop(
+          hosts,
+          'critical',
+          next,
+          `stopped at a critical finding in ${verifying.at}: ${verifying.finding.message} — not confirmed: its confirming step${(verifying.finding.verify ?? []).length > 1 ? 's' : ''} (${(verifying.finding.verify ?? []).join(', ')}) did not confirm it`,
+        );
+        return undefined;
+      }
+    }
     if (critical && request.stopAtCritical !== false) {
+      const toVerify = (critical as CauseFinding).cause ? verificationStep(critical, hosts) : undefined;
+      if (toVerify) {
+        // A suspected cause is only a root cause once its read-only steps agree: run them first.
+        for (const h of hosts) awaiting.set(h.name, { cause: (critical as CauseFinding).cause!, finding: critical as CauseFinding, at: stepLabel(step) });
+        return toVerify;
+      }
       const proposal = next ? `; proposed next: ${stepLabel(next)} (${decision.why})` : '';
       stop(hosts, 'critical', next, `stopped at a critical finding in ${stepLabel(step)}: ${critical.message}${proposal}`);
       return undefined;
@@ -209,7 +253,7 @@ function comparisonOf(run: StepRun): { findings: Finding[]; decision: StepRun['d
 
 function summarise(targets: HostConfig[], steps: StepRun[], stops: Map<string, HostStop>): ProgressionResult {
   const hosts = targets.map(
-    (h) => stops.get(h.name) ?? { host: h, path: [], runs: [], reason: 'end' as StopReason, explanation: 'nothing to run', findings: [] },
+    (h) => stops.get(h.name) ?? { host: h, path: [], runs: [], reason: 'end' as StopReason, explanation: 'nothing to run', findings: [], causes: [] },
   );
   const reason = URGENCY.find((r) => hosts.some((h) => h.reason === r)) ?? 'end';
   const first = hosts.find((h) => h.reason === reason);
@@ -217,5 +261,8 @@ function summarise(targets: HostConfig[], steps: StepRun[], stops: Map<string, H
   for (const h of hosts) byExplanation.set(h.explanation, [...(byExplanation.get(h.explanation) ?? []), h.host.name]);
   const explanation =
     byExplanation.size <= 1 ? (first?.explanation ?? 'nothing to run') : [...byExplanation].map(([text, names]) => `${names.join(', ')}: ${text}`).join('\n');
-  return { steps, hosts, reason, explanation, stoppedAt: first?.stoppedAt, findings: hosts.flatMap((h) => h.findings) };
+  const byVerdict = new Map<string, string[]>();
+  for (const h of hosts) for (const c of h.causes) byVerdict.set(describeCause(c), [...(byVerdict.get(describeCause(c)) ?? []), h.host.name]);
+  const verdicts = [...byVerdict].map(([line, names]) => (hosts.length > 1 && names.length < hosts.length ? `${line} (${names.join(', ')})` : line));
+  return { steps, hosts, reason, explanation, stoppedAt: first?.stoppedAt, findings: hosts.flatMap((h) => h.findings), verdicts };
 }

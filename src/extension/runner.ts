@@ -82,7 +82,8 @@ export class NotebookRunner implements vscode.Disposable {
       } else {
         const result = await run.auto(first, { signal: abort.signal, hosts: only });
         this.parts.log.info(`${nb.runbook.fileName}: ${result.explanation}`);
-        void this.tellWhereItStopped(notebook, nb, result.explanation, result.reason === 'end' ? undefined : result.stoppedAt);
+        const said = [...result.verdicts, result.explanation].join('\n');
+        void this.tellWhereItStopped(notebook, nb, said, result.reason === 'end' ? undefined : result.stoppedAt);
       }
       await this.parts.targets.used(run.hosts);
     } catch (error) {

@@ -5,7 +5,7 @@
 import { RunbookError } from '../base/failure';
 import { visibleControls } from '../base/visible';
 import { hostsOfRoles, runOnRoles, stepRoles, type RoleStepRun } from '../engine/compare';
-import { stepLabel } from '../engine/decide';
+import { findStep, stepLabel } from '../engine/decide';
 import type { Executors } from '../engine/executors';
 import { runProgression, type ConfirmQuestion, type ConfirmedHosts, type ProgressionResult } from '../engine/progression';
 import type { Confirmation, HostRun, RunObserver, StepRun } from '../engine/runStep';
@@ -149,6 +149,7 @@ export class IncidentRun {
       run: (step, hosts, confirmation) => this.runOn(step, this.hostsOfStep(step, hosts), confirmation, options.signal),
       confirm: (question) => this.confirm(question),
       signal: options.signal,
+      findStep: (id) => findStep(this.runbook, id),
     });
   }
 
