@@ -24,6 +24,8 @@ export interface SessionOptions {
   responder?: string;
   /** Extra listener (the notebook's streaming output, the CLI's progress lines). */
   observer?: RunObserver;
+  /** Where outputs too large for memory are written in full (the pipeline's: with the record, or a folder removed at the end). */
+  spillDir?: string;
 }
 
 /** How much of an output goes into the record itself; the rest stays in the output file. */
@@ -104,6 +106,7 @@ export class IncidentSession {
       ),
       defaultTimeoutMs: options.defaultTimeoutMs,
       outputCapBytes: options.outputCapBytes,
+      spillDir: options.spillDir,
       concurrency: options.concurrency,
       observer: this.journalingObserver(),
     };

@@ -2,6 +2,9 @@
 // session are set up once; then one step, a list of steps, or automatic progression, each host
 // deciding for itself; every run is journaled and handed to the front's record writer.
 
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { RunbookError } from '../base/failure';
 import { visibleControls } from '../base/visible';
 import { hostsOfRoles, runOnRoles, stepRoles, type RoleStepRun } from '../engine/compare';
@@ -9,6 +12,7 @@ import { findStep, stepLabel } from '../engine/decide';
 import type { Executors } from '../engine/executors';
 import { runProgression, type ConfirmQuestion, type ConfirmedHosts, type ProgressionResult } from '../engine/progression';
 import type { Confirmation, HostRun, RunObserver, StepRun } from '../engine/runStep';
+import { outputPathFor } from '../engine/journal';
 import { IncidentSession } from '../engine/session';
 import type { TargetOptions } from '../hosts/targets';
 import type { HostConfig } from '../hosts/types';
@@ -63,12 +67,15 @@ export async function openIncidentRun(request: IncidentRunRequest): Promise<Inci
 
 export class IncidentRun {
   readonly session: IncidentSession;
+  /** Outputs too large for memory: kept with the record, or in a private folder removed when the run closes. */
+  private readonly spill: { dir: string; remove(): void };
 
   constructor(
     private readonly request: IncidentRunRequest,
     readonly params: Record<string, string>,
     readonly targets: RunTargets,
   ) {
+    this.spill = spillFolder(request.recordPath);
     this.session = new IncidentSession({
       runbook: request.runbook,
       recordPath: request.recordPath,
@@ -79,6 +86,7 @@ export class IncidentRun {
       outputCapBytes: request.settings?.outputCapBytes,
       concurrency: request.settings?.concurrency,
       observer: request.listener,
+      spillDir: this.spill.dir,
     });
   }
 
@@ -155,6 +163,7 @@ export class IncidentRun {
 
   close(): void {
     this.session.close();
+    this.spill.remove();
   }
 
   private async runOn(step: Step, hosts: HostConfig[], confirmation: Confirmation | undefined, signal: AbortSignal | undefined): Promise<StepRun> {
@@ -191,6 +200,17 @@ export class IncidentRun {
     if (!answer || answer.hosts.length === 0) return undefined;
     return { confirmation: this.session.confirmation(answer.how), hosts: answer.hosts };
   }
+}
+
+/** `<record>.outputs/spill/` (0700) for a record, so nothing captured is lost; else a private temp folder removed at the end. */
+function spillFolder(recordPath: string | undefined): { dir: string; remove(): void } {
+  if (recordPath) {
+    const dir = path.join(path.dirname(outputPathFor(recordPath, 'spill')), 'spill');
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return { dir, remove: () => undefined };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-spill-'));
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Hosts of a run that did not finish (connection, timeout, cancel). */

@@ -23,6 +23,7 @@ function waitFor(check: () => boolean, ms: number): Promise<boolean> {
 }
 
 describe('runbook run: SIGINT and SIGTERM stop the remote step', function () {
+  this.timeout(60_000);
   let sshd: TestSshd;
   let dir: string;
 
