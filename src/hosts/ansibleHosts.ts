@@ -36,7 +36,11 @@ export function ansibleConnection(host: string, vars: AnsibleVars, where: string
   const connection = text('ansible_connection');
   if (connection && LOCAL_CONNECTIONS.includes(connection)) return { local: true, sshName: host, overrides: {}, unsupported: [] };
   if (connection && !SSH_CONNECTIONS.includes(connection)) {
-    throw new RunbookError('config', `${where}: host "${host}" uses ansible_connection=${connection}`, 'Only ssh and local hosts can run steps; use --executor ansible for other connections.');
+    throw new RunbookError(
+      'config',
+      `${where}: host "${host}" uses ansible_connection=${connection}`,
+      'Only ssh and local hosts can run steps; use --executor ansible for other connections.',
+    );
   }
   const overrides: Record<string, string> = {};
   const unsupported: string[] = [];
@@ -44,7 +48,8 @@ export function ansibleConnection(host: string, vars: AnsibleVars, where: string
   if (hostname) overrides.HostName = hostname;
   const port = text('ansible_port') ?? text('ansible_ssh_port');
   if (port) {
-    if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) throw new RunbookError('config', `${where}: host "${host}" has ansible_port=${port}`, 'A port is 1-65535.');
+    if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535)
+      throw new RunbookError('config', `${where}: host "${host}" has ansible_port=${port}`, 'A port is 1-65535.');
     overrides.Port = port;
   }
   const user = text('ansible_user') ?? text('ansible_ssh_user');
@@ -53,9 +58,10 @@ export function ansibleConnection(host: string, vars: AnsibleVars, where: string
   if (key) overrides.IdentityFile = key;
   for (const argsKey of ['ansible_ssh_common_args', 'ansible_ssh_extra_args']) {
     const args = text(argsKey);
-    if (args) sshArgs(args, overrides, unsupported, () => {
-      throw new RunbookError('config', `${where}: host "${host}" has unbalanced quotes in ${argsKey}`, 'Fix the quoting.');
-    });
+    if (args)
+      sshArgs(args, overrides, unsupported, () => {
+        throw new RunbookError('config', `${where}: host "${host}" has unbalanced quotes in ${argsKey}`, 'Fix the quoting.');
+      });
   }
   for (const k of Object.keys(overrides)) {
     if (/[\0-\x1f]/.test(overrides[k])) throw new RunbookError('config', `${where}: host "${host}" has a control character in ${k}`, 'Fix the value.');

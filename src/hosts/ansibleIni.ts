@@ -24,13 +24,15 @@ export function readIniInventory(inv: AnsibleInventory, text: string, file: stri
     if (m) {
       group = m[1];
       state = m[2] ?? 'hosts';
-      if (!['hosts', 'children', 'vars'].includes(state)) fail(no, `section [${m[1]}:${m[2]}] has unknown type "${state}"`, 'Use [group], [group:vars] or [group:children].');
+      if (!['hosts', 'children', 'vars'].includes(state))
+        fail(no, `section [${m[1]}:${m[2]}] has unknown type "${state}"`, 'Use [group], [group:vars] or [group:children].');
       if (!inv.groups.has(group) && state === 'vars' && !pending.has(group)) pending.set(group, { line: no, state });
       addGroup(inv, group, `${file}:${no}`);
       if (pending.has(group) && state !== 'vars') pending.delete(group);
       continue;
     }
-    if (line.startsWith('[') && line.endsWith(']')) fail(no, `invalid section "${line}"`, 'Section names have no spaces: [group], [group:vars], [group:children].');
+    if (line.startsWith('[') && line.endsWith(']'))
+      fail(no, `invalid section "${line}"`, 'Section names have no spaces: [group], [group:vars], [group:children].');
     if (state === 'hosts') {
       const tokens = shellWords(line, () => fail(no, `unbalanced quotes in "${line}"`));
       const parsed = parseAddress(tokens[0]);

@@ -67,7 +67,11 @@ async function readSources(sources: string[], options: AnsibleReadOptions): Prom
 function readStatic(inv: AnsibleInventory, source: string): void {
   if (source.includes(',') && !existsSync(source)) {
     // Ansible's host_list plugin: `-i 'web-1,web-2,'`.
-    for (const h of source.split(',').map((x) => x.trim()).filter(Boolean)) addHost(inv, h, 'ungrouped', 'host list');
+    for (const h of source
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean))
+      addHost(inv, h, 'ungrouped', 'host list');
     return;
   }
   if (statSync(source).isDirectory()) {
@@ -79,7 +83,11 @@ function readStatic(inv: AnsibleInventory, source: string): void {
     return;
   }
   if (isExecutable(source)) {
-    throw new RunbookError('config', `${source} is a dynamic inventory (an executable), which needs Ansible`, 'Install ansible-core (scripts/setup-system.sh does), or export the inventory to a static file.');
+    throw new RunbookError(
+      'config',
+      `${source} is a dynamic inventory (an executable), which needs Ansible`,
+      'Install ansible-core (scripts/setup-system.sh does), or export the inventory to a static file.',
+    );
   }
   const text = readFileSync(source, 'utf8');
   if (/\.(ya?ml|json)$/i.test(source) || looksLikeYaml(text)) {
@@ -117,7 +125,8 @@ function readVarsDirs(inv: AnsibleInventory, dir: string): void {
           throw new RunbookError('config', `${file}: ${(error as Error).message.split('\n')[0]}`, 'Fix the YAML syntax.');
         }
         if (data === null || data === undefined) continue;
-        if (typeof data !== 'object' || Array.isArray(data)) throw new RunbookError('config', `${file}: vars must be a mapping`, 'Write `ansible_user: ops` lines.');
+        if (typeof data !== 'object' || Array.isArray(data))
+          throw new RunbookError('config', `${file}: vars must be a mapping`, 'Write `ansible_user: ops` lines.');
         out = { ...out, ...(data as AnsibleVars) };
       }
     }
@@ -158,7 +167,13 @@ function runAnsibleInventory(sources: string[], options: AnsibleReadOptions): Pr
     child.on('close', (code, signal) => {
       if (code !== 0) {
         const why = stderr.trim().split('\n').slice(-6).join('\n') || `exit ${code ?? signal}`;
-        reject(new RunbookError('config', `${binary} ${args.join(' ')} failed:\n${why}`, 'Fix the inventory; `ansible-inventory -i SRC --list` shows the same error.'));
+        reject(
+          new RunbookError(
+            'config',
+            `${binary} ${args.join(' ')} failed:\n${why}`,
+            'Fix the inventory; `ansible-inventory -i SRC --list` shows the same error.',
+          ),
+        );
         return;
       }
       try {

@@ -35,7 +35,8 @@ export function readYamlInventory(inv: AnsibleInventory, text: string, file: str
       const k = key(section);
       const value = section.value;
       if (isNull(value)) continue;
-      if (!['hosts', 'children', 'vars'].includes(k)) fail(section.key, `unexpected key "${k}" in group "${name}"`, 'Only hosts:, children: and vars: are valid in a group.');
+      if (!['hosts', 'children', 'vars'].includes(k))
+        fail(section.key, `unexpected key "${k}" in group "${name}"`, 'Only hosts:, children: and vars: are valid in a group.');
       // A plain string is allowed for one entry, as Ansible allows it.
       const entries: Array<[string, unknown, unknown]> = isScalar(value)
         ? [[String(value.value), null, value]]

@@ -67,7 +67,8 @@ function evaluatorUnsure(files: ConfigEntry[][]): string | undefined {
         const bad = e.args.find((a) => UNSURE_MATCH.test(a));
         if (bad) return `"Match ${bad}" (${e.file}:${e.line})`;
       }
-      if (UNSURE_KEYWORDS.has(e.keyword) && !(e.keyword === 'canonicalizehostname' && /^no$/i.test(e.args[0] ?? ''))) return `${e.keyword} (${e.file}:${e.line})`;
+      if (UNSURE_KEYWORDS.has(e.keyword) && !(e.keyword === 'canonicalizehostname' && /^no$/i.test(e.args[0] ?? '')))
+        return `${e.keyword} (${e.file}:${e.line})`;
     }
   }
   return undefined;
@@ -78,7 +79,10 @@ async function agreesOnSample(requests: HostRequest[], options: ResolveOptions):
   const picks = [...new Set([0, requests.length - 1, Math.floor(requests.length / 2), Math.floor(requests.length / 3)])].slice(0, SAMPLE);
   for (const i of picks) {
     try {
-      const [viaSsh, viaBuiltin] = await Promise.all([resolveOne(requests[i], options), resolveOne(requests[i], { ...options, trustConfig: false, onWarning: () => undefined })]);
+      const [viaSsh, viaBuiltin] = await Promise.all([
+        resolveOne(requests[i], options),
+        resolveOne(requests[i], { ...options, trustConfig: false, onWarning: () => undefined }),
+      ]);
       if (comparable(viaSsh) !== comparable(viaBuiltin)) return false;
     } catch (error) {
       if (error instanceof RunbookError) return false;

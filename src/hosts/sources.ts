@@ -46,7 +46,8 @@ export async function readSources(options: SourceOptions): Promise<HostSources> 
   let runbook: Inventory | undefined;
   if (runbookFile !== undefined) {
     runbook = await loadInventory(runbookFile, root !== undefined ? path.relative(root, runbookFile) : runbookFile);
-    if (!runbook && given !== undefined) throw new RunbookError('config', `Inventory ${runbookFile} does not exist`, 'Fix the --inventory path or the runbook.inventory setting.');
+    if (!runbook && given !== undefined)
+      throw new RunbookError('config', `Inventory ${runbookFile} does not exist`, 'Fix the --inventory path or the runbook.inventory setting.');
   }
   const ansible = ansibleSources.length > 0 ? await loadAnsibleInventory(ansibleSources, { env: options.env, ...options.ansible }) : undefined;
   return { runbook, ansible, sshHosts: sshConfigHosts(options) };
@@ -71,7 +72,12 @@ export function isRunbookInventory(file: string): boolean {
   const keys = Object.keys(data);
   if (!keys.every((k) => k === 'hosts' || k === 'groups')) return false;
   const hosts = (data as Record<string, unknown>).hosts;
-  const groupLike = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => ['hosts', 'children', 'vars'].includes(k));
+  const groupLike = (v: unknown) =>
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    Object.keys(v).length > 0 &&
+    Object.keys(v).every((k) => ['hosts', 'children', 'vars'].includes(k));
   return !(keys.length === 1 && groupLike(hosts));
 }
 

@@ -145,12 +145,20 @@ export function configFiles(options: Pick<ResolveOptions, 'sshConfigPath' | 'sys
   const hit = filesCache.get(key);
   const now = Date.now();
   // Re-checking the files costs a stat each: at most every 200 ms, not once per host of a fleet.
-  if (hit && (now - hit.checkedAt < RECHECK_MS || fingerprint(hit.files) === hit.fingerprint)) {
+  if (hit && now - hit.checkedAt < RECHECK_MS) return hit.entries;
+  if (hit && fingerprint(hit.files) === hit.fingerprint) {
     hit.checkedAt = now;
     return hit.entries;
   }
   const entries = readConfigFiles(options, local);
-  const files = [...new Set(entries.flatMap((list, i) => [i === 0 ? (options.sshConfigPath ?? userConfigPath(local)) : (options.systemConfigPath ?? '/etc/ssh/ssh_config'), ...list.flatMap((e) => (e.kind === 'enter' ? [e.file] : []))]))];
+  const files = [
+    ...new Set(
+      entries.flatMap((list, i) => [
+        i === 0 ? (options.sshConfigPath ?? userConfigPath(local)) : (options.systemConfigPath ?? '/etc/ssh/ssh_config'),
+        ...list.flatMap((e) => (e.kind === 'enter' ? [e.file] : [])),
+      ]),
+    ),
+  ];
   filesCache.set(key, { entries, files, fingerprint: fingerprint(files), checkedAt: now });
   if (filesCache.size > 16) filesCache.delete(filesCache.keys().next().value!);
   return entries;

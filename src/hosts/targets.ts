@@ -34,7 +34,11 @@ export async function listTargets(options: TargetOptions = {}): Promise<TargetEn
   for (const host of ansible?.hosts.values() ?? []) {
     if (runbook?.hosts.has(host.name)) continue;
     const vars = hostVars(ansible!, host.name);
-    const address = [vars.ansible_user ? `${String(vars.ansible_user)}@` : '', vars.ansible_host ?? '', vars.ansible_port ? `:${String(vars.ansible_port)}` : ''].join('');
+    const address = [
+      vars.ansible_user ? `${String(vars.ansible_user)}@` : '',
+      vars.ansible_host ?? '',
+      vars.ansible_port ? `:${String(vars.ansible_port)}` : '',
+    ].join('');
     entries.push({ name: host.name, kind: 'host', source: 'ansible', origin: host.origin, description: address || undefined });
   }
   for (const [name, origin] of sources.sshHosts) {
@@ -46,7 +50,14 @@ export async function listTargets(options: TargetOptions = {}): Promise<TargetEn
   for (const group of ansible?.groups.values() ?? []) {
     const members = universe.groupHosts(group.name);
     if (members.length === 0 || group.name === 'all') continue;
-    entries.push({ name: group.name, kind: 'group', source: 'ansible', origin: group.origin, members, description: group.children.length ? `children: ${group.children.join(', ')}` : undefined });
+    entries.push({
+      name: group.name,
+      kind: 'group',
+      source: 'ansible',
+      origin: group.origin,
+      members,
+      description: group.children.length ? `children: ${group.children.join(', ')}` : undefined,
+    });
   }
   for (const group of runbook?.groups.values() ?? []) {
     if (ansible?.groups.has(group.name)) continue;
@@ -66,7 +77,9 @@ export async function listTargets(options: TargetOptions = {}): Promise<TargetEn
 export async function matchTargets(pattern: string, options: TargetOptions = {}): Promise<TargetEntry[]> {
   const sources = await readSources(options);
   const all = new Map((await listTargets(options)).map((e) => [e.name, e]));
-  return selectNames(pattern, sources).map((name) => all.get(name) ?? { name, kind: name === 'local' ? 'local' : 'host', source: 'ansible', origin: 'implicit localhost' });
+  return selectNames(pattern, sources, true).map(
+    (name) => all.get(name) ?? { name, kind: name === 'local' ? 'local' : 'host', source: 'ansible', origin: 'implicit localhost' },
+  );
 }
 
 /** A host, a group (all its members), an Ansible pattern, or `local`, as HostConfigs ready for an executor. */
@@ -110,7 +123,7 @@ export function localHost(): HostConfig {
 }
 
 /** Names for a target: a known host or group as itself, else an Ansible pattern; an unknown plain name is an error. */
-function selectNames(target: string, sources: HostSources): string[] {
+function selectNames(target: string, sources: HostSources, allowEmpty = false): string[] {
   const universe = patternUniverse(sources);
   if (target === 'local') return ['local'];
   if (sources.runbook?.hosts.has(target) || sources.ansible?.hosts.has(target) || (sources.sshHosts.has(target) && !universe.groupNames.includes(target))) {
@@ -125,8 +138,12 @@ function selectNames(target: string, sources: HostSources): string[] {
       throw error;
     }
     if (names.length === 0 && IMPLICIT_LOCAL.includes(target)) return [target];
-    if (names.length === 0) {
-      throw new RunbookError('config', `"${target}" matches no host`, `Run \`runbook hosts\` to list the names; \`runbook hosts '${target}'\` shows what a pattern selects.`);
+    if (names.length === 0 && !allowEmpty) {
+      throw new RunbookError(
+        'config',
+        `"${target}" matches no host`,
+        `Run \`runbook hosts\` to list the names; \`runbook hosts '${target}'\` shows what a pattern selects.`,
+      );
     }
     return names;
   }
@@ -147,7 +164,8 @@ async function resolveNames(names: string[], sources: HostSources, options: Targ
   names.forEach((name, index) => {
     if (name === 'local') return void (out[index] = localHost());
     const fromRunbook = sources.runbook?.hosts.get(name);
-    if (fromRunbook) return void requests.push({ index, request: { name, sshName: fromRunbook.sshName, overrides: fromRunbook.overrides, origin: fromRunbook.origin } });
+    if (fromRunbook)
+      return void requests.push({ index, request: { name, sshName: fromRunbook.sshName, overrides: fromRunbook.overrides, origin: fromRunbook.origin } });
     const ansible = sources.ansible;
     if (ansible?.hosts.has(name) || (ansible && IMPLICIT_LOCAL.includes(name))) {
       const host = ansible.hosts.get(name);
@@ -155,7 +173,8 @@ async function resolveNames(names: string[], sources: HostSources, options: Targ
       const conn = ansibleConnection(name, vars, host?.origin ?? 'implicit localhost');
       const tag = { inventory: ansible.sources, name };
       if (conn.local) return void (out[index] = { ...localHost(), name, origin: host?.origin ?? 'implicit localhost', ansible: tag });
-      if (conn.unsupported.length > 0) options.onWarning?.(`${host!.origin}: host "${name}": ${conn.unsupported.join(' ')} is not used by the ssh2 engine (use --executor ansible).`);
+      if (conn.unsupported.length > 0)
+        options.onWarning?.(`${host!.origin}: host "${name}": ${conn.unsupported.join(' ')} is not used by the ssh2 engine (use --executor ansible).`);
       return void requests.push({ index, request: { name, sshName: conn.sshName, overrides: conn.overrides, origin: host!.origin, ansible: tag } });
     }
     requests.push({ index, request: { name, sshName: name, overrides: {}, origin: sources.sshHosts.get(name) } });
