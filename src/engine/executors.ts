@@ -13,6 +13,29 @@ import type { Prompter } from '../base/prompter';
 export type EngineName = 'ssh2' | 'ansible';
 export const ENGINES: EngineName[] = ['ssh2', 'ansible'];
 
+let defaultEngine: EngineName = 'ssh2';
+
+/** The engine createExecutors uses when its caller names none (the CLI's --executor, until the run path passes it). */
+export function setDefaultEngine(engine: EngineName): void {
+  defaultEngine = engine;
+}
+
+/**
+ * The engine for a target from the `runbook.executor` setting: `{ "*": "ssh2", "inventories/prod.ini": "ansible" }`
+ * maps inventory paths (as written in settings, or their basenames) to engines; `*` is the default.
+ */
+export function engineForInventory(setting: Record<string, string> | string | undefined, inventoryPath: string | undefined): EngineName {
+  const pick = (v: string | undefined): EngineName | undefined => (v === 'ssh2' || v === 'ansible' ? v : undefined);
+  if (typeof setting === 'string') return pick(setting) ?? 'ssh2';
+  if (!setting) return 'ssh2';
+  if (inventoryPath) {
+    const base = inventoryPath.split('/').pop()!;
+    for (const [key, value] of Object.entries(setting))
+      if (key !== '*' && (inventoryPath === key || inventoryPath.endsWith(`/${key}`) || base === key)) return pick(value) ?? 'ssh2';
+  }
+  return pick(setting['*']) ?? 'ssh2';
+}
+
 export interface Executors {
   executorFor(host: HostConfig): Executor;
   /**
@@ -34,7 +57,7 @@ export function createExecutors(options: {
   engine?: EngineName;
   ansible?: AnsibleEngineOptions;
 }): Executors {
-  const engine = options.engine ?? 'ssh2';
+  const engine = options.engine ?? defaultEngine;
   let pool: SshPool | undefined;
   const sshPool = () =>
     (pool ??= new SshPool({

@@ -3,7 +3,7 @@
 // findings and decisions, through engine/runStep.ts; host keys stay strict; cancel stops ansible.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createExecutors, type EngineName } from '../../src/engine/executors';
@@ -140,6 +140,42 @@ describe('Ansible engine vs ssh2 on 20 loopback hosts', function () {
     const viaSsh2 = view(await runWith('ssh2', hosts));
     const viaAnsible = view(await runWith('ansible', hosts));
     assert.deepEqual([...viaAnsible.entries()], [...viaSsh2.entries()]);
+  });
+
+  it('runbook run --executor ansible --group PATTERN runs through ansible on the hosts the pattern selects (CLI)', () => {
+    const file = path.join(fleet.dir, 'parent.runbook.md');
+    // The step's parent process tells the engines apart: python (Ansible's shell module) or our sh bootstrap.
+    fs.writeFileSync(file, '```sh {id=parent}\necho "python=$(ps -o comm= -p $PPID | grep -c python)"\n```\n\n```check\nparse: kv\n```\n');
+    const cli = (executor: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          path.resolve('src/cli/main.ts'),
+          'run',
+          file,
+          '--group',
+          'h0*:!h03',
+          '--executor',
+          executor,
+          '-i',
+          fleet.inventoryPath,
+          '-F',
+          fleet.sshConfigPath,
+        ],
+        { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 },
+      );
+    const viaAnsible = cli('ansible');
+    assert.equal(viaAnsible.status, 0, viaAnsible.stderr);
+    assert.match(viaAnsible.stdout, /on 8 hosts: 8 ran/);
+    // The per-host chart of kv.python: 1 under Ansible.
+    assert.match(viaAnsible.stdout, /^\s+h01\s+\S+ 1$/m);
+    assert.doesNotMatch(viaAnsible.stdout, /h03 /);
+    const viaSsh2 = cli('ssh2');
+    assert.equal(viaSsh2.status, 0, viaSsh2.stderr);
+    assert.match(viaSsh2.stdout, /on 8 hosts: 8 ran/);
+    assert.match(viaSsh2.stdout, /^\s+h01\s+\S* ?0$/m);
   });
 
   it('keeps host keys strict: a changed key fails that host alone, with its kind', async () => {
