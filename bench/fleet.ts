@@ -46,7 +46,11 @@ interface Row {
   note?: string;
 }
 
-async function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string; code: number | null; peakKb: number; processes: number }> {
+async function runChild(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ stdout: string; stderr: string; code: number | null; peakKb: number; processes: number }> {
   const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const sampler = sampleTree(child.pid!, 100);
   let stdout = '';
@@ -107,16 +111,51 @@ async function measure(backend: string, hosts: HostConfig[], dir: string, sshCon
     const started = Date.now();
     if (tool === 'ssh2' || tool === 'ansible-ours') {
       const controlDir = fs.mkdtempSync(path.join(dir, 'cp-'));
-      const r = await runChild(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fleetClient.ts'), tool === 'ssh2' ? 'ssh2' : 'ansible', hostsJson, COMMAND, tool !== 'ssh2' && n > ANSIBLE_WARM_MAX ? 'no-warm' : 'warm'], ansibleEnv(controlDir));
+      const r = await runChild(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          path.join(__dirname, 'fleetClient.ts'),
+          tool === 'ssh2' ? 'ssh2' : 'ansible',
+          hostsJson,
+          COMMAND,
+          tool !== 'ssh2' && n > ANSIBLE_WARM_MAX ? 'no-warm' : 'warm',
+        ],
+        ansibleEnv(controlDir),
+      );
       const result = /^result (.*)$/m.exec(r.stdout);
       if (!result) throw new Error(`${tool} client failed: ${r.stderr.slice(-2000)}`);
       const { cold, warm } = JSON.parse(result[1]) as { cold: Phase; warm?: Phase };
       const base = JSON.parse(/^ready (.*)$/m.exec(r.stdout)![1]) as { rssKb: number };
       const masters = mastersIn(controlDir);
-      rows.push({ backend, hosts: n, tool: tool === 'ssh2' ? 'ours, ssh2 pool' : 'ours, Ansible engine', cold, warm, peakKb: r.peakKb, baseKb: base.rssKb, processes: r.processes, note: masters.count ? `+${masters.count} ControlPersist masters, ${(masters.rssKb / 1024).toFixed(0)} MB` : undefined });
+      rows.push({
+        backend,
+        hosts: n,
+        tool: tool === 'ssh2' ? 'ours, ssh2 pool' : 'ours, Ansible engine',
+        cold,
+        warm,
+        peakKb: r.peakKb,
+        baseKb: base.rssKb,
+        processes: r.processes,
+        note: masters.count ? `+${masters.count} ControlPersist masters, ${(masters.rssKb / 1024).toFixed(0)} MB` : undefined,
+      });
     } else if (tool === 'pssh') {
-      const r = await timedPeer(['parallel-ssh', '-h', psshHosts, '-p', String(FORKS), '-t', '300', '-x', `-F ${sshConfig}`, COMMAND], process.env, (out) => (out.match(/\[SUCCESS\]/g) ?? []).length === n);
-      rows.push({ backend, hosts: n, tool: `parallel-ssh -p ${FORKS}`, cold: r.phase, peakKb: r.peakKb, baseKb: 0, processes: r.processes, note: 'no warm mode: new connections every run' });
+      const r = await timedPeer(
+        ['parallel-ssh', '-h', psshHosts, '-p', String(FORKS), '-t', '300', '-x', `-F ${sshConfig}`, COMMAND],
+        process.env,
+        (out) => (out.match(/\[SUCCESS\]/g) ?? []).length === n,
+      );
+      rows.push({
+        backend,
+        hosts: n,
+        tool: `parallel-ssh -p ${FORKS}`,
+        cold: r.phase,
+        peakKb: r.peakKb,
+        baseKb: 0,
+        processes: r.processes,
+        note: 'no warm mode: new connections every run',
+      });
     } else if (tool === 'ansible') {
       const controlDir = fs.mkdtempSync(path.join(dir, 'cp-'));
       const cmd = ['ansible', 'all', '-i', inventory, '-m', 'ansible.builtin.shell', '-a', COMMAND, '-f', String(FORKS)];
@@ -124,7 +163,17 @@ async function measure(backend: string, hosts: HostConfig[], dir: string, sshCon
       const cold = await timedPeer(cmd, ansibleEnv(controlDir), ok);
       const warm = n > ANSIBLE_WARM_MAX ? undefined : await timedPeer(cmd, ansibleEnv(controlDir), ok);
       const masters = mastersIn(controlDir);
-      rows.push({ backend, hosts: n, tool: `ansible ad-hoc -f ${FORKS}`, cold: cold.phase, warm: warm?.phase, peakKb: Math.max(cold.peakKb, warm?.peakKb ?? 0), baseKb: 0, processes: Math.max(cold.processes, warm?.processes ?? 0), note: masters.count ? `+${masters.count} ControlPersist masters, ${(masters.rssKb / 1024).toFixed(0)} MB` : undefined });
+      rows.push({
+        backend,
+        hosts: n,
+        tool: `ansible ad-hoc -f ${FORKS}`,
+        cold: cold.phase,
+        warm: warm?.phase,
+        peakKb: Math.max(cold.peakKb, warm?.peakKb ?? 0),
+        baseKb: 0,
+        processes: Math.max(cold.processes, warm?.processes ?? 0),
+        note: masters.count ? `+${masters.count} ControlPersist masters, ${(masters.rssKb / 1024).toFixed(0)} MB` : undefined,
+      });
     }
     process.stderr.write(`    ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     // Each row as soon as it is measured: a long run cut short still leaves its figures.
@@ -139,7 +188,10 @@ function simulatedConfig(dir: string, sim: { addresses: string[]; port: number; 
   fs.writeFileSync(
     file,
     sim.addresses
-      .map((a, i) => `Host ${names[i]}\n  HostName ${a}\n  Port ${sim.port}\n  User ${user}\n  IdentityFile ${key}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${sim.knownHostsPath}\n  StrictHostKeyChecking yes\n  BatchMode yes\n  ConnectTimeout 60\n`)
+      .map(
+        (a, i) =>
+          `Host ${names[i]}\n  HostName ${a}\n  Port ${sim.port}\n  User ${user}\n  IdentityFile ${key}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${sim.knownHostsPath}\n  StrictHostKeyChecking yes\n  BatchMode yes\n  ConnectTimeout 60\n`,
+      )
       .join('\n'),
   );
   fs.writeFileSync(path.join(dir, 'runbook-inventory.yaml'), 'groups:\n  fleet: ["s*"]\n');
@@ -148,10 +200,15 @@ function simulatedConfig(dir: string, sim: { addresses: string[]; port: number; 
 
 function table(rows: Row[]): string {
   const f = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(0));
-  const out = ['| backend | hosts | tool | cold wall ms | cold CPU ms | warm wall ms | warm CPU ms | peak RSS MB | RSS/host KB | max procs | note |', '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |'];
+  const out = [
+    '| backend | hosts | tool | cold wall ms | cold CPU ms | warm wall ms | warm CPU ms | peak RSS MB | RSS/host KB | max procs | note |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
   for (const r of rows) {
     const perHost = (r.peakKb - r.baseKb) / r.hosts;
-    out.push(`| ${r.backend} | ${r.hosts} | ${r.tool} | ${f(r.cold?.wallMs)} | ${f(r.cold?.cpuMs)} | ${f(r.warm?.wallMs)} | ${f(r.warm?.cpuMs)} | ${(r.peakKb / 1024).toFixed(0)} | ${perHost.toFixed(0)} | ${r.processes} | ${r.note ?? ''} |`);
+    out.push(
+      `| ${r.backend} | ${r.hosts} | ${r.tool} | ${f(r.cold?.wallMs)} | ${f(r.cold?.cpuMs)} | ${f(r.warm?.wallMs)} | ${f(r.warm?.cpuMs)} | ${(r.peakKb / 1024).toFixed(0)} | ${perHost.toFixed(0)} | ${r.processes} | ${r.note ?? ''} |`,
+    );
   }
   return out.join('\n');
 }

@@ -35,7 +35,8 @@ async function phase(executors: ReturnType<typeof createExecutors>) {
   });
   const wallMs = performance.now() - t;
   const bad = run.hostRuns.filter((r) => r.result.termination !== 'exit' || r.result.exitCode !== 0);
-  if (bad.length) throw new Error(`${bad.length}/${hosts.length} hosts failed: ${bad[0].host.name}: ${bad[0].result.error?.message ?? bad[0].result.stderr.text}`);
+  if (bad.length)
+    throw new Error(`${bad.length}/${hosts.length} hosts failed: ${bad[0].host.name}: ${bad[0].result.error?.message ?? bad[0].result.stderr.text}`);
   return { wallMs, cpuMs: cpuMs() - cpu, rssKb: process.memoryUsage().rss / 1024 };
 }
 

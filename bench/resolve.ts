@@ -54,7 +54,9 @@ function childCount(): number {
 
 async function main(): Promise<void> {
   const rows: string[] = [];
-  process.stdout.write(`load before: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()} (${os.cpus().length} cores, shared); ssh -G bound ${SSH_G_CONCURRENCY}\n`);
+  process.stdout.write(
+    `load before: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()} (${os.cpus().length} cores, shared); ssh -G bound ${SSH_G_CONCURRENCY}\n`,
+  );
   for (const n of sizes) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-resolve-'));
     try {
@@ -79,7 +81,9 @@ async function main(): Promise<void> {
       rows.push(`| ${n} | ours: same again, cached | ${warm.ms.toFixed(0)} | ${warm.cpuMs.toFixed(0)} | ${warm.peak} |`);
       fs.appendFileSync(config, '# touched: a new configuration, so a cold cache\n');
       const auto = await timed(() => resolveTarget('web', { ...options, resolver: 'auto' }));
-      rows.push(`| ${n} | ours: auto (built-in evaluator after a 4-host sample agreed with ssh -G) | ${auto.ms.toFixed(0)} | ${auto.cpuMs.toFixed(0)} | ${auto.peak} |`);
+      rows.push(
+        `| ${n} | ours: auto (built-in evaluator after a 4-host sample agreed with ssh -G) | ${auto.ms.toFixed(0)} | ${auto.cpuMs.toFixed(0)} | ${auto.peak} |`,
+      );
       const same = JSON.stringify(auto.value.map((h) => ({ ...h, origin: '' }))) === JSON.stringify(cold.value.map((h) => ({ ...h, origin: '' })));
       rows.push(`| ${n} | (auto and ssh -G give the same HostConfigs: ${same ? 'yes' : 'NO'}) | | | |`);
     } finally {
