@@ -59,10 +59,18 @@ export function addHost(inv: AnsibleInventory, name: string, group: string | und
   }
   if (group) {
     const g = addGroup(inv, group, origin);
-    if (!g.hosts.includes(name)) g.hosts.push(name);
+    let members = memberSets.get(g);
+    if (!members) memberSets.set(g, (members = new Set(g.hosts)));
+    if (!members.has(name)) {
+      members.add(name);
+      g.hosts.push(name);
+    }
   }
   return host;
 }
+
+/** Membership per group, so adding 10,000 hosts to one group is not 10,000 scans of its list. */
+const memberSets = new WeakMap<AnsibleGroup, Set<string>>();
 
 export function addChild(inv: AnsibleInventory, parent: string, child: string): void {
   const p = inv.groups.get(parent)!;
@@ -78,7 +86,9 @@ export function reconcile(inv: AnsibleInventory): void {
   for (const g of inv.groups.values()) if (g.name !== 'all' && g.name !== 'ungrouped') for (const h of g.hosts) grouped.add(h);
   const ungrouped = inv.groups.get('ungrouped')!;
   ungrouped.hosts = ungrouped.hosts.filter((h) => !grouped.has(h));
-  for (const h of inv.hosts.keys()) if (!grouped.has(h) && !ungrouped.hosts.includes(h)) ungrouped.hosts.push(h);
+  const already = new Set(ungrouped.hosts);
+  for (const h of inv.hosts.keys()) if (!grouped.has(h) && !already.has(h)) ungrouped.hosts.push(h);
+  memberSets.delete(ungrouped);
 }
 
 /** Group.get_hosts(): its own hosts, then its descendants' level by level, each host once. */
@@ -122,8 +132,42 @@ export function hostVars(inv: AnsibleInventory, name: string): AnsibleVars {
   const host = inv.hosts.get(name);
   if (!host) return {};
   if (inv.merged) return host.vars;
+  const { order } = varsIndex(inv);
+  const mine = new Set<string>();
+  const visit = (g: string) => {
+    if (mine.has(g)) return;
+    mine.add(g);
+    for (const p of varsIndex(inv).parents.get(g) ?? []) visit(p);
+  };
+  for (const g of varsIndex(inv).groupsOf.get(name) ?? []) visit(g);
+  visit('all');
+  const out: AnsibleVars = {};
+  const mineOrdered = order.filter((g) => mine.has(g));
+  for (const g of mineOrdered) Object.assign(out, inv.groups.get(g)?.vars);
+  for (const g of mineOrdered) Object.assign(out, inv.groups.get(g)?.fileVars);
+  return Object.assign(out, host.vars, host.fileVars);
+}
+
+interface VarsIndex {
+  parents: Map<string, string[]>;
+  /** Host -> the groups it is a direct member of. */
+  groupsOf: Map<string, string[]>;
+  /** Every group from the shallowest to the deepest, ties by name: the order vars are applied in. */
+  order: string[];
+}
+
+/** Built once per inventory, so vars for 10,000 hosts cost 10,000 lookups, not 10,000 scans. */
+const indexes = new WeakMap<AnsibleInventory, VarsIndex>();
+
+function varsIndex(inv: AnsibleInventory): VarsIndex {
+  let index = indexes.get(inv);
+  if (index) return index;
   const parents = new Map<string, string[]>();
-  for (const g of inv.groups.values()) for (const c of g.children) parents.set(c, [...(parents.get(c) ?? []), g.name]);
+  const groupsOf = new Map<string, string[]>();
+  for (const g of inv.groups.values()) {
+    for (const c of g.children) parents.set(c, [...(parents.get(c) ?? []), g.name]);
+    for (const h of g.hosts) groupsOf.set(h, [...(groupsOf.get(h) ?? []), g.name]);
+  }
   const depthCache = new Map<string, number>();
   const depth = (g: string, stack: string[] = []): number => {
     if (depthCache.has(g)) return depthCache.get(g)!;
@@ -132,17 +176,8 @@ export function hostVars(inv: AnsibleInventory, name: string): AnsibleVars {
     depthCache.set(g, d);
     return d;
   };
-  const mine = new Set<string>();
-  const visit = (g: string) => {
-    if (mine.has(g)) return;
-    mine.add(g);
-    for (const p of parents.get(g) ?? []) visit(p);
-  };
-  for (const g of inv.groups.values()) if (g.hosts.includes(name)) visit(g.name);
-  visit('all');
-  const order = [...mine].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
-  const out: AnsibleVars = {};
-  for (const g of order) Object.assign(out, inv.groups.get(g)?.vars);
-  for (const g of order) Object.assign(out, inv.groups.get(g)?.fileVars);
-  return Object.assign(out, host.vars, host.fileVars);
+  const order = [...inv.groups.keys()].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
+  index = { parents, groupsOf, order };
+  indexes.set(inv, index);
+  return index;
 }
