@@ -27,15 +27,20 @@ program
   .description("Run a runbook's steps on a host or group and print outputs, values, findings and decisions.")
   .argument('<file>', 'runbook or incident record')
   .option('--host <name>', 'host from ~/.ssh/config or the inventory, or "local"')
-  .option('--group <name>', 'inventory group: run on every host of it')
+  .option('--group <name>', 'inventory group or Ansible pattern (web:&prod:!web-3, db[0:2], ~regex): run on every host it selects')
   .option('--step <id>', 'run only this step', collect)
   .option('--from <id>', 'start at this step')
   .option('--auto', 'follow the decisions from step to step; stops at confirm steps and critical findings')
   .option('--var <name=value>', 'set a parameter (repeatable)', collect)
   .option('--yes', 'confirm steps marked confirm in advance (you are saying yes to changing the host)')
   .option('--incident [title]', 'start an incident record from this runbook first and record into it')
-  .option('--inventory <file>', 'inventory file (default: runbook-inventory.yaml in the current folder)')
+  .option(
+    '-i, --inventory <path>',
+    'inventory: runbook-inventory.yaml (the default, in the current folder) or an Ansible inventory (INI, YAML, directory, script); repeatable. Without it, ANSIBLE_INVENTORY is read',
+    collect,
+  )
   .option('-F, --ssh-config <file>', 'ssh_config file to read instead of ~/.ssh/config')
+  .addOption(new Option('--executor <engine>', 'how steps reach SSH hosts: our ssh2 pool, or one ansible ad-hoc run per step').choices(['ssh2', 'ansible']))
   .option('--concurrency <n>', 'hosts run at the same time in a group', (v) => Number.parseInt(v, 10))
   .option('--timeout <duration>', 'timeout for steps without their own, e.g. 30s')
   .option('--quiet', 'do not print raw outputs, only values, findings and decisions')
@@ -46,12 +51,15 @@ program
 
 program
   .command('hosts')
-  .description('List the hosts and groups you can run on, and where each comes from.')
-  .option('--inventory <file>', 'inventory file')
+  .description(
+    'List the hosts and groups you can run on, and where each comes from; with a PATTERN (Ansible syntax: web:&prod:!web-3, db[0:2], ~regex), the hosts it selects.',
+  )
+  .argument('[pattern]', 'Ansible host pattern')
+  .option('-i, --inventory <path>', 'inventory: runbook-inventory.yaml or an Ansible inventory; repeatable', collect)
   .option('-F, --ssh-config <file>', 'ssh_config file')
-  .action(async (options) => {
+  .action(async (pattern: string | undefined, options) => {
     const { hostsCommand } = await import('./hosts');
-    process.exitCode = await hostsCommand(options);
+    process.exitCode = await hostsCommand(options, pattern);
   });
 
 program

@@ -52,6 +52,7 @@ export function terminalPrompter(
       const lines = [`\nStep "${q.title}" needs a yes: ${q.reason}.`];
       if (q.ledBy.length) lines.push('Found before it:', ...q.ledBy.map((l) => `  ${l}`));
       lines.push(`Host${names.length > 1 ? 's' : ''}: ${names.join(', ')}`, 'Command (control characters shown as symbols):', q.command.replace(/^/gm, '    '));
+      if (q.plan) lines.push(`Rollout: ${q.plan}`);
       output.write(`${lines.join('\n')}\n`);
       if (options.yes) {
         output.write('Confirmed in advance with --yes.\n');

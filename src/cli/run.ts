@@ -29,8 +29,9 @@ export interface RunOptions {
   var?: string[];
   yes?: boolean;
   incident?: string | boolean;
-  inventory?: string;
+  inventory?: string | string[];
   sshConfig?: string;
+  executor?: 'ssh2' | 'ansible';
   concurrency?: number;
   timeout?: string;
   quiet?: boolean;
@@ -47,7 +48,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   const targetNames = [options.group ?? options.host].filter((t): t is string => Boolean(t));
   const recordPath = options.incident ? startRecord(file, options, targetNames, given) : file;
   const interrupt = interruptions();
-  const executors = createExecutors({ prompter: terminalPrompter(options) });
+  const executors = createExecutors({ prompter: terminalPrompter(options), engine: options.executor });
   let run: IncidentRun | undefined;
   try {
     const runbook = readRunbookFile(recordPath);

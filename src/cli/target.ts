@@ -7,10 +7,15 @@ import { resolveTarget } from '../hosts/targets';
 import { RunbookError } from '../base/failure';
 import type { Runbook } from '../runbook/model';
 
-export function targetOptions(options: { inventory?: string; sshConfig?: string }) {
+/** `-i` may be given several times: the first is the inventory (either format), the rest more Ansible sources. */
+export function targetOptions(options: { inventory?: string | string[]; sshConfig?: string }) {
+  const inventories = (Array.isArray(options.inventory) ? options.inventory : options.inventory ? [options.inventory] : []).map((i) =>
+    i.includes(',') ? i : path.resolve(i),
+  );
   return {
     workspaceRoot: process.cwd(),
-    inventoryPath: options.inventory ? path.resolve(options.inventory) : undefined,
+    inventoryPath: inventories[0],
+    ansibleInventories: inventories.slice(1),
     sshConfigPath: options.sshConfig ? path.resolve(options.sshConfig) : undefined,
     // A config the user names on the command line is theirs: let `ssh -G` read it as ssh would.
     trustConfig: true,
@@ -20,7 +25,7 @@ export function targetOptions(options: { inventory?: string; sshConfig?: string 
 
 export async function resolveCliTarget(
   runbook: Runbook,
-  options: { host?: string; group?: string; inventory?: string; sshConfig?: string },
+  options: { host?: string; group?: string; inventory?: string | string[]; sshConfig?: string },
 ): Promise<HostConfig[] | undefined> {
   const fm = runbook.frontMatter;
   const names = options.group ? [options.group] : options.host ? [options.host] : fm?.group ? [fm.group] : (fm?.hosts ?? []);

@@ -91,6 +91,11 @@ export class IncidentSession {
     };
   }
 
+  /** A line in the incident's timeline (a rollout batch, a cancel), by the responder. */
+  note(text: string): void {
+    this.journal?.append({ type: 'note', text, time: new Date().toISOString(), author: this.responder });
+  }
+
   close(): void {
     this.journal?.close();
   }

@@ -74,8 +74,13 @@ export class HostTargets implements vscode.Disposable {
           label: `${current.includes(e.name) ? '$(check) ' : ''}${e.kind === 'group' ? '$(server-environment)' : e.kind === 'local' ? '$(vm)' : '$(server)'} ${e.name}`,
           description: [e.kind === 'group' ? `group of ${e.members?.length ?? 0}` : undefined, e.source].filter(Boolean).join(' · '),
           detail:
-            [e.description, e.members?.length ? e.members.join(', ') : undefined, e.origin !== 'builtin' ? e.origin : undefined].filter(Boolean).join(' — ') ||
-            undefined,
+            [
+              e.description,
+              e.members?.length ? e.members.slice(0, 12).join(', ') + (e.members.length > 12 ? ', ...' : '') : undefined,
+              e.origin !== 'builtin' ? e.origin : undefined,
+            ]
+              .filter(Boolean)
+              .join(' — ') || undefined,
         });
       }
     };
@@ -84,7 +89,7 @@ export class HostTargets implements vscode.Disposable {
       entries.filter((e) => e.kind === 'local'),
     );
     section(
-      'Inventory groups',
+      'Inventory groups (project and Ansible)',
       entries.filter((e) => e.kind === 'group'),
     );
     section(
@@ -92,18 +97,20 @@ export class HostTargets implements vscode.Disposable {
       entries.filter((e) => e.kind === 'host' && e.source === 'inventory'),
     );
     section(
-      '~/.ssh/config hosts',
-      entries.filter((e) => e.kind === 'host' && e.source !== 'inventory'),
+      'Ansible inventory hosts',
+      entries.filter((e) => e.kind === 'host' && e.source === 'ansible'),
     );
-    const picked = await vscode.window.showQuickPick(items, {
-      title: 'Run runbook steps on',
-      placeHolder: 'A host, a group, or local',
-      matchOnDescription: true,
-      matchOnDetail: true,
+    section(
+      '~/.ssh/config hosts',
+      entries.filter((e) => e.kind === 'host' && e.source !== 'inventory' && e.source !== 'ansible'),
+    );
+    const picked = await pickWithPattern(items, async (pattern) => {
+      const { matchTargets } = await import('../hosts/targets');
+      return (await matchTargets(pattern, this.targetOptions(notebook))).map((e) => e.name);
     });
-    if (!picked?.name) return undefined;
-    await this.select(notebook, [picked.name]);
-    return { names: [picked.name], from: 'picked' };
+    if (!picked) return undefined;
+    await this.select(notebook, [picked]);
+    return { names: [picked], from: 'picked' };
   }
 
   async select(notebook: vscode.NotebookDocument, names: string[]): Promise<void> {
@@ -153,6 +160,66 @@ export class HostTargets implements vscode.Disposable {
     this.statusBar.dispose();
     this.changed.dispose();
   }
+}
+
+/**
+ * The quick pick, where typing an Ansible pattern (`web:&prod:!web-3`, `db[0:2]`, `~web-\\d+`)
+ * offers "the hosts it selects" as the first item, with their count and the first names.
+ */
+async function pickWithPattern(
+  items: Array<vscode.QuickPickItem & { name?: string }>,
+  match: (pattern: string) => Promise<string[]>,
+): Promise<string | undefined> {
+  type Item = vscode.QuickPickItem & { name?: string };
+  const quickPick = vscode.window.createQuickPick<Item>();
+  quickPick.title = 'Run runbook steps on';
+  quickPick.placeholder = 'A host, a group, local, or an Ansible pattern (web:&prod:!web-3, db[0:2], ~regex)';
+  quickPick.matchOnDescription = true;
+  quickPick.matchOnDetail = true;
+  quickPick.items = items;
+  let typed = 0;
+  quickPick.onDidChangeValue((value) => {
+    const mine = ++typed;
+    const pattern = value.trim();
+    if (!/[:,&!~*?[\]]/.test(pattern)) {
+      quickPick.items = items;
+      return;
+    }
+    quickPick.busy = true;
+    match(pattern).then(
+      (names) => {
+        if (mine !== typed) return;
+        quickPick.busy = false;
+        const item: Item = {
+          name: names.length > 0 ? pattern : undefined,
+          label: `$(filter) ${pattern}`,
+          // alwaysShow: the label is the pattern itself, which the quick pick's own filter would hide.
+          alwaysShow: true,
+          description: names.length > 0 ? `pattern: ${names.length} host${names.length === 1 ? '' : 's'}` : 'pattern: selects no host',
+          detail: names.slice(0, 8).join(', ') + (names.length > 8 ? ', ...' : ''),
+        };
+        quickPick.items = [item, ...items];
+      },
+      (error: unknown) => {
+        if (mine !== typed) return;
+        quickPick.busy = false;
+        quickPick.items = [{ label: `$(error) ${pattern}`, alwaysShow: true, description: error instanceof Error ? error.message : String(error) }, ...items];
+      },
+    );
+  });
+  return new Promise((resolve) => {
+    quickPick.onDidAccept(() => {
+      const name = quickPick.selectedItems[0]?.name;
+      if (!name) return;
+      resolve(name);
+      quickPick.hide();
+    });
+    quickPick.onDidHide(() => {
+      resolve(undefined);
+      quickPick.dispose();
+    });
+    quickPick.show();
+  });
 }
 
 /** Parsing is pure and fast; a notebook that cannot be read as a runbook just has no default. */

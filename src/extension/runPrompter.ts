@@ -46,6 +46,7 @@ export function vscodeRunPrompter(ssh: VsCodePrompter, remembered: Record<string
         q.ledBy.length ? `Found before it:\n${q.ledBy.join('\n')}` : undefined,
         `Host${hosts.length > 1 ? 's' : ''}: ${names}`,
         `Command (control characters shown as symbols):\n${q.command}`,
+        q.plan ? `Rollout: ${q.plan}` : undefined,
       ]
         .filter(Boolean)
         .join('\n\n');

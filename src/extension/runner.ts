@@ -35,7 +35,8 @@ export interface RunnerParts {
 }
 
 export class NotebookRunner implements vscode.Disposable {
-  private executors?: Promise<Executors>;
+  /** One set of executors per engine (ssh2, ansible), kept across runs so connections are reused. */
+  private readonly executors = new Map<string, Promise<Executors>>();
   private readonly states = new Map<string, NotebookState>();
 
   constructor(private readonly parts: RunnerParts) {}
@@ -120,9 +121,8 @@ export class NotebookRunner implements vscode.Disposable {
 
   dispose(): void {
     for (const state of this.states.values()) state.batch?.abort();
-    const executors = this.executors;
-    this.executors = undefined;
-    void executors?.then((e) => e.closeAll());
+    for (const executors of this.executors.values()) void executors.then((e) => e.closeAll());
+    this.executors.clear();
   }
 
   private async open(
@@ -186,15 +186,22 @@ export class NotebookRunner implements vscode.Disposable {
   }
 
   private async executorsFor(settings: RunSettings): Promise<Executors> {
-    this.executors ??= import('../engine/executors').then(({ createExecutors }) =>
-      createExecutors({
-        prompter: this.parts.prompter,
-        maxSessionsPerHost: settings.maxSessionsPerHost,
-        keepaliveSeconds: settings.keepaliveSeconds,
-        log: (line) => this.parts.log.debug(line),
-      }),
-    );
-    return this.executors;
+    const { createExecutors, engineForInventory } = await import('../engine/executors');
+    const engine = engineForInventory(settings.executor, settings.inventoryPath);
+    let executors = this.executors.get(engine);
+    if (!executors) {
+      executors = Promise.resolve(
+        createExecutors({
+          prompter: this.parts.prompter,
+          engine,
+          maxSessionsPerHost: settings.maxSessionsPerHost,
+          keepaliveSeconds: settings.keepaliveSeconds,
+          log: (line) => this.parts.log.debug(line),
+        }),
+      );
+      this.executors.set(engine, executors);
+    }
+    return executors;
   }
 
   private async runInTemplate(notebook: vscode.NotebookDocument, state: NotebookState): Promise<boolean> {

@@ -12,6 +12,8 @@ export interface RunSettings {
   incidentsFolder: string;
   groupConcurrency: number;
   rememberSecrets: boolean;
+  /** `runbook.executor`: the engine per inventory (`{ "*": "ssh2", "prod.ini": "ansible" }`). */
+  executor?: Record<string, string> | string;
 }
 
 export function readSettings(scope?: vscode.Uri): RunSettings {
@@ -26,6 +28,7 @@ export function readSettings(scope?: vscode.Uri): RunSettings {
     incidentsFolder: config.get<string>('incidents.folder') || 'incidents',
     groupConcurrency: positive(config.get<number>('group.concurrency'), 32),
     rememberSecrets: config.get<boolean>('secrets.remember', false),
+    executor: config.get<Record<string, string> | string>('executor'),
   };
 }
 

@@ -1,5 +1,6 @@
 // Effective SSH settings per host, as OpenSSH computes them: `ssh -G` when the config is
 // trusted and a client is installed, otherwise the fallback evaluator; ProxyJump hops likewise.
+import { statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunbookError } from '../base/failure';
@@ -74,7 +75,12 @@ async function resolveWithChain(name: string, overrides: Record<string, string>,
   return { ...base, proxyJump, origin: hostOrigin(name, options, local) ?? via };
 }
 
-async function effectiveOutput(
+/**
+ * `ssh -G` (or the evaluator) for one name and set of overrides, cached per configuration: the
+ * cache belongs to one read of the config files, so an edited file starts a new one. A config
+ * with `Match exec` is never cached (its commands may answer differently each time).
+ */
+function effectiveOutput(
   name: string,
   overrides: Record<string, string>,
   options: ResolveOptions,
@@ -82,13 +88,49 @@ async function effectiveOutput(
   env: NodeJS.ProcessEnv,
 ): Promise<{ g: GOutput; via: string }> {
   const trusted = options.trustConfig ?? options.sshConfigPath === undefined;
+  const files = configFiles(options, local);
+  const cacheable = env === process.env && !hasMatchExec(files);
+  const key = JSON.stringify([name, overrides, trusted, options.sshBinary ?? 'ssh']);
+  let perConfig = outputCache.get(files);
+  if (!perConfig) outputCache.set(files, (perConfig = new Map()));
+  const hit = cacheable ? perConfig.get(key) : undefined;
+  if (hit) return hit;
+  const result = computeOutput(name, overrides, options, local, env, trusted, files);
+  if (cacheable) {
+    perConfig.set(key, result);
+    result.catch(() => perConfig.delete(key));
+  }
+  return result;
+}
+
+const outputCache = new WeakMap<ConfigEntry[][], Map<string, Promise<{ g: GOutput; via: string }>>>();
+const matchExec = new WeakMap<ConfigEntry[][], boolean>();
+
+function hasMatchExec(files: ConfigEntry[][]): boolean {
+  let known = matchExec.get(files);
+  if (known === undefined) {
+    known = files.some((list) => list.some((e) => e.kind === 'line' && e.keyword === 'match' && e.args.some((a) => /^!?exec$/i.test(a))));
+    matchExec.set(files, known);
+  }
+  return known;
+}
+
+async function computeOutput(
+  name: string,
+  overrides: Record<string, string>,
+  options: ResolveOptions,
+  local: LocalFacts,
+  env: NodeJS.ProcessEnv,
+  trusted: boolean,
+  files: ConfigEntry[][],
+): Promise<{ g: GOutput; via: string }> {
   if (trusted) {
     const g = await runSshG({ host: name, sshConfigPath: options.sshConfigPath, overrides, env, sshBinary: options.sshBinary ?? 'ssh', timeoutMs: 10_000 });
     if (g) return { g, via: 'ssh -G' };
   }
   const g = evaluateConfig({
     host: name,
-    files: configFiles(options, local),
+    files,
     overrides,
     local,
     env,
@@ -97,8 +139,48 @@ async function effectiveOutput(
   return { g, via: 'ssh config defaults' };
 }
 
-/** The files OpenSSH reads, in order, with includes spliced in. */
+/** The files OpenSSH reads, in order, with includes spliced in; cached while their modification times stay the same. */
 export function configFiles(options: Pick<ResolveOptions, 'sshConfigPath' | 'systemConfigPath'>, local: LocalFacts = localFacts()): ConfigEntry[][] {
+  const key = `${options.sshConfigPath ?? ''}\0${options.systemConfigPath ?? ''}\0${local.homeDir}`;
+  const hit = filesCache.get(key);
+  const now = Date.now();
+  // Re-checking the files costs a stat each: at most every 200 ms, not once per host of a fleet.
+  if (hit && now - hit.checkedAt < RECHECK_MS) return hit.entries;
+  if (hit && fingerprint(hit.files) === hit.fingerprint) {
+    hit.checkedAt = now;
+    return hit.entries;
+  }
+  const entries = readConfigFiles(options, local);
+  const files = [
+    ...new Set(
+      entries.flatMap((list, i) => [
+        i === 0 ? (options.sshConfigPath ?? userConfigPath(local)) : (options.systemConfigPath ?? '/etc/ssh/ssh_config'),
+        ...list.flatMap((e) => (e.kind === 'enter' ? [e.file] : [])),
+      ]),
+    ),
+  ];
+  filesCache.set(key, { entries, files, fingerprint: fingerprint(files), checkedAt: now });
+  if (filesCache.size > 16) filesCache.delete(filesCache.keys().next().value!);
+  return entries;
+}
+
+const RECHECK_MS = 200;
+const filesCache = new Map<string, { entries: ConfigEntry[][]; files: string[]; fingerprint: string; checkedAt: number }>();
+
+function fingerprint(files: string[]): string {
+  return files
+    .map((f) => {
+      try {
+        const st = statSync(f);
+        return `${st.mtimeMs}:${st.size}`;
+      } catch {
+        return '-';
+      }
+    })
+    .join(',');
+}
+
+function readConfigFiles(options: Pick<ResolveOptions, 'sshConfigPath' | 'systemConfigPath'>, local: LocalFacts): ConfigEntry[][] {
   const userBase = path.join(local.homeDir, '.ssh');
   if (options.sshConfigPath !== undefined) {
     return [readConfigFile(options.sshConfigPath, { includeBase: userBase, homeDir: local.homeDir })];
@@ -109,16 +191,25 @@ export function configFiles(options: Pick<ResolveOptions, 'sshConfigPath' | 'sys
   ];
 }
 
+/** Concrete `Host` names -> the first `file:line` naming them, built once per read of the files. */
+const originIndex = new WeakMap<ConfigEntry[][], Map<string, string>>();
+
 /** `~/.ssh/config:12` for the first `Host` line naming this host, if any. */
 function hostOrigin(name: string, options: ResolveOptions, local: LocalFacts): string | undefined {
-  for (const entries of configFiles(options, local)) {
-    for (const e of entries) {
-      if (e.kind === 'line' && e.keyword === 'host' && e.args.includes(name) && isConcreteHostName(name)) {
-        return `${tildePath(e.file, local.homeDir)}:${e.line}`;
+  if (!isConcreteHostName(name)) return undefined;
+  const files = configFiles(options, local);
+  let index = originIndex.get(files);
+  if (!index) {
+    index = new Map();
+    for (const entries of files) {
+      for (const e of entries) {
+        if (e.kind !== 'line' || e.keyword !== 'host') continue;
+        for (const arg of e.args) if (!index.has(arg)) index.set(arg, `${tildePath(e.file, local.homeDir)}:${e.line}`);
       }
     }
+    originIndex.set(files, index);
   }
-  return undefined;
+  return index.get(name);
 }
 
 export function tildePath(file: string, homeDir: string): string {

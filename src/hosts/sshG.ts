@@ -1,6 +1,7 @@
 // Asks the installed OpenSSH client what it would use (`ssh -G`), the source of truth when the
 // config is trusted: `ssh -G` runs `Match exec` commands, so untrusted configs never get here.
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { RunbookError } from '../base/failure';
 import type { GOutput } from './effectiveConfig';
 
@@ -13,8 +14,34 @@ export interface SshGRequest {
   timeoutMs: number;
 }
 
+/**
+ * At most this many `ssh -G` at once for the whole process: a fleet of 10,000 hosts must not
+ * mean 10,000 processes (each is ~8 ms of CPU, so more than the cores buys nothing).
+ */
+export const SSH_G_CONCURRENCY = Math.max(2, Math.min(8, availableParallelism() * 2));
+let running = 0;
+const waiting: Array<() => void> = [];
+
 /** Resolves undefined when no ssh client is installed, so the caller can fall back. */
-export function runSshG(request: SshGRequest): Promise<GOutput | undefined> {
+export async function runSshG(request: SshGRequest): Promise<GOutput | undefined> {
+  // A finished run hands its slot straight to the next waiter, so the bound is never overshot.
+  if (running < SSH_G_CONCURRENCY) running++;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await spawnSshG(request);
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
+/** How many `ssh -G` run right now (the bench samples it to show the bound). */
+export function sshGRunning(): number {
+  return running;
+}
+
+function spawnSshG(request: SshGRequest): Promise<GOutput | undefined> {
   const args = ['-G'];
   if (request.sshConfigPath !== undefined) args.push('-F', request.sshConfigPath);
   for (const [key, value] of Object.entries(request.overrides)) args.push('-o', `${key}=${value}`);

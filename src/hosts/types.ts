@@ -30,6 +30,8 @@ export interface HostConfig {
   hostKeyAlias?: string;
   /** Where this host came from, for `runbook hosts` and the Hosts view: `~/.ssh/config:12`, `inventory.yaml:4`, `ssh -G`. */
   origin: string;
+  /** Set for hosts of an Ansible inventory: what `ansible` is given to reach it (--executor ansible). */
+  ansible?: { inventory: string[]; name: string };
 }
 
 /** A name the user can pick in the host picker or pass as `--host`/`--group`. */

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { RunbookError } from '../base/failure';
 import { visibleControls } from '../base/visible';
 import { hostsOfRoles, runOnRoles, stepRoles, type RoleStepRun } from '../engine/compare';
+import { describePlan, parsePolicy, planBatches, runBatches, type BatchPolicy } from '../engine/batches';
 import { findStep, stepLabel } from '../engine/decide';
+import { routesOf, sharedDecision } from '../engine/routes';
 import type { Executors } from '../engine/executors';
 import { runProgression, type ConfirmQuestion, type ConfirmedHosts, type ProgressionResult } from '../engine/progression';
 import type { Confirmation, HostRun, RunObserver, StepRun } from '../engine/runStep';
@@ -84,7 +86,8 @@ export class IncidentRun {
       redactor: request.redactor,
       defaultTimeoutMs: request.settings?.defaultTimeoutMs,
       outputCapBytes: request.settings?.outputCapBytes,
-      concurrency: request.settings?.concurrency,
+      // With the Ansible engine every host of a step goes into one ansible run.
+      concurrency: request.executors.concurrencyFor(targets.hosts.length, request.settings?.concurrency),
       observer: request.listener,
       spillDir: this.spill.dir,
     });
@@ -169,13 +172,16 @@ export class IncidentRun {
   private async runOn(step: Step, hosts: HostConfig[], confirmation: Confirmation | undefined, signal: AbortSignal | undefined): Promise<StepRun> {
     refuseReparsedValues(this.runbook, step);
     this.request.listener?.stepStarted?.(step, hosts);
+    const policy = step.confirm && hosts.length > 1 ? rolloutPolicy(this.runbook, step) : undefined;
     const run = stepRoles(step, this.runbook.fileName).compare
       ? await runOnRoles(step, this.targets.roles, {
           runbook: this.runbook,
           values: this.session.values,
           run: (s, h) => this.session.run(s, h, { confirmation, signal }),
         })
-      : await this.session.run(step, hosts, { confirmation, signal });
+      : policy
+        ? await this.rollOut(step, hosts, policy, confirmation, signal)
+        : await this.session.run(step, hosts, { confirmation, signal });
     const saved = await Promise.all(run.hostRuns.map((r) => this.session.savedOutput(r)));
     const comparison = 'comparison' in run ? (run as RoleStepRun).comparison : undefined;
     // Each end's record carries what the comparison of both ends found and where it leads.
@@ -185,10 +191,43 @@ export class IncidentRun {
     return run;
   }
 
+  /** A host change on a group in batches (canary first); each batch journaled; stops when failures pass the budget. */
+  private async rollOut(
+    step: Step,
+    hosts: HostConfig[],
+    policy: BatchPolicy,
+    confirmation: Confirmation | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<StepRun> {
+    const runs: HostRun[] = [];
+    const outcome = await runBatches(
+      planBatches(hosts, policy),
+      async (batch) => {
+        const run = await this.session.run(step, batch, { confirmation, signal });
+        runs.push(...run.hostRuns);
+        return run.hostRuns.map((r) => ({ host: r.host, ok: r.result.termination === 'exit' && (step.okExit ?? [0]).includes(r.result.exitCode ?? -1) }));
+      },
+      (report) =>
+        this.session.note(
+          `${step.id ?? step.key}: ${report.kind} ${report.index + 1}: ok ${report.ok.map((h) => h.name).join(', ') || '-'}; failed ${report.failed.map((h) => h.name).join(', ') || '-'}`,
+        ),
+      signal,
+    );
+    if (outcome.stopped)
+      this.session.note(`${step.id ?? step.key}: rollout stopped: ${outcome.reason}; not run on ${outcome.notRun.map((h) => h.name).join(', ')}`);
+    const routes = routesOf(runs);
+    const decision = sharedDecision(runs, routes);
+    return { step, hostRuns: runs, routes, decision: outcome.stopped ? { why: `rollout stopped: ${outcome.reason}` } : decision };
+  }
+
   private async confirm(question: ConfirmQuestion): Promise<ConfirmedHosts | undefined> {
     const { step, hosts, ledBy } = question;
     const suggestedNames = new Set(ledBy.filter((r) => (r.outcome?.findings ?? []).length > 0).map((r) => r.host.name));
+    const policy = rolloutPolicy(this.runbook, step);
+    // A group larger than max-hosts is refused before anyone is asked.
+    const plan = policy ? planBatches(hosts, policy) : undefined;
     const answer = await this.request.prompter.confirmStep({
+      plan: plan ? describePlan(plan, (h) => h.name) : undefined,
       step,
       title: visibleControls(step.title ? `${step.title} [${step.id ?? step.key}]` : (step.id ?? step.key), false),
       command: visibleControls(step.command),
@@ -200,6 +239,11 @@ export class IncidentRun {
     if (!answer || answer.hosts.length === 0) return undefined;
     return { confirmation: this.session.confirmation(answer.how), hosts: answer.hosts };
   }
+}
+
+/** The step's `canary=`, `batch=`, `max-failures=`, `max-hosts=`, if any. */
+function rolloutPolicy(runbook: Runbook, step: Step): BatchPolicy | undefined {
+  return parsePolicy(Object.fromEntries(step.attributes.map((a) => [a.name, a.value])), `${runbook.fileName}:${step.range.start.line + 1}`);
 }
 
 /** `<record>.outputs/spill/` (0700) for a record, so nothing captured is lost; else a private temp folder removed at the end. */

@@ -36,6 +36,8 @@ export interface StepConfirmQuestion {
   reason: string;
   /** The findings that led here, one line each, for the dialog. */
   ledBy: string[];
+  /** For a rollout policy (`canary=`, `batch=`...): the batches in words, as they will run on the suggested hosts. */
+  plan?: string;
 }
 
 export interface StepConfirmAnswer {

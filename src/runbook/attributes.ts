@@ -116,4 +116,21 @@ export function parseDuration(text: string): number | undefined {
 
 export const STEP_ID_PATTERN = /^[a-z0-9][a-z0-9\-_.]*$/;
 
-export const KNOWN_ATTRIBUTES = ['id', 'title', 'timeout', 'confirm', 'hosts', 'shell', 'roles', 'compare', 'ok-exit', 'samples', 'interval', 'sudo'] as const;
+export const KNOWN_ATTRIBUTES = [
+  'id',
+  'title',
+  'timeout',
+  'confirm',
+  'hosts',
+  'shell',
+  'roles',
+  'compare',
+  'ok-exit',
+  'samples',
+  'interval',
+  'sudo',
+  'canary',
+  'batch',
+  'max-hosts',
+  'max-failures',
+] as const;

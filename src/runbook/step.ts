@@ -128,6 +128,13 @@ function applyAttribute(step: Step, name: string, value: string, flag: boolean, 
       if (value === 'true' || value === 'false') step.sudo = value === 'true';
       else bad(`sudo must be a bare flag or true/false, not "${value}"`);
       break;
+    case 'canary':
+    case 'batch':
+    case 'max-hosts':
+    case 'max-failures':
+      // Read by engine/batches.ts (parsePolicy), which says what is wrong with a value when the step runs.
+      if (flag || value.trim() === '') bad(`${name} needs a value, e.g. ${name}=${name === 'max-hosts' ? '50' : '1'}`);
+      break;
     case 'roles':
     case 'compare':
       // Read by engine/compare.ts (stepRoles), which checks the names against the target's roles.
