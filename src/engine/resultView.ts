@@ -52,7 +52,8 @@ export function hostResultView(run: HostRun, outlier?: string[]): HostResultView
     termination: result.termination,
     values: run.outcome?.values ?? {},
     findings: run.outcome?.findings ?? [],
-    next: nextStepView(run.decision),
+    // A run that did not finish (cancelled, timed out, lost) decides nothing: no "End of runbook" under it.
+    next: finishedRun(run) ? nextStepView(run.decision) : undefined,
   };
   if (result.error) view.error = errorView(result.error);
   else if (run.decision.problem) view.error = { kind: 'config', message: run.decision.problem, hint: 'Fix the check block, then run the step again.' };
@@ -70,10 +71,14 @@ export function stepResultView(run: StepRun): StepResultView {
     stepKey: run.step.key,
     stepTitle: run.step.title,
     hosts: run.hostRuns.map((r) => hostResultView(r)),
-    next: nextStepView(run.decision),
+    next: run.hostRuns.some(finishedRun) ? nextStepView(run.decision) : undefined,
   };
   if (!run.step.title) delete view.stepTitle;
   return view;
+}
+
+function finishedRun(run: HostRun): boolean {
+  return run.result.termination === 'exit' || run.result.termination === 'signal';
 }
 
 /** True when a host's run did not finish (error, timeout, cancel): the cell ends as failed. */

@@ -11,14 +11,16 @@ import { OUTPUT_MIME } from '../runbook/cells';
 import type { FailureKind } from '../base/failure';
 
 /** Same shape the serializer gives a saved output, so a reopened record looks like a fresh run. */
-export function savedOutputCell(saved: SavedOutput): vscode.NotebookCellOutput {
+export function savedOutputCell(saved: SavedOutput, transient = false): vscode.NotebookCellOutput {
   return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(saved, OUTPUT_MIME), vscode.NotebookCellOutputItem.text(saved.text)], {
     runId: saved.runId,
+    // A run outside an incident record is shown, never written into the runbook (serializer.ts drops it).
+    ...(transient ? { transient: true } : {}),
   });
 }
 
-export function stepRunOutputs(run: StepRun, saved: SavedOutput[]): vscode.NotebookCellOutput[] {
-  const outputs = saved.map(savedOutputCell);
+export function stepRunOutputs(run: StepRun, saved: SavedOutput[], transient = false): vscode.NotebookCellOutput[] {
+  const outputs = saved.map((s) => savedOutputCell(s, transient));
   outputs.push(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(toGroupResultView(run), RESULT_MIME)]));
   const failed = failedRuns(run);
   if (failed.length) {

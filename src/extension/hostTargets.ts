@@ -85,10 +85,6 @@ export class HostTargets implements vscode.Disposable {
       }
     };
     section(
-      'This machine',
-      entries.filter((e) => e.kind === 'local'),
-    );
-    section(
       'Inventory groups (project and Ansible)',
       entries.filter((e) => e.kind === 'group'),
     );
@@ -103,6 +99,11 @@ export class HostTargets implements vscode.Disposable {
     section(
       '~/.ssh/config hosts',
       entries.filter((e) => e.kind === 'host' && e.source !== 'inventory' && e.source !== 'ansible'),
+    );
+    // Last, so Enter on an open picker never runs a step on your own machine by accident.
+    section(
+      'This machine (steps run here, as you)',
+      entries.filter((e) => e.kind === 'local'),
     );
     const picked = await pickWithPattern(items, async (pattern) => {
       const { matchTargets } = await import('../hosts/targets');

@@ -32,6 +32,8 @@ export class LiveCells {
     private readonly notebook: vscode.NotebookDocument,
     private readonly cellOf: Map<string, number>,
     private readonly options: {
+      /** Runs are saved into the file only in an incident record. */
+      record: boolean;
       capChars: number;
       abort: AbortController;
       hostStates: HostStates;
@@ -89,7 +91,7 @@ export class LiveCells {
     this.cells.delete(run.step.key);
     try {
       await live.queue;
-      await live.execution.replaceOutput(stepRunOutputs(run, saved));
+      await live.execution.replaceOutput(stepRunOutputs(run, saved, !this.options.record));
     } finally {
       live.execution.end(failedRuns(run).length === 0, Date.now());
     }

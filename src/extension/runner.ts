@@ -157,6 +157,7 @@ export class NotebookRunner implements vscode.Disposable {
     abort: AbortController,
   ) {
     return new LiveCells(controller, notebook, nb.cellOf, {
+      record: Boolean(nb.runbook.frontMatter?.incident),
       capChars: Math.min(settings.outputCapBytes, 200_000),
       abort,
       hostStates: this.parts.hostStates,

@@ -44,7 +44,9 @@ function toCellData(cell: NotebookCell): vscode.NotebookCellData {
 function fromCellData(cell: vscode.NotebookCellData): NotebookCell {
   const outputs: SavedOutput[] = [];
   for (const output of cell.outputs ?? []) {
-    // Only saved outputs go into the file; other items (live results, errors) are not part of the record.
+    // Only saved outputs go into the file; other items (live results, errors) are not part of the record,
+    // and neither are runs outside an incident record (marked transient): a template stays clean.
+    if (output.metadata?.transient === true) continue;
     const item = output.items.find((i) => i.mime === OUTPUT_MIME);
     const saved = item && savedOutputFromJson(item.data);
     if (saved) outputs.push(saved);
