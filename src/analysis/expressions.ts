@@ -3,7 +3,8 @@
 
 import type { Diagnostic, Step } from '../runbook/model';
 import type { Span } from '../checks/spec';
-import { compileExpression } from '../checks/expression';
+import { compileExpression, literalPatterns } from '../checks/expression';
+import { cachedUserPattern } from '../checks/userPattern';
 import { listParsers } from '../checks/parsers/index';
 import { diagnostic } from '../runbook/diagnostics';
 import type { RunbookSource } from './source';
@@ -50,6 +51,26 @@ export function checkBlockDiagnostics(step: Step, source: RunbookSource, scope: 
         ),
       );
       return;
+    }
+    // A `matches` pattern RE2 cannot run would fail on every host: say so here, at the pattern.
+    for (const { pattern, raw } of literalPatterns(compiled.expression)) {
+      const re2 = cachedUserPattern(pattern);
+      if (re2.ok) continue;
+      const quoted = text.indexOf(raw);
+      const at =
+        quoted < 0
+          ? { offset: 0, length: text.length }
+          : raw.slice(1, -1) === pattern
+            ? { offset: quoted + 1 + re2.offset, length: 1 }
+            : { offset: quoted, length: raw.length };
+      out.push(
+        diagnostic(
+          source.checkRange(check, span, { offset: offset + at.offset, length: at.length }),
+          'error',
+          'check-regex',
+          `${what} \`${clip(text)}\`: ${re2.message}`,
+        ),
+      );
     }
     for (const path of compiled.identifiers) {
       if (isKnown(path, inScope)) continue;

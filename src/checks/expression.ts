@@ -1,6 +1,7 @@
 // Evaluates `when` conditions and derived values over parsed values. Reads only own data of plain
 // objects, lists and maps; a missing value is `undefined` plus a warning, never an exception.
 import type jsep from 'jsep';
+import { cachedUserPattern } from './userPattern';
 import { forbiddenNames, identifiersOf, limits, parseExpression, staticPath, SyntaxProblem, type Node } from './expressionSyntax';
 
 export interface CompiledExpression {
@@ -84,21 +85,6 @@ function numbersIn(args: unknown[], ctx: Context): number[] {
       : args;
   step(ctx, flat.length);
   return flat.filter((v): v is number => typeof v === 'number' && !Number.isNaN(v));
-}
-
-const regexCache = new Map<string, RegExp | Error>();
-function regexFor(pattern: string): RegExp | Error {
-  let re = regexCache.get(pattern);
-  if (!re) {
-    try {
-      re = new RegExp(pattern);
-    } catch (err) {
-      re = err as Error;
-    }
-    if (regexCache.size > 200) regexCache.clear();
-    regexCache.set(pattern, re);
-  }
-  return re;
 }
 
 function call(node: jsep.CallExpression, ctx: Context): unknown {
@@ -205,9 +191,9 @@ function binary(node: jsep.BinaryExpression, ctx: Context): unknown {
   }
   if (op === 'matches') {
     if (typeof l !== 'string' || typeof r !== 'string') return false;
-    const re = regexFor(r);
-    if (re instanceof Error) throw new Abort(`"${r}" is not a valid regular expression: ${re.message}`);
-    return re.test(l.slice(0, 100_000));
+    const compiled = cachedUserPattern(r);
+    if (!compiled.ok) throw new Abort(`"${r.slice(0, 80)}" cannot be used with matches: ${compiled.message}`);
+    return compiled.pattern.test(l.slice(0, 100_000));
   }
   if (['+', '-', '*', '/', '%'].includes(op)) return arithmetic(op, l, r);
   return compare(op, l, r);
@@ -295,4 +281,23 @@ export function explainExpression(expr: CompiledExpression, scope: Record<string
   } catch (err) {
     return err instanceof Abort ? err.message : 'cannot show values';
   }
+}
+
+/** The literal patterns on the right of `matches` (`line matches "^nf_conntrack"`), with their source text, so `check` can vet them. */
+export function literalPatterns(expr: CompiledExpression): { pattern: string; raw: string }[] {
+  const found: { pattern: string; raw: string }[] = [];
+  const visit = (node: Node | undefined): void => {
+    if (!node || typeof node !== 'object') return;
+    if (node.type === 'BinaryExpression') {
+      const b = node as jsep.BinaryExpression;
+      const right = b.right as jsep.Literal;
+      if (b.operator === 'matches' && right.type === 'Literal' && typeof right.value === 'string') found.push({ pattern: right.value, raw: right.raw });
+    }
+    for (const child of Object.values(node)) {
+      if (Array.isArray(child)) child.forEach((c) => visit(c as Node));
+      else if (child && typeof child === 'object' && 'type' in child) visit(child as Node);
+    }
+  };
+  visit(expr.ast);
+  return found;
 }

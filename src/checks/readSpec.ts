@@ -2,6 +2,7 @@
 // wrong types, missing `when`/`severity`/`message`) point at the exact text. Never throws.
 
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { compileUserPattern } from './userPattern';
 import type { CheckSpec, FindingRule, FindingSeverity, Span } from './spec';
 
 export interface CheckProblem {
@@ -72,14 +73,26 @@ export function readCheckSpec(yamlText: string): { spec: CheckSpec | undefined; 
   }
   if (spec.extract) {
     for (const [name, pattern] of Object.entries(spec.extract)) {
-      try {
-        new RegExp(pattern);
-      } catch (err) {
-        problem(spec.spans.extract?.[name], 'check-regex', `the regular expression for "${name}" does not compile: ${(err as Error).message}`);
-      }
+      const compiled = compileUserPattern(pattern, { multiline: true });
+      if (compiled.ok) continue;
+      // Point at the offending part when the pattern is a plain scalar (offsets then match the text).
+      const span = spec.spans.extract?.[name];
+      const at =
+        span && yamlText.slice(span.start, span.end) === pattern ? { start: span.start + compiled.offset, end: span.start + compiled.offset + 1 } : span;
+      problem(at, 'check-regex', patternProblem(name, pattern, compiled.message));
     }
   }
   return { spec, problems };
+}
+
+/** JavaScript's own message where the pattern is not a regex at all (familiar wording), RE2's reason otherwise. */
+export function patternProblem(name: string, pattern: string, re2Message: string): string {
+  try {
+    new RegExp(pattern); // compiling only: nothing is matched, so no backtracking can happen here
+  } catch (err) {
+    return `the regular expression for "${name}" does not compile: ${(err as Error).message}`;
+  }
+  return `the regular expression for "${name}" cannot run: ${re2Message}`;
 }
 
 type Problem = (span: Span | undefined, code: string, message: string) => void;
