@@ -12,7 +12,8 @@ export interface CompiledExpression {
 
 export type CompileResult = { ok: true; expression: CompiledExpression; identifiers: string[] } | { ok: false; message: string; offset: number };
 
-export type EvaluationResult = { ok: true; value: unknown; warnings: string[] } | { ok: false; message: string };
+/** `missing`: paths of the values that were read but absent (`states.SYN_RECV`), outside `exists(...)`. */
+export type EvaluationResult = { ok: true; value: unknown; warnings: string[]; missing: string[] } | { ok: false; message: string };
 
 export function compileExpression(source: string): CompileResult {
   if (typeof source !== 'string') return { ok: false, message: 'expression must be text', offset: 0 };
@@ -31,6 +32,7 @@ interface Context {
   scope: unknown;
   steps: number;
   warnings: Set<string>;
+  missing: Set<string>;
   /** Inside `exists(...)`: a missing value is the answer, not a problem. */
   quiet: number;
 }
@@ -63,7 +65,11 @@ function step(ctx: Context, by = 1): void {
 }
 
 function missing(ctx: Context, node: Node): undefined {
-  if (ctx.quiet === 0) ctx.warnings.add(`value ${staticPath(node) ?? 'in expression'} is missing`);
+  if (ctx.quiet === 0) {
+    const path = staticPath(node);
+    ctx.warnings.add(`value ${path ?? 'in expression'} is missing`);
+    if (ctx.missing.size < 50) ctx.missing.add(path ?? 'a computed value');
+  }
   return undefined;
 }
 
@@ -126,8 +132,9 @@ function call(node: jsep.CallExpression, ctx: Context): unknown {
   }
 }
 
-function compare(op: string, l: unknown, r: unknown): boolean {
-  if (l === undefined || r === undefined) return false;
+/** Undefined when a side is missing: "unknown", so `not (x > 5)` does not turn a missing x into true. */
+function compare(op: string, l: unknown, r: unknown): boolean | undefined {
+  if (l === undefined || r === undefined) return undefined;
   switch (op) {
     case '==':
     case '===':
@@ -180,6 +187,7 @@ function binary(node: jsep.BinaryExpression, ctx: Context): unknown {
   }
   const l = evaluate(node.left, ctx);
   const r = evaluate(node.right, ctx);
+  if ((op === 'contains' || op === 'matches') && (l === undefined || r === undefined)) return undefined;
   if (op === 'contains') {
     if (typeof l === 'string' && typeof r === 'string') return l.includes(r);
     if (Array.isArray(l)) {
@@ -241,10 +249,10 @@ function evaluate(node: Node, ctx: Context): unknown {
 }
 
 export function evaluateExpression(expr: CompiledExpression, scope: Record<string, unknown>): EvaluationResult {
-  const ctx: Context = { scope, steps: 0, warnings: new Set(), quiet: 0 };
+  const ctx: Context = { scope, steps: 0, warnings: new Set(), missing: new Set(), quiet: 0 };
   try {
     const value = evaluate(expr.ast, ctx);
-    return { ok: true, value, warnings: [...ctx.warnings] };
+    return { ok: true, value, warnings: [...ctx.warnings], missing: [...ctx.missing] };
   } catch (err) {
     if (err instanceof Abort) return { ok: false, message: err.message };
     // Stack exhaustion or anything unforeseen is still a clear error, not a crash of the engine.
@@ -264,7 +272,7 @@ export function showValue(v: unknown): string {
 
 /** The comparisons of a condition with their actual values: `67549 >= 58981.5`, joined by and/or. */
 export function explainExpression(expr: CompiledExpression, scope: Record<string, unknown>): string {
-  const ctx: Context = { scope, steps: 0, warnings: new Set(), quiet: 1 };
+  const ctx: Context = { scope, steps: 0, warnings: new Set(), missing: new Set(), quiet: 1 };
   const explain = (node: Node): string => {
     if (node.type === 'BinaryExpression') {
       const b = node as jsep.BinaryExpression;

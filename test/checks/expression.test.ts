@@ -62,11 +62,18 @@ describe('expressions', () => {
     assert.equal(value('round(count / max * 100, 1)', scope), 103.1);
   });
 
-  it('treats a missing value as missing: comparisons false, a warning naming it, no exception', () => {
+  it('treats a missing value as unknown: comparisons undefined, a warning and the path, no exception', () => {
     const r = run('states.SYN_RECV > 100', scope);
-    assert.deepEqual(r, { ok: true, value: false, warnings: ['value states.SYN_RECV is missing'] });
+    assert.deepEqual(r, { ok: true, value: undefined, warnings: ['value states.SYN_RECV is missing'], missing: ['states.SYN_RECV'] });
     const deep = run('nope.deeper.still + 1 > 0', scope);
-    assert.equal(deep.ok && deep.value, false);
+    assert.equal(deep.ok && deep.value, undefined);
+    assert.deepEqual(deep.ok && deep.missing, ['nope']);
+    // Unknown stays unknown through `not`: a missing value never makes a negated rule true.
+    assert.equal(value('not (states.SYN_RECV > 100)', scope), undefined);
+    assert.equal(value('nope == "none"', scope), undefined);
+    // ...but a decided side decides: false and unknown is false, true or unknown is true.
+    assert.equal(value('count < 0 and nope > 1', scope), false);
+    assert.equal(value('count > 0 or nope > 1', scope), true);
     assert.equal(run('missing and true', scope).ok && (run('missing and true', scope) as { value: unknown }).value, undefined);
     assert.equal(value('exists(missing)', scope), false, 'exists() is the way to ask, without a warning');
     assert.deepEqual((run('exists(missing)', scope) as { warnings: string[] }).warnings, []);
