@@ -1,7 +1,7 @@
 // What a check makes of one output: parse it, extract and derive values, raise findings in rule order,
 // and choose the next step with a `why` that shows the actual numbers. Never throws.
 import type { CheckOutcome, CheckSpec, Evidence, Finding, FindingRule } from './spec';
-import { judgeEvidence, UNRECOGNISED, type RuleGap } from './evidence';
+import { emptyOutput, judgeEvidence, UNRECOGNISED, type RuleGap } from './evidence';
 import { compileExpression, evaluateExpression, explainExpression, type CompiledExpression } from './expression';
 import { interpolateWithWarnings } from './interpolate';
 import { extractValues } from './extract';
@@ -129,28 +129,11 @@ export function decideCheck(
   assignSafely(values, read.values);
   assignSafely(values, context.extraScope);
 
-  // Earlier steps and parameters first, this step's own values on top.
-  const evalScope: Record<string, unknown> = {};
-  assignSafely(evalScope, scope);
-  assignSafely(evalScope, values);
-  // A derived value that came out missing is traced back to what it read, so "inconclusive" names a real value.
-  const derivedMissing = new Map<string, string[]>();
-  for (const [name, source] of Object.entries(spec.values ?? {})) {
-    if (unsafeKeys.has(name)) {
-      warnings.push(`values: "${name}" cannot be used as a value name`);
-      continue;
-    }
-    const expr = compileOrWarn(source, `value ${name}`, warnings);
-    if (!expr) continue;
-    const result = evaluateExpression(expr, evalScope);
-    if (!result.ok) {
-      warnings.push(`value ${name} = \`${source}\`: ${result.message}`);
-      continue;
-    }
-    for (const w of result.warnings) warnings.push(`value ${name} = \`${source}\`: ${w}`);
-    if (result.value === undefined && result.missing.length > 0) derivedMissing.set(name, traceMissing(result.missing, derivedMissing));
-    values[name] = result.value;
-    evalScope[name] = result.value;
+  const { evalScope, derivedMissing } = deriveValues(spec, values, scope, warnings);
+  const empty = emptyOutput(spec, output, context.stderr);
+  if (empty) {
+    const why = `no rule was evaluated: ${empty.reason}`;
+    return { values, findings: [], next: undefined, why, warnings, evidence: 'inconclusive', inconclusive: empty };
   }
 
   const findings: Finding[] = [];
@@ -183,6 +166,41 @@ export function decideCheck(
   const outcome: CheckOutcome = { values, findings, next, why, warnings, evidence: judged.evidence };
   if (judged.inconclusive) outcome.inconclusive = judged.inconclusive;
   return outcome;
+}
+
+/**
+ * Adds the check's derived `values:` to `values` (in order, each may use the ones before), and returns
+ * the scope rules see: earlier steps and parameters first, this step's own values on top.
+ */
+export function deriveValues(
+  spec: CheckSpec,
+  values: Record<string, unknown>,
+  scope: Record<string, unknown>,
+  warnings: string[],
+): { evalScope: Record<string, unknown>; derivedMissing: Map<string, string[]> } {
+  const evalScope: Record<string, unknown> = {};
+  assignSafely(evalScope, scope);
+  assignSafely(evalScope, values);
+  // A derived value that came out missing is traced back to what it read, so "inconclusive" names a real value.
+  const derivedMissing = new Map<string, string[]>();
+  for (const [name, source] of Object.entries(spec.values ?? {})) {
+    if (unsafeKeys.has(name)) {
+      warnings.push(`values: "${name}" cannot be used as a value name`);
+      continue;
+    }
+    const expr = compileOrWarn(source, `value ${name}`, warnings);
+    if (!expr) continue;
+    const result = evaluateExpression(expr, evalScope);
+    if (!result.ok) {
+      warnings.push(`value ${name} = \`${source}\`: ${result.message}`);
+      continue;
+    }
+    for (const w of result.warnings) warnings.push(`value ${name} = \`${source}\`: ${w}`);
+    if (result.value === undefined && result.missing.length > 0) derivedMissing.set(name, traceMissing(result.missing, derivedMissing));
+    values[name] = result.value;
+    evalScope[name] = result.value;
+  }
+  return { evalScope, derivedMissing };
 }
 
 /** `ratio` (derived from `count / max`, count missing) -> `count`; other paths as they are. */

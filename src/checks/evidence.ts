@@ -33,34 +33,52 @@ const DENIED =
 
 export const UNRECOGNISED = 'unrecognised:';
 
+/** `steps.capture.x` or `steps["per-client"].x`: group 1 or 2 is the step id. */
+const STEP_PATH = /^steps(?:\.([\w$]+)|\["([^"]+)"\])/;
+
 export function judgeEvidence(input: EvidenceInput): { evidence: Evidence; inconclusive?: Inconclusive } {
   const inconclusive = whyInconclusive(input);
   if (inconclusive && !input.findings.some((f) => f.severity === 'critical')) return { evidence: 'inconclusive', inconclusive };
   return { evidence: input.findings.length > 0 ? 'findings' : 'nothing-found' };
 }
 
+const SUDO_HINT = 'run the step with `sudo` (add sudo to its attributes) or connect as root: the command was not allowed to read this';
+
+function reads(spec: CheckSpec): string | undefined {
+  const parser = spec.parse ? getParser(spec.parse) : undefined;
+  return parser ? `the ${parser.info.name} parser reads the output of ${parser.info.commands.slice(0, 3).join(', ')}` : undefined;
+}
+
+function deniedIn(output: string, stderr: string | undefined): boolean {
+  return DENIED.test(stderr ?? '') || DENIED.test(output.slice(0, 100_000));
+}
+
+/**
+ * An empty output where the parser reads rows or values: nothing was read, so no rule is evaluated
+ * (a parser's zero counts of nothing would otherwise raise "nothing listens").
+ */
+export function emptyOutput(spec: CheckSpec, output: string, stderr?: string): Inconclusive | undefined {
+  const parser = spec.parse ? getParser(spec.parse) : undefined;
+  const emptyMeans = spec.empty ?? (parser && !EMPTY_IS_AN_ANSWER.has(parser.info.name) ? 'inconclusive' : 'nothing-found');
+  if (!parser || emptyMeans !== 'inconclusive' || output.trim() !== '') return undefined;
+  return {
+    reason: `the command printed nothing, so there was nothing to read (${reads(spec)})`,
+    hint: deniedIn(output, stderr)
+      ? SUDO_HINT
+      : 'check the command by hand on the host (a wrong namespace, port, path or a tool that is not installed prints nothing); if an empty output is a normal answer for this step, the runbook can say `empty: nothing-found`',
+  };
+}
+
 function whyInconclusive(input: EvidenceInput): Inconclusive | undefined {
   const { spec, output, parserWarnings } = input;
-  const parser = spec.parse ? getParser(spec.parse) : undefined;
-  const reads = parser ? `the ${parser.info.name} parser reads the output of ${parser.info.commands.slice(0, 3).join(', ')}` : undefined;
-  const denied = DENIED.test(input.stderr ?? '') || DENIED.test(output.slice(0, 100_000));
-  const sudoHint = 'run the step with `sudo` (add sudo to its attributes) or connect as root: the command was not allowed to read this';
+  const denied = deniedIn(output, input.stderr);
+  const sudoHint = SUDO_HINT;
 
   const unrecognised = parserWarnings.filter((w) => w.startsWith(UNRECOGNISED)).map((w) => w.slice(UNRECOGNISED.length).trim());
   if (unrecognised.length > 0) {
     return {
       reason: `the ${spec.parse} parser did not recognise the output (${unrecognised[0]}), so it says nothing about the host`,
-      hint: denied ? sudoHint : `check the command: run it by hand on the host and compare; ${reads ?? 'see docs/FORMAT.md, Parsers'}`,
-    };
-  }
-
-  const emptyMeans = spec.empty ?? (parser && !EMPTY_IS_AN_ANSWER.has(parser.info.name) ? 'inconclusive' : 'nothing-found');
-  if (parser && emptyMeans === 'inconclusive' && output.trim() === '') {
-    return {
-      reason: `the command printed nothing, so there was nothing to read (${reads})`,
-      hint: denied
-        ? sudoHint
-        : 'check the command by hand on the host (a wrong namespace, port, path or a tool that is not installed prints nothing); if an empty output is a normal answer for this step, the runbook can say `empty: nothing-found`',
+      hint: denied ? sudoHint : `check the command: run it by hand on the host and compare; ${reads(spec) ?? 'see docs/FORMAT.md, Parsers'}`,
     };
   }
 
@@ -79,11 +97,17 @@ function missingValues(input: EvidenceInput, sudoHint: string | undefined): Inco
       hint: 'run the step twice with a pause: add `samples=2 interval=5s` to its attributes',
     };
   }
-  const stepValues = paths.filter((p) => p.startsWith('steps.'));
+  if (sampled.length > 0) {
+    return {
+      reason: `${shownRules} could not be decided: ${list(sampled, 'and')} could not be computed (the value was not in both samples, or the samples have no time between them)`,
+      hint: 'check that every sample printed the value: run the command by hand twice, a few seconds apart',
+    };
+  }
+  const stepValues = paths.filter((p) => STEP_PATH.test(p));
   const params = paths.filter((p) => p.startsWith('params.')).map((p) => p.slice('params.'.length));
-  const own = paths.filter((p) => !p.startsWith('steps.') && !p.startsWith('params.'));
+  const own = paths.filter((p) => !STEP_PATH.test(p) && !p.startsWith('params.'));
   const parts: string[] = [];
-  if (own.length > 0) parts.push(`the output gave no ${list(own)}`);
+  if (own.length > 0) parts.push(`the output gave no usable ${list(own)}`);
   if (params.length > 0) parts.push(`the parameter${params.length > 1 ? 's' : ''} ${list(params, 'and')} ${params.length > 1 ? 'were' : 'was'} not given`);
   if (stepValues.length > 0)
     parts.push(`${list(stepValues, 'and')} ${stepValues.length > 1 ? 'are' : 'is'} not known (that step has not run, or did not give it)`);
@@ -95,11 +119,15 @@ function hintFor(input: EvidenceInput, own: string[], params: string[], stepValu
   const pidDeclared = !!declared && typeof declared === 'object' && 'pid' in declared;
   const pidGiven = pidDeclared && !['', 0, '0', undefined, null].includes((declared as Record<string, unknown>).pid as string);
   const aboutProcess = [...own, ...params].some((p) => /pid|proc|process|fds?\b|nofile|open_?files?/i.test(p));
-  if (params.length > 0) return `pass ${params.map((p) => `${p}=<value>`).join(' ')} (as --var on the command line, or in the notebook's parameters)`;
+  if (input.spec.parse === 'netstat-s' && own.length > 0)
+    return 'read the counters with `nstat -az`: it prints the ones that are 0, which `netstat -s` and `nstat` without -z leave out (so a missing counter cannot be told from 0)';
+  const ways: string[] = [];
+  if (stepValues.length > 0) ways.push(`run step ${list([...new Set(stepValues.map((p) => STEP_PATH.exec(p)?.slice(1).find(Boolean) ?? p))], 'and')} first`);
+  if (params.length > 0) ways.push(`pass ${params.map((p) => `${p}=<value>`).join(' ')} (as --var on the command line, or in the notebook's parameters)`);
+  if (ways.length > 0) return ways.join('; ');
   if (aboutProcess && pidDeclared && !pidGiven)
     return "pass pid=<the service's process id> (e.g. from `pgrep -o nginx`), or run the step with `sudo` so the process can be found by its port";
   if (aboutProcess) return "run the step with `sudo` or as root: another user's process details (/proc/<pid>/fd, -p in ss) are hidden otherwise";
-  if (stepValues.length > 0) return `run ${list([...new Set(stepValues.map((p) => p.split('.')[1]))])} first`;
   return 'check the command: run it by hand on the host and look for the missing value in its output';
 }
 

@@ -204,6 +204,13 @@ function binary(node: jsep.BinaryExpression, ctx: Context): unknown {
     return compiled.pattern.test(l.slice(0, 100_000));
   }
   if (['+', '-', '*', '/', '%'].includes(op)) return arithmetic(op, l, r);
+  if (['<', '<=', '>', '>='].includes(op) && l !== undefined && r !== undefined && typeof l !== typeof r) {
+    // `open_fds >= limit` where the output said `open_fds=unreadable (not root)`: unknown, not false.
+    const odd = typeof l === 'number' ? node.right : node.left;
+    if (ctx.quiet === 0 && ctx.missing.size < 50) ctx.missing.add(staticPath(odd) ?? 'a computed value');
+    ctx.warnings.add(`${staticPath(odd) ?? 'a value'} is ${showValue(typeof l === 'number' ? r : l)}, not a number`);
+    return undefined;
+  }
   return compare(op, l, r);
 }
 
