@@ -90,7 +90,11 @@ function missingValues(input: EvidenceInput, sudoHint: string | undefined): Inco
   const paths = [...new Set(input.gaps.flatMap((g) => g.missing))];
   const rules = input.gaps.map((g) => `finding ${g.rule + 1} (\`${clip(g.when)}\`)`);
   const shownRules = rules.length > 2 ? `${rules.slice(0, 2).join(', ')} and ${rules.length - 2} more` : rules.join(' and ');
-  const sampled = paths.filter((p) => /^(delta|rate)\./.test(p));
+  // With no samples there is no `rate` at all: name the paths the rules wrote (`rate.listenOverflows`).
+  const written = input.gaps.flatMap((g) => g.when.match(/\b(?:delta|rate)\.[\w$.]+/g) ?? []);
+  const sampled = [
+    ...new Set(paths.flatMap((p) => (p === 'delta' || p === 'rate' ? written.filter((w) => w.startsWith(`${p}.`)) : /^(delta|rate)\./.test(p) ? [p] : []))),
+  ];
   if (sampled.length > 0 && (input.samples ?? 1) < 2) {
     return {
       reason: `${shownRules} compare${input.gaps.length > 1 ? '' : 's'} two samples (${sampled.slice(0, 3).join(', ')}), but the step ran once: a total since boot alone says nothing about now`,
