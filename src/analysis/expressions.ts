@@ -5,6 +5,7 @@ import type { Diagnostic, Step } from '../runbook/model';
 import type { Span } from '../checks/spec';
 import { compileExpression, literalPatterns } from '../checks/expression';
 import { cachedUserPattern } from '../checks/userPattern';
+import { placeholder } from '../checks/interpolate';
 import { listParsers } from '../checks/parsers/index';
 import { diagnostic } from '../runbook/diagnostics';
 import type { RunbookSource } from './source';
@@ -89,7 +90,9 @@ export function checkBlockDiagnostics(step: Step, source: RunbookSource, scope: 
       for (const m of text.matchAll(/\{\{([^{}]*)\}\}/g)) {
         const inner = m[1];
         const lead = inner.length - inner.trimStart().length;
-        expression(inner.trim(), span, `{{${inner.trim()}}} in the ${key}:`, messageScope, m.index + 2 + lead);
+        // `{{last?}}` marks an optional value: the expression is `last`.
+        const { source: inside } = placeholder(inner);
+        expression(inside, span, `{{${inner.trim()}}} in the ${key}:`, messageScope, m.index + 2 + lead);
       }
     }
   });

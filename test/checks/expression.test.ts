@@ -170,10 +170,31 @@ describe('interpolation', () => {
     assert.equal(formatValue(123456789), '123,456,789');
     assert.equal(formatValue(2 / 3), '0.67');
   });
-  it('marks a missing value and warns', () => {
+  it('says "unknown" for a missing value and warns; never a raw placeholder', () => {
     const r = interpolateWithWarnings('peer {{maxPeer.address}} has {{count}}', scope);
-    assert.equal(r.text, 'peer {{maxPeer.address?}} has 67549');
+    assert.equal(r.text, 'peer unknown has 67549');
     assert.deepEqual(r.warnings, ['value maxPeer.address is missing in the message']);
-    assert.equal(interpolate('{{constructor}}', scope), '{{constructor?}}');
+    assert.equal(interpolate('{{constructor}}', scope), 'unknown');
+    assert.equal(interpolate('{{count +}}', scope), 'unknown');
+  });
+  it('says "none" for an absent optional value, without a warning', () => {
+    const r = interpolateWithWarnings('last: {{conntrackFull.last?}}; count {{ count? }}', scope);
+    assert.equal(r.text, 'last: none; count 67549');
+    assert.deepEqual(r.warnings, []);
+    assert.equal(interpolate('{{count > 1 ? "many" : "few"}}', scope), 'many', 'a ? inside is an expression');
+  });
+  it('summarises lists, maps and socket rows in words, never JSON', () => {
+    const states = { ESTABLISHED: 12, TIME_WAIT: 4500, CLOSE_WAIT: 0, LISTEN: 1 };
+    assert.equal(interpolate('{{states}}', { states }), 'TIME_WAIT 4500, ESTABLISHED 12, LISTEN 1 (1 others 0)');
+    assert.equal(interpolate('{{peer}}', { peer: { address: '10.0.0.5', count: 300 } }), 'address 10.0.0.5, count 300');
+    assert.equal(interpolate('{{ports}}', { ports: [80, 443] }), '80, 443');
+    assert.equal(interpolate('{{none}}', { none: [] }), 'none');
+    const rows = [
+      ...Array.from({ length: 3 }, () => ({ state: 'CLOSE_WAIT', peerAddress: '10.0.0.5', peerPort: '80' })),
+      { state: 'ESTABLISHED', peerAddress: '10.0.0.9', peerPort: '80' },
+    ];
+    const text = interpolate('{{rows}}', { rows });
+    assert.equal(text, '4 sockets; 10.0.0.5 CLOSE_WAIT 3, 10.0.0.9 ESTABLISHED 1');
+    for (const t of [text, interpolate('{{states}} {{peer}}', { states, peer: { a: { b: 1 } } })]) assert.doesNotMatch(t, /[{}[\]"]/);
   });
 });
