@@ -178,7 +178,6 @@ function tableText(table: ValueTable): string {
 
 /** Control characters from host output shown as their visible symbols (␛ for ESC), never interpreted. */
 function visible(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\u007f' ? '\u2421' : String.fromCharCode(0x2400 + c.charCodeAt(0))));
 }
 
