@@ -40,6 +40,7 @@ export function readCheckSpec(yamlText: string): { spec: CheckSpec | undefined; 
     return { spec: undefined, problems };
   }
   const spec: CheckSpec = { findings: [], spans: {} };
+  let patternSpan: Span | undefined;
   for (const pair of root.items) {
     const key = keyOf(pair);
     const value = pair.value as Node | null;
@@ -68,6 +69,8 @@ export function readCheckSpec(yamlText: string): { spec: CheckSpec | undefined; 
         if (isMap(value)) {
           spec.options = value.toJSON() as Record<string, unknown>;
           spec.spans.options = span;
+          const pattern = value.items.find((p) => keyOf(p) === 'pattern')?.value as Node | null | undefined;
+          patternSpan = spanOf(pattern);
         } else problem(span, 'check-type', '"options" must be a map of parser options');
         break;
       case 'extract':
@@ -97,6 +100,12 @@ export function readCheckSpec(yamlText: string): { spec: CheckSpec | undefined; 
         span && yamlText.slice(span.start, span.end) === pattern ? { start: span.start + compiled.offset, end: span.start + compiled.offset + 1 } : span;
       problem(at, 'check-regex', patternProblem(name, pattern, compiled.message));
     }
+  }
+  // The regex parser's pattern runs on RE2 like extract: say here if it cannot.
+  const pattern = spec.options?.pattern;
+  if (spec.parse === 'regex' && typeof pattern === 'string') {
+    const compiled = compileUserPattern(pattern, { multiline: true });
+    if (!compiled.ok) problem(patternSpan ?? spec.spans.options, 'check-regex', patternProblem('options.pattern', pattern, compiled.message));
   }
   return { spec, problems };
 }

@@ -71,6 +71,17 @@ describe('user patterns (RE2)', () => {
     assert.ok(outcome.warnings.some((w) => /extract word: backreferences/.test(w)));
   });
 
+  it("the regex parser's pattern is checked the same way", () => {
+    const yaml = 'parse: regex\noptions:\n  pattern: "(?<word>\\\\w+) \\\\k<word>"\n';
+    const { problems } = readCheckSpec(yaml);
+    assert.deepEqual(
+      problems.map((p) => [p.code, yaml.slice(p.start, p.end)]),
+      [['check-regex', '"(?<word>\\\\w+) \\\\k<word>"']],
+    );
+    assert.match(problems[0].message, /"options.pattern" cannot run: backreferences/);
+    assert.deepEqual(readCheckSpec('parse: regex\noptions:\n  pattern: "open files\\\\s+(?<nofile>\\\\d+)"\n').problems, []);
+  });
+
   it('`runbook check` reports a `matches` pattern RE2 cannot run, at the pattern', () => {
     const text =
       '```sh {id=log}\ndmesg\n```\n\n```check\nparse: kernel-log\nfindings:\n  - when: last matches "drop(?!ped)"\n    severity: warning\n    message: m\n```\n';
