@@ -2,6 +2,7 @@
 // scalars as numbers and words, maps as counts with their top entries, socket rows as a small
 // table (peer, state, count). Never JSON, never a placeholder.
 import { canonicalState } from './tcpStates';
+import type { CheckOutcome } from './spec';
 
 /** One value, ready to print: `text` always; `table` for socket rows, which a front may draw as a table. */
 export interface ValueLine {
@@ -185,6 +186,20 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Map) return false;
   const proto = Object.getPrototypeOf(v) as unknown;
   return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The evidence of a check in one line, the same in every front: `2 findings`, `nothing found`, or
+ * `inconclusive: <reason>. What to do: <hint>`.
+ */
+export function evidenceText(outcome: Pick<CheckOutcome, 'findings' | 'evidence' | 'inconclusive'>): string {
+  const evidence = outcome.evidence ?? (outcome.findings.length > 0 ? 'findings' : 'nothing-found');
+  if (evidence === 'inconclusive') {
+    const reason = outcome.inconclusive?.reason ?? 'the output could not answer the rules';
+    return `inconclusive: ${reason}${outcome.inconclusive?.hint ? `. What to do: ${outcome.inconclusive.hint}` : ''}`;
+  }
+  if (evidence === 'findings') return `${outcome.findings.length} finding${outcome.findings.length === 1 ? '' : 's'}`;
+  return 'nothing found';
 }
 
 /** `78.75691899999993` -> `79 ms`, `1234` -> `1.23 s`, `187000` -> `3 min 7 s`. */

@@ -25,6 +25,14 @@ export interface EvidenceInput {
   samples?: number;
 }
 
+/** Why these tools print nothing most often, and the way out. */
+const EMPTY_HINTS: Record<string, string> = {
+  tcpdump:
+    'tcpdump needs root (or CAP_NET_RAW) to capture: run the step with `sudo`; if it did run, no packet matched in the capture window, so capture while the problem happens',
+  lsof: "as non-root lsof lists only your own processes' files: run the step with `sudo`, or check the port or pid it was given",
+  'fd-count': "as non-root /proc/<pid>/fd of another user's process is unreadable: run the step with `sudo`, or check the pid",
+};
+
 /** Parsers for which an empty output is an answer: a log search that found nothing, no matching lines. */
 const EMPTY_IS_AN_ANSWER = new Set(['kernel-log', 'lines', 'regex']);
 
@@ -65,7 +73,8 @@ export function emptyOutput(spec: CheckSpec, output: string, stderr?: string): I
     reason: `the command printed nothing, so there was nothing to read (${reads(spec)})`,
     hint: deniedIn(output, stderr)
       ? SUDO_HINT
-      : 'check the command by hand on the host (a wrong namespace, port, path or a tool that is not installed prints nothing); if an empty output is a normal answer for this step, the runbook can say `empty: nothing-found`',
+      : (EMPTY_HINTS[parser.info.name] ??
+        'check the command by hand on the host (a wrong namespace, port, path or a tool that is not installed prints nothing); if an empty output is a normal answer for this step, the runbook can say `empty: nothing-found`'),
   };
 }
 

@@ -2,7 +2,7 @@
 // objects, lists and maps; a missing value is `undefined` plus a warning, never an exception.
 import type jsep from 'jsep';
 import { cachedUserPattern } from './userPattern';
-import { forbiddenNames, identifiersOf, limits, parseExpression, staticPath, SyntaxProblem, type Node } from './expressionSyntax';
+import { forbiddenNames, identifiersOf, limits, parseExpression, patternsIn, staticPath, SyntaxProblem, type Node } from './expressionSyntax';
 
 export interface CompiledExpression {
   readonly source: string;
@@ -300,19 +300,5 @@ export function explainExpression(expr: CompiledExpression, scope: Record<string
 
 /** The literal patterns on the right of `matches` (`line matches "^nf_conntrack"`), with their source text, so `check` can vet them. */
 export function literalPatterns(expr: CompiledExpression): { pattern: string; raw: string }[] {
-  const found: { pattern: string; raw: string }[] = [];
-  const visit = (node: Node | undefined): void => {
-    if (!node || typeof node !== 'object') return;
-    if (node.type === 'BinaryExpression') {
-      const b = node as jsep.BinaryExpression;
-      const right = b.right as jsep.Literal;
-      if (b.operator === 'matches' && right.type === 'Literal' && typeof right.value === 'string') found.push({ pattern: right.value, raw: right.raw });
-    }
-    for (const child of Object.values(node)) {
-      if (Array.isArray(child)) child.forEach((c) => visit(c as Node));
-      else if (child && typeof child === 'object' && 'type' in child) visit(child as Node);
-    }
-  };
-  visit(expr.ast);
-  return found;
+  return patternsIn(expr.ast);
 }

@@ -2,6 +2,7 @@
 // the way out, never "nothing found"; and each healthy look-alike stays "nothing found" (or its finding).
 import { strict as assert } from 'node:assert';
 import { evaluateCheck, evidenceOf } from '../../src/checks/evaluate';
+import { evidenceText } from '../../src/checks/display';
 import { readCheckSpec } from '../../src/checks/readSpec';
 import type { CheckSpec } from '../../src/checks/spec';
 import { fixture } from './fixtures';
@@ -160,5 +161,19 @@ findings:
 
   it('evidenceOf reads outcomes built by hand', () => {
     assert.equal(evidenceOf({ values: {}, findings: [], why: '', warnings: [] }), 'nothing-found');
+  });
+
+  it('an empty tcpdump capture says tcpdump needs root', () => {
+    const s = spec('parse: tcpdump\nfindings:\n  - when: flows > 0\n    severity: info\n    message: m\n');
+    const outcome = evaluateCheck(s, '', {});
+    assert.equal(outcome.evidence, 'inconclusive');
+    assert.match(outcome.inconclusive!.hint!, /^tcpdump needs root/);
+  });
+
+  it('evidenceText says it in one line for every front', () => {
+    const empty = evaluateCheck(listening, '', {}, undefined, { stderr: 'Permission denied' });
+    assert.match(evidenceText(empty), /^inconclusive: the command printed nothing, .*\. What to do: run the step with `sudo`/);
+    assert.equal(evidenceText(evaluateCheck(listening, fixture('ss-tan', 'ss-tan-nothing-listens.txt'), {})), '1 finding');
+    assert.equal(evidenceText(evaluateCheck(processLimits, fixture('kv', 'process-limits-root.txt'), params)), 'nothing found');
   });
 });
