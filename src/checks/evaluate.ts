@@ -2,7 +2,7 @@
 // and choose the next step with a `why` that shows the actual numbers. Never throws.
 import type { CheckOutcome, CheckSpec, Evidence, Finding, FindingRule } from './spec';
 import { emptyOutput, judgeEvidence, UNRECOGNISED, type RuleGap } from './evidence';
-import { compileExpression, evaluateExpression, explainExpression, type CompiledExpression } from './expression';
+import { compileExpression, evaluateExpression, explainExpression, showValue, type CompiledExpression } from './expression';
 import { interpolateWithWarnings } from './interpolate';
 import { extractValues } from './extract';
 import { getParser, listParsers } from './parsers/index';
@@ -44,8 +44,7 @@ function holds(
   }
   for (const w of result.warnings) warnings.push(`finding ${index + 1} when \`${rule.when}\`: ${w}`);
   if (typeof result.value === 'boolean') return { raised: result.value, expr, missing: [] };
-  if (result.value !== undefined)
-    warnings.push(`finding ${index + 1} when \`${rule.when}\` gave ${JSON.stringify(result.value)}, not true or false: not raised`);
+  if (result.value !== undefined) warnings.push(`finding ${index + 1} when \`${rule.when}\` gave ${showValue(result.value)}, not true or false: not raised`);
   return { raised: false, expr, missing: result.value === undefined ? result.missing : [] };
 }
 

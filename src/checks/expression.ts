@@ -2,6 +2,7 @@
 // objects, lists and maps; a missing value is `undefined` plus a warning, never an exception.
 import type jsep from 'jsep';
 import { cachedUserPattern } from './userPattern';
+import { summarizeValue } from './display';
 import { forbiddenNames, identifiersOf, limits, parseExpression, patternsIn, staticPath, SyntaxProblem, type Node } from './expressionSyntax';
 
 export interface CompiledExpression {
@@ -273,8 +274,9 @@ export function showValue(v: unknown): string {
   if (typeof v === 'number') return v === Infinity ? 'unlimited' : Number.isInteger(v) ? String(v) : String(Math.round(v * 10_000) / 10_000);
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
   if (typeof v === 'boolean' || v === null) return String(v);
-  const json = JSON.stringify(v) ?? String(v);
-  return json.length > 60 ? `${json.slice(0, 60)}…` : json;
+  // Lists and maps in words (`(TIME_WAIT 4500, ESTABLISHED 12)`), never JSON.
+  const text = summarizeValue(v, { top: 3 });
+  return `(${text.length > 80 ? `${text.slice(0, 80)}…` : text})`;
 }
 
 /** The comparisons of a condition with their actual values: `67549 >= 58981.5`, joined by and/or. */

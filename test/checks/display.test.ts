@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { displayValues, durationText, socketTable, summarizeValue, valuesToShow } from '../../src/checks/display';
 import { evaluateSamples } from '../../src/checks/samples';
+import { evaluateCheck } from '../../src/checks/evaluate';
+import { readCheckSpec } from '../../src/checks/readSpec';
 import { fixture } from './fixtures';
 import { parse } from './parse';
 
@@ -72,5 +74,14 @@ describe('checks/display', () => {
     assert.equal(summarizeValue([{ a: 1 }, { a: 2 }]), '(a 1), (a 2)');
     assert.equal(summarizeValue(Array.from({ length: 8 }, (_, i) => i)), '8 in all: 0, 1, 2, 3, 4, …');
     assert.equal(socketTable([{ state: 'weird', peerAddress: 'x' }]).rows[0][1], 'weird');
+  });
+});
+
+describe('why shows values in words', () => {
+  it('explains a rule over a map without JSON', () => {
+    const spec = readCheckSpec('parse: ss-tan\nfindings:\n  - when: states == 0\n    severity: info\n    message: m\n').spec!;
+    const outcome = evaluateCheck(spec, fixture('ss-tan', 'ss-tan-loopback.txt'), {});
+    assert.match(outcome.why, /^no finding raised: states == 0 \(\(TIME_WAIT 150, ESTABLISHED 35, SYN_SENT 15 \(3 more, 5 others 0\)\) == 0\)/);
+    assert.doesNotMatch(outcome.why, /[{}"]/);
   });
 });
