@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { readCheckSpec } from '../../src/checks/readSpec';
 import { evaluateCheck } from '../../src/checks/evaluate';
+import { causeProblems } from '../../src/checks/causes';
 
 function problemsOf(yaml: string): [string, string, string][] {
   return readCheckSpec(yaml).problems.map((p) => [p.code, yaml.slice(p.start, p.end).split('\n')[0], p.message]);
@@ -98,5 +99,43 @@ findings:
       problemsOf('parse: ss-tan\nempty: ok\n').map(([code, at]) => [code, at]),
       [['check-type', 'ok']],
     );
+  });
+});
+
+describe('causeProblems: verify names read-only steps, confirms names a suspected cause', () => {
+  const suspect = readCheckSpec(
+    'parse: kv\nfindings:\n  - when: a > 1\n    severity: critical\n    message: m\n    cause: conn-cap\n    verify: [capture, raise-limit, nope, per-client]\n',
+  ).spec!;
+  const capture = readCheckSpec(
+    'parse: tcpdump\nfindings:\n  - when: flows > 1\n    severity: info\n    message: m\n    confirms: conn-cap\n  - when: flows > 9\n    severity: info\n    message: m\n    refutes: half-open\n',
+  ).spec!;
+  const steps = [
+    { key: 'per-client', confirm: false, spec: suspect },
+    { key: 'capture', confirm: false, spec: capture },
+    { key: 'raise-limit', confirm: true },
+  ];
+
+  it('points at each bad verify entry and says why', () => {
+    const yaml =
+      'parse: kv\nfindings:\n  - when: a > 1\n    severity: critical\n    message: m\n    cause: conn-cap\n    verify: [capture, raise-limit, nope, per-client]\n';
+    const problems = causeProblems('per-client', suspect, steps);
+    assert.deepEqual(
+      problems.map((p) => [p.code, yaml.slice(p.start, p.end)]),
+      [
+        ['verify-changes-host', 'raise-limit'],
+        ['unknown-verify-step', 'nope'],
+        ['verify-self', 'per-client'],
+      ],
+    );
+    assert.match(problems[1].message, /no step "nope" to verify with; read-only steps here: capture/);
+  });
+
+  it('a confirms/refutes of a cause nobody suspects is reported; a suspected one is not', () => {
+    const problems = causeProblems('capture', capture, steps);
+    assert.deepEqual(
+      problems.map((p) => p.code),
+      ['unknown-cause'],
+    );
+    assert.match(problems[0].message, /refutes "half-open", but no finding in this runbook suspects it/);
   });
 });
