@@ -1,7 +1,7 @@
 // The check block's `extract:` patterns (RE2, linear time): value name -> pattern; the named group (or first group) is
 // the value, and numeric text becomes a number so it can be compared.
 import { numberOrString, unsafeKeys } from './parsers/text';
-import { compileUserPattern } from './userPattern';
+import { compileUserPattern, firstMatch, WHOLE_TEXT_LIMIT } from './userPattern';
 
 export function extractValues(output: string, patterns: Record<string, string>): { values: Record<string, unknown>; warnings: string[] } {
   const values: Record<string, unknown> = {};
@@ -16,7 +16,9 @@ export function extractValues(output: string, patterns: Record<string, string>):
       warnings.push(`extract ${name}: ${compiled.message}`);
       continue;
     }
-    const m = compiled.pattern.exec(output);
+    const { match: m, cut } = firstMatch(compiled.pattern, output);
+    if (cut)
+      warnings.push(`extract ${name}: the pattern can match across lines, so it looked at the first ${WHOLE_TEXT_LIMIT / 1024 / 1024} MB of the output only`);
     if (!m) {
       warnings.push(`extract ${name}: pattern did not match the output`);
       continue;

@@ -12,6 +12,8 @@ export interface PatternMatch {
 
 export interface UserPattern {
   readonly source: string;
+  /** No part of the pattern can match a line break, so each line can be searched on its own. */
+  readonly lineLocal: boolean;
   test(text: string): boolean;
   /** First match, or undefined. */
   exec(text: string): PatternMatch | undefined;
@@ -41,6 +43,7 @@ export function compileUserPattern(source: string, flags: UserPatternFlags = {})
   }
   const pattern: UserPattern = {
     source,
+    lineLocal: isLineLocal(source),
     test: (text) => re.test(text),
     exec(text) {
       // Typed `any[]` by re2js; at run time it is shaped like RegExpExecArray (index, groups).
@@ -52,6 +55,41 @@ export function compileUserPattern(source: string, flags: UserPatternFlags = {})
     },
   };
   return { ok: true, pattern };
+}
+
+/**
+ * Conservative: anything that could match `\n` (`\s`, `\S`, `\W`, `\D`, `[^...]`, `\n`, hex or octal
+ * escapes, Unicode classes, `\C`, the `s` flag) makes the pattern whole-text.
+ */
+function isLineLocal(source: string): boolean {
+  return !/\\[nsSWDpPCx0-7]|\[\^|\(\?[a-zA-Z]*s/.test(source) && !source.includes('\n');
+}
+
+/** Whole-text search of a pattern that may cross lines: bounded so one huge output cannot stall the run for long. */
+export const WHOLE_TEXT_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * The first match in a whole output, as `^`/`$`-per-line (multiline) semantics give it. A line-local
+ * pattern is tried line by line (RE2 is much faster on short inputs with anchors, and a trailing `\r`
+ * of CRLF output is not part of the line); another looks at the first WHOLE_TEXT_LIMIT characters.
+ */
+export function firstMatch(pattern: UserPattern, text: string): { match?: PatternMatch; cut: boolean } {
+  if (!pattern.lineLocal) {
+    const cut = text.length > WHOLE_TEXT_LIMIT;
+    return { match: pattern.exec(cut ? text.slice(0, WHOLE_TEXT_LIMIT) : text), cut };
+  }
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const line = text.charCodeAt(end - 1) === 13 && end > start ? text.slice(start, end - 1) : text.slice(start, end);
+    if (pattern.test(line)) {
+      const m = pattern.exec(line);
+      if (m) return { match: { ...m, index: m.index + start }, cut: false };
+    }
+    start = end + 1;
+  }
+  return { cut: false };
 }
 
 function explain(source: string, raw: string): { message: string; offset: number } {

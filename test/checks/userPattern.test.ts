@@ -41,6 +41,30 @@ describe('user patterns (RE2)', () => {
     assert.deepEqual(run('name matches "^ngi"', { name: 'nginx' }).ok && true, true);
   });
 
+  it('searches line by line where the pattern cannot cross lines, with the same first match', () => {
+    const crlf = 'proc_pid=417\r\nnofile_soft=1024\r\n';
+    assert.deepEqual(extractValues(crlf, { soft: '^nofile_soft=(\\d+)$' }).values, { soft: 1024 }, 'CRLF output: $ is the end of the line');
+    const anchored = compileUserPattern('^a=(\\d+)$');
+    assert.equal(anchored.ok && anchored.pattern.lineLocal, true);
+    for (const p of ['a\\sb', 'a[^x]b', 'a\\nb', '(?s)a.b', 'a\\Sb']) {
+      const c = compileUserPattern(p);
+      assert.equal(c.ok && c.pattern.lineLocal, false, p);
+    }
+    // A pattern that spans lines still works on the whole text.
+    assert.deepEqual(extractValues('Max open files\n   1024\n', { n: 'files\\s+(\\d+)' }).values, { n: 1024 });
+  });
+
+  it('a pattern that can cross lines looks at the first 8 MB of a huge output, and says so', () => {
+    const huge = `${'x'.repeat(9 * 1024 * 1024)}\nload 7\n`;
+    const out = extractValues(huge, { load: 'load\\s(\\d+)', line: '^load (\\d+)$' });
+    assert.equal(out.values.load, undefined);
+    assert.equal(out.values.line, 7, 'line-local patterns read every line');
+    assert.deepEqual(out.warnings, [
+      'extract load: the pattern can match across lines, so it looked at the first 8 MB of the output only',
+      'extract load: pattern did not match the output',
+    ]);
+  });
+
   it('refuses backreferences and lookaround with the reason and where', () => {
     const back = compileUserPattern('(\\w+) \\1');
     assert.equal(back.ok, false);
