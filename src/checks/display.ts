@@ -95,8 +95,11 @@ export function summarizeValue(v: unknown, options: { top?: number; unit?: strin
 function listText(list: unknown[], top: number, unit: string): string {
   if (list.length === 0) return 'none';
   if (list.every(isSocketRow)) return `${list.length} sockets; ${tableText(socketTable(list, top))}`;
-  const shown = list.slice(0, top).map((item) => (isRecord(item) ? `(${fieldsText(item, 4, unit)})` : summarizeValue(item, { top, unit })));
-  return list.length > top ? `${list.length} in all: ${shown.join(', ')}, …` : shown.join(', ');
+  // Records read `local 127.0.0.1:18082, recvQ 5, backlog 4`, one after the other with `;`.
+  const records = list.some(isRecord);
+  const shown = list.slice(0, top).map((item) => (isRecord(item) ? fieldsText(item, 4, unit) : summarizeValue(item, { top, unit })));
+  const joined = shown.join(records ? '; ' : ', ');
+  return list.length > top ? `${list.length} in all: ${joined}${records ? ';' : ','} …` : joined;
 }
 
 function isEmpty(v: unknown): boolean {

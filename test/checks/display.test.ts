@@ -71,7 +71,7 @@ describe('checks/display', () => {
     assert.equal(summarizeValue('evil\u001b[8mhidden\r'), 'evil\u241b[8mhidden\u240d');
     assert.equal(summarizeValue(undefined), 'unknown');
     assert.equal(summarizeValue(null), 'none');
-    assert.equal(summarizeValue([{ a: 1 }, { a: 2 }]), '(a 1), (a 2)');
+    assert.equal(summarizeValue([{ a: 1, b: 'x' }, { a: 2 }]), 'a 1, b x; a 2');
     assert.equal(summarizeValue(Array.from({ length: 8 }, (_, i) => i)), '8 in all: 0, 1, 2, 3, 4, …');
     assert.equal(socketTable([{ state: 'weird', peerAddress: 'x' }]).rows[0][1], 'weird');
   });
@@ -83,5 +83,17 @@ describe('why shows values in words', () => {
     const outcome = evaluateCheck(spec, fixture('ss-tan', 'ss-tan-loopback.txt'), {});
     assert.match(outcome.why, /^no finding raised: states == 0 \(\(TIME_WAIT 150, ESTABLISHED 35, SYN_SENT 15 \(3 more, 5 others 0\)\) == 0\)/);
     assert.doesNotMatch(outcome.why, /[{}"]/);
+  });
+});
+
+describe('messages over parsed socket values', () => {
+  it('the full accept queue reads as the socket, not JSON (as in the bundled runbooks)', () => {
+    const spec = readCheckSpec(
+      'parse: ss-tan\nfindings:\n  - when: listenOverflow.count > 0\n    severity: critical\n    message: "the accept queue of port {{port}} is full ({{listenOverflow.sockets}})"\n',
+    ).spec!;
+    const outcome = evaluateCheck(spec, fixture('ss-tan', 'ss-ltn-listen-overflow.txt'), { port: 18082 });
+    assert.equal(outcome.findings.length, 1);
+    assert.doesNotMatch(outcome.findings[0].message, /[{}"]|\(\(/);
+    assert.match(outcome.findings[0].message, /^the accept queue of port 18082 is full \(local 127\.0\.0\.1:18082, recvQ \d+, backlog \d+, line \d+\)$/);
   });
 });
