@@ -124,3 +124,28 @@ describe('user patterns (RE2)', () => {
     assert.deepEqual(found, []);
   });
 });
+
+describe('runbook check on sampled values', () => {
+  const check = 'parse: netstat-s\nfindings:\n  - when: rate.listenOverflows > 1\n    severity: warning\n    message: "{{rate.listenOverflows}}/s"\n';
+  const diagnosticsOf = (attributes: string) =>
+    analyzeRunbook(parseRunbook(`\`\`\`sh {id=counters${attributes}}\nnstat -az\n\`\`\`\n\n\`\`\`check\n${check}\`\`\`\n`, 'test.runbook.md')).filter((d) =>
+      ['unknown-value', 'needs-samples'].includes(d.code),
+    );
+
+  it('knows delta., rate. and sampleSeconds, and says when the step runs only once', () => {
+    const once = diagnosticsOf('');
+    assert.deepEqual(
+      once.map((d) => d.code),
+      ['needs-samples'],
+    );
+    assert.match(once[0].message, /`rate.listenOverflows` compares samples, but step counters runs its command once: add samples=2 interval=5s/);
+
+    // With samples=2 (read by the runbook format into step.samples) nothing is reported.
+    const runbook = parseRunbook(`\`\`\`sh {id=counters}\nnstat -az\n\`\`\`\n\n\`\`\`check\n${check}\`\`\`\n`, 'test.runbook.md');
+    (runbook.steps[0] as { samples?: number }).samples = 2;
+    assert.deepEqual(
+      analyzeRunbook(runbook).filter((d) => ['unknown-value', 'needs-samples'].includes(d.code)),
+      [],
+    );
+  });
+});
