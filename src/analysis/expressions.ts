@@ -3,7 +3,9 @@
 
 import type { Diagnostic, Step } from '../runbook/model';
 import type { Span } from '../checks/spec';
-import { compileExpression } from '../checks/expression';
+import { compileExpression, literalPatterns } from '../checks/expression';
+import { cachedUserPattern } from '../checks/userPattern';
+import { placeholder } from '../checks/interpolate';
 import { listParsers } from '../checks/parsers/index';
 import { diagnostic } from '../runbook/diagnostics';
 import type { RunbookSource } from './source';
@@ -36,7 +38,7 @@ export function checkBlockDiagnostics(step: Step, source: RunbookSource, scope: 
       ),
     );
   }
-  const expression = (text: string, span: Span | undefined, what: string, inScope: Scope, offset = 0) => {
+  const expression = (text: string, span: Span | undefined, what: string, inScope: Scope, offset = 0, inMessage = false) => {
     if (!span) return;
     const compiled = compiledOnce(text);
     if (!compiled.ok) {
@@ -50,6 +52,47 @@ export function checkBlockDiagnostics(step: Step, source: RunbookSource, scope: 
         ),
       );
       return;
+    }
+    // A `matches` pattern RE2 cannot run would fail on every host: say so here, at the pattern.
+    for (const { pattern, raw } of literalPatterns(compiled.expression)) {
+      const re2 = cachedUserPattern(pattern);
+      if (re2.ok) continue;
+      const quoted = text.indexOf(raw);
+      const at =
+        quoted < 0
+          ? { offset: 0, length: text.length }
+          : raw.slice(1, -1) === pattern
+            ? { offset: quoted + 1 + re2.offset, length: 1 }
+            : { offset: quoted, length: raw.length };
+      out.push(
+        diagnostic(
+          source.checkRange(check, span, { offset: offset + at.offset, length: at.length }),
+          'error',
+          'check-regex',
+          `${what} \`${clip(text)}\`: ${re2.message}`,
+        ),
+      );
+    }
+    // delta./rate. exist only when the step samples its command twice or more.
+    const sampled = (step as { samples?: number }).samples ?? 1;
+    if (sampled < 2 && !inMessage) {
+      const paths = compiled.identifiers.filter((p) => /^(delta|rate)\./.test(p));
+      const shown =
+        paths.length > 0
+          ? paths.filter((p) => !paths.some((q) => q !== p && q.startsWith(`${p}.`)))
+          : compiled.identifiers.filter((p) => p === 'delta' || p === 'rate');
+      for (const path of shown) {
+        const at = locate(text, path);
+        const range = source.checkRange(check, span, { offset: offset + at.offset, length: at.length });
+        out.push(
+          diagnostic(
+            range,
+            'warning',
+            'needs-samples',
+            `\`${path}\` compares samples, but step ${step.key} runs its command once: add samples=2 interval=5s to its attributes`,
+          ),
+        );
+      }
     }
     for (const path of compiled.identifiers) {
       if (isKnown(path, inScope)) continue;
@@ -68,7 +111,9 @@ export function checkBlockDiagnostics(step: Step, source: RunbookSource, scope: 
       for (const m of text.matchAll(/\{\{([^{}]*)\}\}/g)) {
         const inner = m[1];
         const lead = inner.length - inner.trimStart().length;
-        expression(inner.trim(), span, `{{${inner.trim()}}} in the ${key}:`, messageScope, m.index + 2 + lead);
+        // `{{last?}}` marks an optional value: the expression is `last`.
+        const { source: inside } = placeholder(inner);
+        expression(inside, span, `{{${inner.trim()}}} in the ${key}:`, messageScope, m.index + 2 + lead, true);
       }
     }
   });
@@ -87,11 +132,15 @@ function compiledOnce(text: string): ReturnType<typeof compileExpression> {
   return compiled;
 }
 
+const SAMPLE_VALUES = new Set(['delta', 'rate', 'sampleSeconds']);
+
 /** `params.x`, `steps.key.x`, or a top-level name. */
 export function isKnown(path: string, scope: Scope): boolean {
   const segments = pathSegments(path);
   if (!segments) return true;
   const [root, second, third] = segments;
+  // What a sampled step adds to its own values (see checks/samples.ts); `needs-samples` covers one sample.
+  if (SAMPLE_VALUES.has(root)) return true;
   if (segments.length === 1) {
     return (
       root === 'params' ||

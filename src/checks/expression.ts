@@ -1,7 +1,9 @@
 // Evaluates `when` conditions and derived values over parsed values. Reads only own data of plain
 // objects, lists and maps; a missing value is `undefined` plus a warning, never an exception.
 import type jsep from 'jsep';
-import { forbiddenNames, identifiersOf, limits, parseExpression, staticPath, SyntaxProblem, type Node } from './expressionSyntax';
+import { cachedUserPattern } from './userPattern';
+import { summarizeValue } from './display';
+import { forbiddenNames, identifiersOf, limits, parseExpression, patternsIn, staticPath, SyntaxProblem, type Node } from './expressionSyntax';
 
 export interface CompiledExpression {
   readonly source: string;
@@ -11,7 +13,8 @@ export interface CompiledExpression {
 
 export type CompileResult = { ok: true; expression: CompiledExpression; identifiers: string[] } | { ok: false; message: string; offset: number };
 
-export type EvaluationResult = { ok: true; value: unknown; warnings: string[] } | { ok: false; message: string };
+/** `missing`: paths of the values that were read but absent (`states.SYN_RECV`), outside `exists(...)`. */
+export type EvaluationResult = { ok: true; value: unknown; warnings: string[]; missing: string[] } | { ok: false; message: string };
 
 export function compileExpression(source: string): CompileResult {
   if (typeof source !== 'string') return { ok: false, message: 'expression must be text', offset: 0 };
@@ -30,6 +33,7 @@ interface Context {
   scope: unknown;
   steps: number;
   warnings: Set<string>;
+  missing: Set<string>;
   /** Inside `exists(...)`: a missing value is the answer, not a problem. */
   quiet: number;
 }
@@ -62,7 +66,11 @@ function step(ctx: Context, by = 1): void {
 }
 
 function missing(ctx: Context, node: Node): undefined {
-  if (ctx.quiet === 0) ctx.warnings.add(`value ${staticPath(node) ?? 'in expression'} is missing`);
+  if (ctx.quiet === 0) {
+    const path = staticPath(node);
+    ctx.warnings.add(`value ${path ?? 'in expression'} is missing`);
+    if (ctx.missing.size < 50) ctx.missing.add(path ?? 'a computed value');
+  }
   return undefined;
 }
 
@@ -84,21 +92,6 @@ function numbersIn(args: unknown[], ctx: Context): number[] {
       : args;
   step(ctx, flat.length);
   return flat.filter((v): v is number => typeof v === 'number' && !Number.isNaN(v));
-}
-
-const regexCache = new Map<string, RegExp | Error>();
-function regexFor(pattern: string): RegExp | Error {
-  let re = regexCache.get(pattern);
-  if (!re) {
-    try {
-      re = new RegExp(pattern);
-    } catch (err) {
-      re = err as Error;
-    }
-    if (regexCache.size > 200) regexCache.clear();
-    regexCache.set(pattern, re);
-  }
-  return re;
 }
 
 function call(node: jsep.CallExpression, ctx: Context): unknown {
@@ -140,8 +133,9 @@ function call(node: jsep.CallExpression, ctx: Context): unknown {
   }
 }
 
-function compare(op: string, l: unknown, r: unknown): boolean {
-  if (l === undefined || r === undefined) return false;
+/** Undefined when a side is missing: "unknown", so `not (x > 5)` does not turn a missing x into true. */
+function compare(op: string, l: unknown, r: unknown): boolean | undefined {
+  if (l === undefined || r === undefined) return undefined;
   switch (op) {
     case '==':
     case '===':
@@ -194,6 +188,7 @@ function binary(node: jsep.BinaryExpression, ctx: Context): unknown {
   }
   const l = evaluate(node.left, ctx);
   const r = evaluate(node.right, ctx);
+  if ((op === 'contains' || op === 'matches') && (l === undefined || r === undefined)) return undefined;
   if (op === 'contains') {
     if (typeof l === 'string' && typeof r === 'string') return l.includes(r);
     if (Array.isArray(l)) {
@@ -205,11 +200,18 @@ function binary(node: jsep.BinaryExpression, ctx: Context): unknown {
   }
   if (op === 'matches') {
     if (typeof l !== 'string' || typeof r !== 'string') return false;
-    const re = regexFor(r);
-    if (re instanceof Error) throw new Abort(`"${r}" is not a valid regular expression: ${re.message}`);
-    return re.test(l.slice(0, 100_000));
+    const compiled = cachedUserPattern(r);
+    if (!compiled.ok) throw new Abort(`"${r.slice(0, 80)}" cannot be used with matches: ${compiled.message}`);
+    return compiled.pattern.test(l.slice(0, 100_000));
   }
   if (['+', '-', '*', '/', '%'].includes(op)) return arithmetic(op, l, r);
+  if (['<', '<=', '>', '>='].includes(op) && l !== undefined && r !== undefined && typeof l !== typeof r) {
+    // `open_fds >= limit` where the output said `open_fds=unreadable (not root)`: unknown, not false.
+    const odd = typeof l === 'number' ? node.right : node.left;
+    if (ctx.quiet === 0 && ctx.missing.size < 50) ctx.missing.add(staticPath(odd) ?? 'a computed value');
+    ctx.warnings.add(`${staticPath(odd) ?? 'a value'} is ${showValue(typeof l === 'number' ? r : l)}, not a number`);
+    return undefined;
+  }
   return compare(op, l, r);
 }
 
@@ -255,10 +257,10 @@ function evaluate(node: Node, ctx: Context): unknown {
 }
 
 export function evaluateExpression(expr: CompiledExpression, scope: Record<string, unknown>): EvaluationResult {
-  const ctx: Context = { scope, steps: 0, warnings: new Set(), quiet: 0 };
+  const ctx: Context = { scope, steps: 0, warnings: new Set(), missing: new Set(), quiet: 0 };
   try {
     const value = evaluate(expr.ast, ctx);
-    return { ok: true, value, warnings: [...ctx.warnings] };
+    return { ok: true, value, warnings: [...ctx.warnings], missing: [...ctx.missing] };
   } catch (err) {
     if (err instanceof Abort) return { ok: false, message: err.message };
     // Stack exhaustion or anything unforeseen is still a clear error, not a crash of the engine.
@@ -272,13 +274,14 @@ export function showValue(v: unknown): string {
   if (typeof v === 'number') return v === Infinity ? 'unlimited' : Number.isInteger(v) ? String(v) : String(Math.round(v * 10_000) / 10_000);
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
   if (typeof v === 'boolean' || v === null) return String(v);
-  const json = JSON.stringify(v) ?? String(v);
-  return json.length > 60 ? `${json.slice(0, 60)}…` : json;
+  // Lists and maps in words (`(TIME_WAIT 4500, ESTABLISHED 12)`), never JSON.
+  const text = summarizeValue(v, { top: 3 });
+  return `(${text.length > 80 ? `${text.slice(0, 80)}…` : text})`;
 }
 
 /** The comparisons of a condition with their actual values: `67549 >= 58981.5`, joined by and/or. */
 export function explainExpression(expr: CompiledExpression, scope: Record<string, unknown>): string {
-  const ctx: Context = { scope, steps: 0, warnings: new Set(), quiet: 1 };
+  const ctx: Context = { scope, steps: 0, warnings: new Set(), missing: new Set(), quiet: 1 };
   const explain = (node: Node): string => {
     if (node.type === 'BinaryExpression') {
       const b = node as jsep.BinaryExpression;
@@ -295,4 +298,9 @@ export function explainExpression(expr: CompiledExpression, scope: Record<string
   } catch (err) {
     return err instanceof Abort ? err.message : 'cannot show values';
   }
+}
+
+/** The literal patterns on the right of `matches` (`line matches "^nf_conntrack"`), with their source text, so `check` can vet them. */
+export function literalPatterns(expr: CompiledExpression): { pattern: string; raw: string }[] {
+  return patternsIn(expr.ast);
 }

@@ -203,3 +203,22 @@ export function identifiersOf(ast: Node): string[] {
   visit(ast);
   return [...out];
 }
+
+/** The literal patterns on the right of `matches` (`line matches "^nf_conntrack"`), with their source text, so `check` can vet them. */
+export function patternsIn(ast: Node): { pattern: string; raw: string }[] {
+  const found: { pattern: string; raw: string }[] = [];
+  const visit = (node: Node | undefined): void => {
+    if (!node || typeof node !== 'object') return;
+    if (node.type === 'BinaryExpression') {
+      const b = node as jsep.BinaryExpression;
+      const right = b.right as jsep.Literal;
+      if (b.operator === 'matches' && right.type === 'Literal' && typeof right.value === 'string') found.push({ pattern: right.value, raw: right.raw });
+    }
+    for (const child of Object.values(node)) {
+      if (Array.isArray(child)) child.forEach((c) => visit(c as Node));
+      else if (child && typeof child === 'object' && 'type' in child) visit(child as Node);
+    }
+  };
+  visit(ast);
+  return found;
+}

@@ -1,24 +1,12 @@
 // `{{value}}` in finding messages and hints: `conntrack table {{count}}/{{max}}` -> `conntrack table 67549/65535`.
-// A missing value shows as `{{name?}}` so the reader sees which value was not there.
+// A reader at 3 a.m. sees numbers and names: a missing value reads "unknown" (and the check warns),
+// an optional `{{value?}}` that is absent reads "none", lists and maps read as counts and top entries.
 import { compileExpression, evaluateExpression } from './expression';
+import { summarizeValue } from './display';
 
-/** Numbers as a reader wants them: integers as is below a million (ports, counts), separators above, at most 2 decimals, `unlimited` for Infinity. */
+/** Numbers as a reader wants them (`67549`, `123,456,789`, `0.67`, `unlimited`); lists and maps summarised, never JSON. */
 export function formatValue(v: unknown): string {
-  if (typeof v === 'number') {
-    if (v === Infinity) return 'unlimited';
-    if (v === -Infinity) return '-unlimited';
-    if (Number.isNaN(v)) return 'NaN';
-    if (Number.isInteger(v)) return Math.abs(v) >= 1_000_000 ? v.toLocaleString('en-US') : String(v);
-    return String(Math.round(v * 100) / 100);
-  }
-  if (typeof v === 'string') return v;
-  if (typeof v === 'boolean' || v === null) return String(v);
-  if (Array.isArray(v)) {
-    const shown = v.slice(0, 10).map(formatValue).join(', ');
-    return v.length > 10 ? `${shown}, … (${v.length} in all)` : shown;
-  }
-  const json = JSON.stringify(v) ?? '';
-  return json.length > 200 ? `${json.slice(0, 200)}…` : json;
+  return summarizeValue(v);
 }
 
 export interface Interpolation {
@@ -26,28 +14,41 @@ export interface Interpolation {
   warnings: string[];
 }
 
-/** Replaces each `{{expression}}` with its value; never throws. */
+/** What an absent value reads as in a message. */
+export const MISSING_TEXT = 'unknown';
+/** What an absent optional value (`{{last?}}`) reads as. */
+export const ABSENT_OPTIONAL_TEXT = 'none';
+
+/** Replaces each `{{expression}}` (or optional `{{expression?}}`) with its value; never throws. */
 export function interpolateWithWarnings(template: string, scope: Record<string, unknown>): Interpolation {
   const warnings: string[] = [];
   const text = template.replace(/\{\{([^{}]*)\}\}/g, (_whole, inner: string) => {
-    const source = inner.trim();
+    const { source, optional } = placeholder(inner);
     const compiled = compileExpression(source);
     if (!compiled.ok) {
       warnings.push(`{{${source}}}: ${compiled.message}`);
-      return `{{${source}?}}`;
+      return MISSING_TEXT;
     }
     const result = evaluateExpression(compiled.expression, scope);
     if (!result.ok) {
       warnings.push(`{{${source}}}: ${result.message}`);
-      return `{{${source}?}}`;
+      return MISSING_TEXT;
     }
     if (result.value === undefined) {
+      if (optional) return ABSENT_OPTIONAL_TEXT;
       warnings.push(`value ${source} is missing in the message`);
-      return `{{${source}?}}`;
+      return MISSING_TEXT;
     }
     return formatValue(result.value);
   });
   return { text, warnings };
+}
+
+/** `{{ x.last? }}` -> source `x.last`, optional. A `?` inside (`a ? b : c`) is an expression, not a marker. */
+export function placeholder(inner: string): { source: string; optional: boolean } {
+  const trimmed = inner.trim();
+  const optional = trimmed.endsWith('?') && !trimmed.endsWith('??');
+  return { source: optional ? trimmed.slice(0, -1).trimEnd() : trimmed, optional };
 }
 
 export function interpolate(template: string, scope: Record<string, unknown>): string {

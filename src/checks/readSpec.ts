@@ -2,7 +2,8 @@
 // wrong types, missing `when`/`severity`/`message`) point at the exact text. Never throws.
 
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { CheckSpec, FindingRule, FindingSeverity, Span } from './spec';
+import { compileUserPattern } from './userPattern';
+import type { CheckSpec, EmptyOutput, FindingRule, FindingSeverity, Span } from './spec';
 
 export interface CheckProblem {
   message: string;
@@ -12,8 +13,13 @@ export interface CheckProblem {
   code: string;
 }
 
-const KEYS = ['parse', 'options', 'extract', 'values', 'findings', 'next'];
-const FINDING_KEYS = ['when', 'severity', 'message', 'hint', 'next'];
+const KEYS = ['parse', 'options', 'extract', 'values', 'findings', 'next', 'empty'];
+const FINDING_KEYS = ['when', 'severity', 'message', 'hint', 'next', 'cause', 'verify', 'confirms', 'refutes'];
+const EMPTY: EmptyOutput[] = ['inconclusive', 'nothing-found'];
+/** A cause is named like a runbook file: `conn-cap`, `close-wait-leak`. */
+const CAUSE_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** Step ids as the runbook format allows them. */
+const STEP_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const SEVERITIES: FindingSeverity[] = ['info', 'warning', 'critical'];
 
 export function readCheckSpec(yamlText: string): { spec: CheckSpec | undefined; problems: CheckProblem[] } {
@@ -34,6 +40,7 @@ export function readCheckSpec(yamlText: string): { spec: CheckSpec | undefined; 
     return { spec: undefined, problems };
   }
   const spec: CheckSpec = { findings: [], spans: {} };
+  let patternSpan: Span | undefined;
   for (const pair of root.items) {
     const key = keyOf(pair);
     const value = pair.value as Node | null;
@@ -47,10 +54,23 @@ export function readCheckSpec(yamlText: string): { spec: CheckSpec | undefined; 
         } else problem(span, 'check-type', `"${key}" must be a name, e.g. ${key === 'parse' ? 'parse: ss-tan' : 'next: conntrack'}`);
         break;
       }
+      case 'empty':
+        if (isScalar(value) && EMPTY.includes(value.value as EmptyOutput)) {
+          spec.empty = value.value as EmptyOutput;
+          spec.spans.empty = span;
+        } else
+          problem(
+            span,
+            'check-type',
+            '"empty" says what an empty output means: `empty: nothing-found` (no rows is an answer, e.g. `ss -H state close-wait`) or `empty: inconclusive`',
+          );
+        break;
       case 'options':
         if (isMap(value)) {
           spec.options = value.toJSON() as Record<string, unknown>;
           spec.spans.options = span;
+          const pattern = value.items.find((p) => keyOf(p) === 'pattern')?.value as Node | null | undefined;
+          patternSpan = spanOf(pattern);
         } else problem(span, 'check-type', '"options" must be a map of parser options');
         break;
       case 'extract':
@@ -72,14 +92,32 @@ export function readCheckSpec(yamlText: string): { spec: CheckSpec | undefined; 
   }
   if (spec.extract) {
     for (const [name, pattern] of Object.entries(spec.extract)) {
-      try {
-        new RegExp(pattern);
-      } catch (err) {
-        problem(spec.spans.extract?.[name], 'check-regex', `the regular expression for "${name}" does not compile: ${(err as Error).message}`);
-      }
+      const compiled = compileUserPattern(pattern, { multiline: true });
+      if (compiled.ok) continue;
+      // Point at the offending part when the pattern is a plain scalar (offsets then match the text).
+      const span = spec.spans.extract?.[name];
+      const at =
+        span && yamlText.slice(span.start, span.end) === pattern ? { start: span.start + compiled.offset, end: span.start + compiled.offset + 1 } : span;
+      problem(at, 'check-regex', patternProblem(name, pattern, compiled.message));
     }
   }
+  // The regex parser's pattern runs on RE2 like extract: say here if it cannot.
+  const pattern = spec.options?.pattern;
+  if (spec.parse === 'regex' && typeof pattern === 'string') {
+    const compiled = compileUserPattern(pattern, { multiline: true });
+    if (!compiled.ok) problem(patternSpan ?? spec.spans.options, 'check-regex', patternProblem('options.pattern', pattern, compiled.message));
+  }
   return { spec, problems };
+}
+
+/** JavaScript's own message where the pattern is not a regex at all (familiar wording), RE2's reason otherwise. */
+export function patternProblem(name: string, pattern: string, re2Message: string): string {
+  try {
+    new RegExp(pattern); // compiling only: nothing is matched, so no backtracking can happen here
+  } catch (err) {
+    return `the regular expression for "${name}" does not compile: ${(err as Error).message}`;
+  }
+  return `the regular expression for "${name}" cannot run: ${re2Message}`;
 }
 
 type Problem = (span: Span | undefined, code: string, message: string) => void;
@@ -124,22 +162,61 @@ function readFindings(items: Node[], problem: Problem): FindingRule[] {
         problem(spanOf(pair.key as Node), 'check-unknown-key', `unknown key "${key}" in a finding; known keys: ${FINDING_KEYS.join(', ')}`);
         continue;
       }
+      if (key === 'verify') {
+        readVerify(v, span, rule, problem);
+        continue;
+      }
       if (!isScalar(v) || v.value === null || typeof v.value === 'object') {
         problem(span, 'check-type', `"${key}" of a finding must be a single value`);
         continue;
       }
       const text = String(v.value);
-      rule.spans[key as keyof FindingRule['spans']] = span;
+      rule.spans[key as 'when' | 'severity' | 'message' | 'hint' | 'next' | 'cause' | 'confirms' | 'refutes'] = span;
       if (key === 'severity') {
         if (SEVERITIES.includes(text as FindingSeverity)) rule.severity = text as FindingSeverity;
         else problem(span, 'check-severity', `severity "${text}" is not one of ${SEVERITIES.join(', ')}`);
+      } else if (key === 'cause' || key === 'confirms' || key === 'refutes') {
+        if (CAUSE_NAME.test(text)) rule[key] = text;
+        else problem(span, 'check-cause', `${key} "${text}" is not a cause name: use lowercase words joined by hyphens, e.g. ${key}: conn-cap`);
       } else rule[key as 'when' | 'message' | 'hint' | 'next'] = text;
     }
     const missing = (['when', 'severity', 'message'] as const).filter((k) => rule[k] === undefined && !rule.spans[k]);
     for (const k of missing) problem(itemSpan, 'check-missing-key', `this finding has no "${k}": add ${k}: ...`);
+    if (rule.confirms !== undefined && rule.refutes !== undefined)
+      problem(rule.spans.refutes, 'check-cause', 'a finding either confirms or refutes a cause, not both: split it into two findings');
+    if (rule.verify !== undefined && rule.cause === undefined)
+      problem(rule.spans.verify, 'check-cause', 'verify names steps that check a cause: add `cause: <name>` to this finding');
     if (rule.when !== undefined && rule.severity !== undefined && rule.message !== undefined) rules.push(rule as FindingRule);
   }
   return rules;
+}
+
+/** `verify: [capture, still-there]` (or a single id): read-only steps that confirm or refute the cause. */
+function readVerify(v: Node | null, span: Span | undefined, rule: { verify?: string[]; spans: FindingRule['spans'] }, problem: Problem): void {
+  const items = isSeq(v) ? (v.items as Node[]) : isScalar(v) && typeof v.value === 'string' ? [v] : undefined;
+  if (!items || items.length === 0) {
+    problem(span, 'check-type', '"verify" must be a list of step ids, e.g. verify: [capture]');
+    return;
+  }
+  rule.spans.verify = span;
+  rule.spans.verifyItems = [];
+  const ids: string[] = [];
+  for (const item of items) {
+    const itemSpan = spanOf(item);
+    if (isScalar(item) && typeof item.value === 'string' && STEP_ID.test(item.value)) {
+      if (ids.includes(item.value)) problem(itemSpan, 'check-type', `step "${item.value}" is listed twice in verify`);
+      else {
+        ids.push(item.value);
+        rule.spans.verifyItems.push(itemSpan ?? span ?? { start: 0, end: 0 });
+      }
+    } else
+      problem(
+        itemSpan ?? span,
+        'check-type',
+        `each entry of verify is a step id, e.g. capture; got ${isScalar(item) ? JSON.stringify(item.value) : 'a list or map'}`,
+      );
+  }
+  if (ids.length > 0) rule.verify = ids;
 }
 
 function keyOf(pair: Pair): string {

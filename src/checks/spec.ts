@@ -20,8 +20,32 @@ export interface FindingRule {
   hint?: string;
   /** Step id to go to when this finding is raised (`end` stops). */
   next?: string;
-  spans: { when?: Span; severity?: Span; message?: Span; hint?: Span; next?: Span; item?: Span };
+  /** Kebab-case name of the root cause this finding suspects, e.g. `conn-cap`. */
+  cause?: string;
+  /** Read-only step ids that confirm or refute `cause` (never a `confirm` step). */
+  verify?: string[];
+  /** On a rule of a verifying step: when raised, this cause is confirmed. */
+  confirms?: string;
+  /** On a rule of a verifying step: when raised, this cause is refuted. */
+  refutes?: string;
+  spans: {
+    when?: Span;
+    severity?: Span;
+    message?: Span;
+    hint?: Span;
+    next?: Span;
+    item?: Span;
+    cause?: Span;
+    /** The whole list; `verifyItems` has one span per step id. */
+    verify?: Span;
+    verifyItems?: Span[];
+    confirms?: Span;
+    refutes?: Span;
+  };
 }
+
+/** What an empty output means: `inconclusive` (the default for parsers that read rows or values) or `nothing-found`. */
+export type EmptyOutput = 'inconclusive' | 'nothing-found';
 
 export interface CheckSpec {
   /** Name of a built-in parser (`ss-tan`, `ulimit`, `sysctl`, `kernel-log`...). */
@@ -35,9 +59,12 @@ export interface CheckSpec {
   findings: FindingRule[];
   /** Default next step when no finding with a `next` is raised (`end` stops). */
   next?: string;
+  /** Overrides what an empty output means, e.g. `nothing-found` for `ss -H state close-wait` (no rows is an answer). */
+  empty?: EmptyOutput;
   spans: {
     parse?: Span;
     next?: Span;
+    empty?: Span;
     extract?: Record<string, Span>;
     values?: Record<string, Span>;
     options?: Span;
@@ -54,6 +81,21 @@ export interface Finding {
   rule: number;
   /** The rule's `when`, for the record ("because count >= max * 0.9"). */
   when: string;
+  /** The rule's `cause`, `verify`, `confirms`, `refutes`, as written (see FindingRule). */
+  cause?: string;
+  verify?: string[];
+  confirms?: string;
+  refutes?: string;
+}
+
+/** Findings raised; nothing found (on evidence actually read); or the output could not answer the rules. */
+export type Evidence = 'findings' | 'nothing-found' | 'inconclusive';
+
+export interface Inconclusive {
+  /** Why, in words: "the output was empty: ss printed nothing, so no socket was read". */
+  reason: string;
+  /** The way out: "run the step with `sudo`", "pass pid=<process id>", "check the command". */
+  hint?: string;
 }
 
 /** What a check made of one output. */
@@ -66,6 +108,13 @@ export interface CheckOutcome {
   why: string;
   /** Problems reading the output or evaluating rules; never thrown. */
   warnings: string[];
+  /**
+   * What the evidence says. Always set by evaluateCheck and evaluateSamples; optional only so outcomes
+   * built by hand elsewhere keep compiling (read it with `evidenceOf`).
+   */
+  evidence?: Evidence;
+  /** Set when `evidence` is `inconclusive`. */
+  inconclusive?: Inconclusive;
 }
 
 /** Description of a parser, for completion, hover and docs. */

@@ -62,11 +62,18 @@ describe('expressions', () => {
     assert.equal(value('round(count / max * 100, 1)', scope), 103.1);
   });
 
-  it('treats a missing value as missing: comparisons false, a warning naming it, no exception', () => {
+  it('treats a missing value as unknown: comparisons undefined, a warning and the path, no exception', () => {
     const r = run('states.SYN_RECV > 100', scope);
-    assert.deepEqual(r, { ok: true, value: false, warnings: ['value states.SYN_RECV is missing'] });
+    assert.deepEqual(r, { ok: true, value: undefined, warnings: ['value states.SYN_RECV is missing'], missing: ['states.SYN_RECV'] });
     const deep = run('nope.deeper.still + 1 > 0', scope);
-    assert.equal(deep.ok && deep.value, false);
+    assert.equal(deep.ok && deep.value, undefined);
+    assert.deepEqual(deep.ok && deep.missing, ['nope']);
+    // Unknown stays unknown through `not`: a missing value never makes a negated rule true.
+    assert.equal(value('not (states.SYN_RECV > 100)', scope), undefined);
+    assert.equal(value('nope == "none"', scope), undefined);
+    // ...but a decided side decides: false and unknown is false, true or unknown is true.
+    assert.equal(value('count < 0 and nope > 1', scope), false);
+    assert.equal(value('count > 0 or nope > 1', scope), true);
     assert.equal(run('missing and true', scope).ok && (run('missing and true', scope) as { value: unknown }).value, undefined);
     assert.equal(value('exists(missing)', scope), false, 'exists() is the way to ask, without a warning');
     assert.deepEqual((run('exists(missing)', scope) as { warnings: string[] }).warnings, []);
@@ -163,10 +170,31 @@ describe('interpolation', () => {
     assert.equal(formatValue(123456789), '123,456,789');
     assert.equal(formatValue(2 / 3), '0.67');
   });
-  it('marks a missing value and warns', () => {
+  it('says "unknown" for a missing value and warns; never a raw placeholder', () => {
     const r = interpolateWithWarnings('peer {{maxPeer.address}} has {{count}}', scope);
-    assert.equal(r.text, 'peer {{maxPeer.address?}} has 67549');
+    assert.equal(r.text, 'peer unknown has 67549');
     assert.deepEqual(r.warnings, ['value maxPeer.address is missing in the message']);
-    assert.equal(interpolate('{{constructor}}', scope), '{{constructor?}}');
+    assert.equal(interpolate('{{constructor}}', scope), 'unknown');
+    assert.equal(interpolate('{{count +}}', scope), 'unknown');
+  });
+  it('says "none" for an absent optional value, without a warning', () => {
+    const r = interpolateWithWarnings('last: {{conntrackFull.last?}}; count {{ count? }}', scope);
+    assert.equal(r.text, 'last: none; count 67549');
+    assert.deepEqual(r.warnings, []);
+    assert.equal(interpolate('{{count > 1 ? "many" : "few"}}', scope), 'many', 'a ? inside is an expression');
+  });
+  it('summarises lists, maps and socket rows in words, never JSON', () => {
+    const states = { ESTABLISHED: 12, TIME_WAIT: 4500, CLOSE_WAIT: 0, LISTEN: 1 };
+    assert.equal(interpolate('{{states}}', { states }), 'TIME_WAIT 4500, ESTABLISHED 12, LISTEN 1 (1 others 0)');
+    assert.equal(interpolate('{{peer}}', { peer: { address: '10.0.0.5', count: 300 } }), 'address 10.0.0.5, count 300');
+    assert.equal(interpolate('{{ports}}', { ports: [80, 443] }), '80, 443');
+    assert.equal(interpolate('{{none}}', { none: [] }), 'none');
+    const rows = [
+      ...Array.from({ length: 3 }, () => ({ state: 'CLOSE_WAIT', peerAddress: '10.0.0.5', peerPort: '80' })),
+      { state: 'ESTABLISHED', peerAddress: '10.0.0.9', peerPort: '80' },
+    ];
+    const text = interpolate('{{rows}}', { rows });
+    assert.equal(text, '4 sockets; 10.0.0.5 CLOSE_WAIT 3, 10.0.0.9 ESTABLISHED 1');
+    for (const t of [text, interpolate('{{states}} {{peer}}', { states, peer: { a: { b: 1 } } })]) assert.doesNotMatch(t, /[{}[\]"]/);
   });
 });

@@ -93,10 +93,73 @@ describe('netstat-s parser', () => {
       assert.equal(r.v.resetsSent, 166);
       assert.equal(r.v.retransmits, 15);
       assert.equal(r.v.synRetransmits, 15);
-      assert.equal(r.v.timeWaitOverflow, 0);
       assert.equal(r.v.abortOnData, 83);
     }
     assert.equal(a.v.counters.TcpExtTCPKeepAlive, 331, 'netstat -s `Name: N` lines get nstat names');
+    // nstat -az prints zero counters; netstat -s leaves them out, and absent is not 0.
+    assert.equal(b.v.timeWaitOverflow, 0);
+    assert.equal(a.v.timeWaitOverflow, undefined);
+    assert.equal('timeWaitOverflow' in a.v, false);
+  });
+
+  it('keeps a counter nstat did not print absent, never 0', () => {
+    const { v, warnings } = parse('netstat-s', fixture('netstat-s', 'nstat-a-no-zeros.txt'));
+    assert.deepEqual(warnings, []);
+    assert.equal(v.listenOverflows, 408);
+    assert.equal(v.resetsSent, 320);
+    // Zero on this machine, so `nstat -a` (no -z) did not print them.
+    for (const name of ['timeWaitOverflow', 'synsDropped', 'abortOnMemory']) assert.equal(v[name], undefined, name);
+  });
+
+  it('reads the `netstat -s | grep -i listen` fallback the runbooks use', () => {
+    const text = fixture('netstat-s', 'netstat-s-loopback.txt')
+      .split('\n')
+      .filter((l) => /listen/i.test(l))
+      .join('\n');
+    const { v, warnings } = parse('netstat-s', text);
+    assert.deepEqual(warnings, []);
+    assert.equal(v.listenOverflows, 30);
+    assert.equal(v.listenDrops, 30);
+    assert.equal(v.resetsSent, undefined);
+  });
+
+  it('says it did not recognise output that has no TCP counters', () => {
+    const { warnings } = parse('netstat-s', fixture('sockstat', 'sockstat-loopback.txt'));
+    assert.match(warnings[0], /^unrecognised: no TCP counters/);
+  });
+});
+
+describe('sockstat parsers', () => {
+  it('reads /proc/net/sockstat during the loopback scenario', () => {
+    const { v, warnings } = parse('sockstat', fixture('sockstat', 'sockstat-loopback.txt'));
+    assert.deepEqual(warnings, []);
+    assert.deepEqual({ ...v.sockets }, { used: 56 });
+    assert.deepEqual({ ...v.tcp }, { inuse: 35, orphan: 0, tw: 40, alloc: 42, mem: 7 });
+    assert.equal(v.tcp.tw, 40, 'the 40 connections the server closed first');
+    assert.deepEqual({ ...v.frag }, { inuse: 0, memory: 0 });
+    assert.deepEqual({ ...v.udplite }, { inuse: 0 });
+  });
+
+  it('reads an idle host: no TIME_WAIT', () => {
+    const { v, warnings } = parse('sockstat', fixture('sockstat', 'sockstat-idle.txt'));
+    assert.deepEqual(warnings, []);
+    assert.equal(v.tcp.tw, 0);
+    assert.equal(v.tcp.inuse, 1);
+  });
+
+  it('reads /proc/net/sockstat6', () => {
+    const { v, warnings } = parse('sockstat6', fixture('sockstat6', 'sockstat6-loopback.txt'));
+    assert.deepEqual(warnings, []);
+    assert.equal(v.tcp6.inuse, 7, 'listener, 3 client and 3 server ends on ::1, and one more IPv6 socket on the machine');
+    assert.deepEqual({ ...v.frag6 }, { inuse: 0, memory: 0 });
+  });
+
+  it('says so when the input is not sockstat, and names odd lines', () => {
+    const { warnings } = parse('sockstat', fixture('netstat-s', 'nstat-az-listen-old-1.txt'));
+    assert.match(warnings[0], /^unrecognised: no "TCP: inuse N/);
+    const mixed = parse('sockstat', 'TCP: inuse 3 orphan 0 tw 1 alloc 3 mem 1\ncat: /proc/net/sockstat: oops\n');
+    assert.equal(mixed.v.tcp.tw, 1);
+    assert.deepEqual(mixed.warnings, ['line 2 is not "PROTOCOL: name number ...": cat: /proc/net/sockstat: oops']);
   });
 });
 

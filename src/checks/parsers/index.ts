@@ -19,6 +19,7 @@ import { kvParser } from './kv';
 import { tableParser } from './table';
 import { jsonParser } from './json';
 import { regexParser } from './regex';
+import { sockstatParser, sockstat6Parser } from './sockstat';
 
 export type { Parser, ParseResult, LineAccumulator, ParserOptions } from './types';
 export { createSsAccumulator } from './ss';
@@ -29,6 +30,8 @@ const parsers: Parser[] = [
   netstatParser,
   stateCountsParser,
   netstatSParser,
+  sockstatParser,
+  sockstat6Parser,
   ulimitParser,
   procLimitsParser,
   sysctlParser,

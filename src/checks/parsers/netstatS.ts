@@ -1,5 +1,5 @@
 // Protocol counters from `netstat -s` (sentences) and `nstat -az` (`TcpExtListenOverflows 30 0.0`),
-// under stable names so a runbook works with either tool.
+// under stable names so a runbook works with either tool. A counter the tool did not print is absent.
 import type { Parser } from './types';
 import type { ValueInfo } from '../spec';
 import { forEachLine, newMap } from './text';
@@ -102,7 +102,11 @@ export const netstatSParser: Parser = {
     summary: 'Protocol counters from `netstat -s` or `nstat -az` under stable names (listenOverflows, resetsSent, retransmits...).',
     commands: ['netstat -s', 'netstat -st', 'nstat -az', 'nstat -a'],
     values: [
-      ...counters.map((c): ValueInfo => ({ name: c.name, type: 'number', description: `${c.description} (${c.snmp})` })),
+      ...counters.map((c): ValueInfo => ({
+        name: c.name,
+        type: 'number',
+        description: `${c.description} (${c.snmp}); missing when the tool did not print it`,
+      })),
       {
         name: 'counters',
         type: 'map',
@@ -136,13 +140,18 @@ export const netstatSParser: Parser = {
       }
       for (const c of counters) {
         const m = c.sentence?.exec(trimmed);
-        if (m) raw[c.snmp] = Number(m[1]);
+        if (m) {
+          raw[c.snmp] = Number(m[1]);
+          // `netstat -s | grep -i listen` keeps only the sentences: still TCP counters.
+          sawTcp = true;
+        }
       }
     });
     const values: Record<string, unknown> = { counters: raw };
-    // netstat -s leaves zero TcpExt counters out, so once we know this is TCP output, absent means 0.
-    for (const c of counters) values[c.name] = raw[c.snmp] ?? (sawTcp ? 0 : undefined);
-    const warnings = sawTcp || text.trim() === '' ? [] : ['no TCP counters found: is this `netstat -s` or `nstat -az` output?'];
+    // `netstat -s` and `nstat` without -z leave counters that are 0 out; a counter not printed is
+    // unknown, never 0, so a rule that needs it says so instead of calling the host healthy.
+    for (const c of counters) if (raw[c.snmp] !== undefined) values[c.name] = raw[c.snmp];
+    const warnings = sawTcp || text.trim() === '' ? [] : ['unrecognised: no TCP counters in it; is this the output of `netstat -s` or `nstat -az`?'];
     return { values, warnings };
   },
 };
