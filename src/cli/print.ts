@@ -1,6 +1,6 @@
 // Text output of the CLI: a step's values, findings and decision, the path taken, per-host tables.
 
-import { valuesToShow } from '../checks/display';
+import { displayValues, valuesToShow, type ValueTable } from '../checks/display';
 import type { Finding } from '../checks/spec';
 import { inconclusiveRun } from '../engine/evidence';
 import type { HostRun } from '../engine/runStep';
@@ -80,11 +80,14 @@ export function formatHostRun(run: HostRun, options: { showOutput: boolean }): s
     lines.push(`  ${red('error')} [${result.error.kind}] ${safe(result.error.message)}`);
     if (result.error.hint) lines.push(`        ${dim(`what to do: ${safe(result.error.hint)}`)}`);
   }
-  const values = run.outcome ? flattenValues(run.outcome.values) : [];
+  const values = run.outcome ? displayValues(run.outcome.values) : [];
   if (values.length) {
-    const width = Math.min(32, Math.max(...values.map(([k]) => k.length)));
+    const width = Math.min(32, Math.max(...values.map((v) => v.name.length)));
     lines.push(`  ${bold('values')}`);
-    for (const [key, value] of values) lines.push(`    ${safe(key).padEnd(width)}  ${safe(value)}`);
+    for (const v of values) {
+      lines.push(`    ${safe(v.name).padEnd(width)}  ${v.table ? '' : safe(v.text)}`.trimEnd());
+      if (v.table) lines.push(...formatTable(v.table).map((l) => `      ${safe(l)}`));
+    }
   }
   for (const warning of run.outcome?.warnings ?? []) lines.push(dim(`  note: ${safe(warning)}`));
   if (run.outcome?.findings.length) {
@@ -120,4 +123,15 @@ export function formatHostTable(runs: HostRun[], columns: string[], outliers: Ma
 
 export function stepTitle(step: Step): string {
   return safe(step.title ? `${step.title} [${step.id ?? step.key}]` : (step.id ?? step.key));
+}
+
+/** A small table (socket rows: peer, state, count) as aligned lines, with "and N more". */
+function formatTable(table: ValueTable): string[] {
+  const widths = table.columns.map((c, i) => Math.max(c.length, ...table.rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(table.columns), ...table.rows.map(line), ...(table.more > 0 ? [`… and ${table.more} more`] : [])];
 }

@@ -29,8 +29,7 @@ export function inconclusiveRun(run: HostRun): Inconclusive | undefined {
         : `Run the command by hand on ${run.host.name} to see why. If exit ${result.exitCode} is expected here, add ok-exit=0,${result.exitCode} to the step.`,
     };
   }
-  const outcome = run.outcome as (typeof run.outcome & { evidence?: string; inconclusive?: Inconclusive }) | undefined;
-  if (outcome?.evidence === 'inconclusive') return outcome.inconclusive ?? { reason: 'the check could not read the output' };
+  if (run.outcome?.evidence === 'inconclusive') return run.outcome.inconclusive ?? { reason: 'the check could not read the output' };
   return undefined;
 }
 

@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { evaluateCheck } from '../checks/evaluate';
+import { evaluateSamples } from '../checks/samples';
 import type { CheckOutcome } from '../checks/spec';
 import type { HostConfig } from '../hosts/types';
 import type { Runbook, Step } from '../runbook/model';
@@ -74,11 +75,63 @@ async function runOnHost(request: StepRunRequest, host: HostConfig): Promise<Hos
   }
 
   request.observer?.started?.({ runId, step, host, command, startedAt, confirmation: request.confirmation });
-  let result: ExecResult;
+  const samples = await runSamples(request, host, runId, command);
+  let result = samples[samples.length - 1].result;
+
+  let outcome: CheckOutcome | undefined;
+  let decision: Decision;
+  if (result.termination === 'exit' || result.termination === 'signal') {
+    if (step.check?.spec) {
+      const scope = request.values.scope();
+      const spilled = result.stdout.truncated && result.stdout.fullPath ? await parseSpilledOutput(step.check.spec, result.stdout.fullPath) : undefined;
+      const context = { stderr: result.stderr.text };
+      outcome =
+        samples.length > 1
+          ? evaluateSamples(
+              step.check.spec,
+              samples.map((s) => ({ text: s.result.stdout.text, at: s.at })),
+              scope,
+              spilled,
+              context,
+            )
+          : evaluateCheck(step.check.spec, result.stdout.text, scope, spilled, context);
+    }
+    decision = decideNext(runbook, step, outcome);
+  } else {
+    decision = { why: `the step did not finish: ${result.error?.message ?? result.termination}` };
+  }
+  // Every sample is kept: the record shows each one under its own heading.
+  if (samples.length > 1) result = withAllSamples(result, samples);
+  const run: HostRun = { runId, step, host, command, result, outcome, decision };
+  request.observer?.ended?.(run);
+  return run;
+}
+
+interface Sample {
+  at: Date;
+  result: ExecResult;
+}
+
+/** The step's command once, or `samples=N` times `interval=` apart (default 5 s) so rules can use delta. and rate.; stops at the first sample that fails. */
+async function runSamples(request: StepRunRequest, host: HostConfig, runId: string, command: string): Promise<Sample[]> {
+  const { step } = request;
+  const count = step.samples ?? 1;
+  const samples: Sample[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0 && !(await pause(step.intervalMs ?? 5000, request.signal))) break;
+    const at = new Date();
+    const result = await execOnce(request, host, runId, command, at);
+    samples.push({ at, result });
+    if (result.termination !== 'exit' && result.termination !== 'signal') break;
+  }
+  return samples;
+}
+
+async function execOnce(request: StepRunRequest, host: HostConfig, runId: string, command: string, startedAt: Date): Promise<ExecResult> {
   try {
-    result = await request.executorFor(host).exec({
+    return await request.executorFor(host).exec({
       script: command,
-      timeoutMs: step.timeoutMs ?? request.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs: request.step.timeoutMs ?? request.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS,
       signal: request.signal,
       outputCapBytes: request.outputCapBytes,
       spillDir: request.spillDir,
@@ -89,24 +142,38 @@ async function runOnHost(request: StepRunRequest, host: HostConfig): Promise<Hos
     // Executors report failures in the result; anything thrown is still kept, never lost.
     const failure =
       error instanceof RunbookError ? error : new RunbookError('internal', error instanceof Error ? error.message : String(error), undefined, { cause: error });
-    result = failedResult(host.name, startedAt, failure);
+    return failedResult(host.name, startedAt, failure);
   }
+}
 
-  let outcome: CheckOutcome | undefined;
-  let decision: Decision;
-  if (result.termination === 'exit' || result.termination === 'signal') {
-    if (step.check?.spec) {
-      const scope = request.values.scope();
-      const spilled = result.stdout.truncated && result.stdout.fullPath ? await parseSpilledOutput(step.check.spec, result.stdout.fullPath) : undefined;
-      outcome = evaluateCheck(step.check.spec, result.stdout.text, scope, spilled);
-    }
-    decision = decideNext(runbook, step, outcome);
-  } else {
-    decision = { why: `the step did not finish: ${result.error?.message ?? result.termination}` };
-  }
-  const run: HostRun = { runId, step, host, command, result, outcome, decision };
-  request.observer?.ended?.(run);
-  return run;
+/** Waits `ms` unless cancelled first; false when cancelled. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The last sample's result, its text holding every sample under a "── sample i of N at TIME ──" line. */
+function withAllSamples(last: ExecResult, samples: Sample[]): ExecResult {
+  const joined = (pick: (r: ExecResult) => string) =>
+    samples.map((s, i) => `── sample ${i + 1} of ${samples.length} at ${s.at.toISOString()} ──\n${pick(s.result)}`).join(pick(last).endsWith('\n') ? '' : '\n');
+  const first = samples[0].result;
+  return {
+    ...last,
+    startedAt: first.startedAt,
+    durationMs: last.startedAt.getTime() + last.durationMs - first.startedAt.getTime(),
+    stdout: { ...last.stdout, text: joined((r) => r.stdout.text) },
+    stderr: last.stderr.text || samples.some((s) => s.result.stderr.text) ? { ...last.stderr, text: joined((r) => r.stderr.text) } : last.stderr,
+  };
 }
 
 function failedResult(host: string, startedAt: Date, error: RunbookError): ExecResult {
