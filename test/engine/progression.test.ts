@@ -173,4 +173,88 @@ echo fixed
       await local.close();
     }
   });
+
+  describe('a suspected cause is confirmed by its read-only steps before progression stops', () => {
+    const text = (verdict: string) => `# Cap
+
+\`\`\`sh {id=count}
+echo 9
+\`\`\`
+
+\`\`\`check
+parse: numbers
+options: { names: [held] }
+findings:
+  - when: held > 5
+    severity: critical
+    message: "{{held}} connections held by one client"
+    cause: conn-cap
+    verify: [capture]
+next: end
+\`\`\`
+
+\`\`\`sh {id=fix confirm}
+echo changed
+\`\`\`
+
+\`\`\`sh {id=capture}
+echo ${verdict}
+\`\`\`
+
+\`\`\`check
+parse: lines
+findings:
+  - when: count > 0 and lines[0] == "fin-after-accept"
+    severity: critical
+    message: "the server closes right after accept"
+    confirms: conn-cap
+  - when: count > 0 and lines[0] == "data-served"
+    severity: info
+    message: "the server served the client"
+    refutes: conn-cap
+next: end
+\`\`\`
+`;
+    const run = async (verdict: string) => {
+      const { runbook, session, close } = fixtureSession(text(verdict));
+      try {
+        return await runProgression({
+          from: runbook.steps[0],
+          hosts: [localHost()],
+          run: (step, hosts, confirmation) => session.run(step, hosts, { confirmation }),
+          confirm: async () => assert.fail('no host change without a yes'),
+          findStep: (id) => findStep(runbook, id),
+        });
+      } finally {
+        await close();
+      }
+    };
+
+    it('confirmed: the capture step ran, and the cause is named the root cause', async () => {
+      const result = await run('fin-after-accept');
+      assert.deepEqual(
+        result.hosts[0].path.map((s) => s.key),
+        ['count', 'capture'],
+      );
+      assert.equal(result.reason, 'critical');
+      assert.deepEqual(result.verdicts, ['Root cause (confirmed): the server closes right after accept']);
+    });
+
+    it('refuted: progression goes on as if the suspicion had not been raised', async () => {
+      const result = await run('data-served');
+      assert.deepEqual(
+        result.hosts[0].path.map((s) => s.key),
+        ['count', 'capture'],
+      );
+      assert.equal(result.reason, 'end');
+      assert.deepEqual(result.verdicts, ['Refuted: conn-cap (9 connections held by one client)']);
+    });
+
+    it('unconfirmed: it stops at the critical finding and says it was not confirmed', async () => {
+      const result = await run('nothing-either-way');
+      assert.equal(result.reason, 'critical');
+      assert.match(result.explanation, /not confirmed: its confirming step \(capture\) did not confirm it/);
+      assert.deepEqual(result.verdicts, ['Suspected cause (unconfirmed): 9 connections held by one client']);
+    });
+  });
 });
