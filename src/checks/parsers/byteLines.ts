@@ -42,10 +42,10 @@ export class LineSplitter {
   private lastByte = -1;
   private lineNumber = 0;
   private readonly cuts = new Cuts();
-  private readonly bytesOf: ((bytes: Buffer, start: number, end: number) => void) | undefined;
+  private readonly bytesOf: boolean;
 
   constructor(private readonly accumulator: LineAccumulator) {
-    this.bytesOf = accumulator.pushBytes?.bind(accumulator);
+    this.bytesOf = typeof accumulator.pushBytes === 'function';
   }
 
   write(chunk: Uint8Array): void {
@@ -62,13 +62,23 @@ export class LineSplitter {
       this.finishHeld();
       pos = nl + 1;
     }
+    const accumulator = this.accumulator;
+    const bytes = this.bytesOf;
+    // The loop every line of a big output goes through: one native newline search and one call per line.
     while (pos < end) {
       const nl = buf.indexOf(10, pos);
       if (nl < 0) {
         this.hold(buf, pos, end);
         return;
       }
-      this.line(buf, pos, nl);
+      let lineEnd = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+      this.lineNumber++;
+      if (lineEnd - pos > MAX_LINE_BYTES) {
+        this.cuts.note(this.lineNumber, lineEnd - pos);
+        lineEnd = pos + MAX_LINE_BYTES;
+      }
+      if (bytes) accumulator.pushBytes!(buf, pos, lineEnd);
+      else accumulator.push(buf.toString('utf8', pos, lineEnd));
       pos = nl + 1;
     }
   }
@@ -78,18 +88,8 @@ export class LineSplitter {
     return this.cuts.addTo(this.accumulator.result());
   }
 
-  private line(buf: Buffer, start: number, end: number): void {
-    this.lineNumber++;
-    if (end > start && buf[end - 1] === 13) end--;
-    if (end - start > MAX_LINE_BYTES) {
-      this.cuts.note(this.lineNumber, end - start);
-      end = start + MAX_LINE_BYTES;
-    }
-    this.deliver(buf, start, end);
-  }
-
   private deliver(buf: Buffer, start: number, end: number): void {
-    if (this.bytesOf) this.bytesOf(buf, start, end);
+    if (this.bytesOf) this.accumulator.pushBytes!(buf, start, end);
     else this.accumulator.push(buf.toString('utf8', start, end));
   }
 

@@ -33,7 +33,16 @@ export function clipBytes(bytes: Buffer, start: number, end: number): string {
 }
 
 // Per process, so output written to collide in the table cannot be prepared in advance.
-const seed = (Math.random() * 0x7fffffff) | 0;
+export const HASH_SEED = (Math.random() * 0x7fffffff) | 0;
+/** One step of the key hash (FNV-1a): parsers that scan a key byte by byte hash it on the way. */
+export const HASH_PRIME = 0x01000193;
+
+/** The hash `ByteCounts` files a key under, before its length is mixed in. */
+export function hashBytes(bytes: Buffer, start: number, end: number): number {
+  let h = HASH_SEED;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], HASH_PRIME);
+  return h;
+}
 
 /**
  * Counts per key, where a key is a byte range (an address, a command name): a hash table over the key
@@ -60,8 +69,13 @@ export class ByteCounts {
       this.counts[last]++;
       return last;
     }
-    let h = seed ^ length;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+    return this.addHashed(bytes, start, end, hashBytes(bytes, start, end));
+  }
+
+  /** Like `add`, with `hash` = `hashBytes(bytes, start, end)` already computed while the caller scanned the key. */
+  addHashed(bytes: Buffer, start: number, end: number, hash: number): number {
+    const length = end - start;
+    const h = Math.imul(hash ^ length, 0x01000193);
     const mask = this.table.length - 1;
     let slot = h & mask;
     for (;;) {

@@ -4,11 +4,8 @@
 import type { LineAccumulator, ParserOptions } from './types';
 import { createSocketTally, Endpoint, RowBytes, socketTableValues } from './socketTally';
 import { readNumber, Warnings } from './text';
-import { clipBytes, digits, isBlank } from './bytes';
+import { clipBytes, digits, HASH_PRIME, HASH_SEED, isBlank, isWord } from './bytes';
 import { lineParser } from './byteLines';
-
-/** Up to this many fields of a row are located; the rest of the row is read as text (`PID/Program`, timers). */
-const FIELDS = 6;
 
 /** `tcp`, `tcp4`, `tcp6`. */
 function isTcp(bytes: Buffer, start: number, end: number): boolean {
@@ -27,10 +24,9 @@ function queue(bytes: Buffer, start: number, end: number): number | undefined {
 export function createNetstatAccumulator(options: ParserOptions = {}): LineAccumulator {
   const tally = createSocketTally({ maxRows: typeof options.maxRows === 'number' ? options.maxRows : undefined, listenBacklogKnown: false, pidFirst: true });
   const warnings = new Warnings();
-  const endpoint = new Endpoint();
+  const local = new Endpoint();
+  const peer = new Endpoint();
   const row = new RowBytes();
-  const starts = new Int32Array(FIELDS);
-  const ends = new Int32Array(FIELDS);
   let lineNumber = 0;
   let tcpRows = 0;
   let sawHeader = false;
@@ -44,26 +40,41 @@ export function createNetstatAccumulator(options: ParserOptions = {}): LineAccum
     pushBytes(bytes, start, end): void {
       lineNumber++;
       let p = start;
-      let n = 0;
-      while (n < FIELDS) {
-        while (p < end && isBlank(bytes[p])) p++;
-        if (p === end) break;
-        starts[n] = p;
-        while (p < end && !isBlank(bytes[p])) p++;
-        ends[n++] = p;
-        // Only tcp rows are read further; `unix` and `udp` rows stop after their first field.
-        if (n === 1 && !isTcp(bytes, starts[0], ends[0])) break;
-      }
-      if (n === 0) return;
-      if (!isTcp(bytes, starts[0], ends[0])) {
-        if (bytes[starts[0]] === 80 && bytes.toString('latin1', starts[0], ends[0]) === 'Proto') sawHeader = true;
+      let c = 0;
+      while (p < end && isBlank(bytes[p])) p++;
+      if (p === end) return;
+      const protoStart = p;
+      while (p < end && ((c = bytes[p]) > 32 || !isBlank(c))) p++;
+      // Only tcp rows are read further; `unix` and `udp` rows stop after their first field.
+      if (!isTcp(bytes, protoStart, p)) {
+        if (bytes[protoStart] === 80 && isWord(bytes, protoStart, p, 'Proto')) sawHeader = true;
         else otherLines++;
         return;
       }
       tcpRows++;
-      const recvQ = n > 1 ? queue(bytes, starts[1], ends[1]) : undefined;
-      const sendQ = n > 2 ? queue(bytes, starts[2], ends[2]) : undefined;
-      if (recvQ === undefined || sendQ === undefined || n < 6) {
+      while (p < end && isBlank(bytes[p])) p++;
+      let fieldStart = p;
+      while (p < end && ((c = bytes[p]) > 32 || !isBlank(c))) p++;
+      const recvQ = queue(bytes, fieldStart, p);
+      while (p < end && isBlank(bytes[p])) p++;
+      fieldStart = p;
+      while (p < end && ((c = bytes[p]) > 32 || !isBlank(c))) p++;
+      const sendQ = queue(bytes, fieldStart, p);
+      while (p < end && isBlank(bytes[p])) p++;
+      let fields = p < end ? 4 : 3;
+      p = local.scan(bytes, p, end, true);
+      while (p < end && isBlank(bytes[p])) p++;
+      if (p < end) fields++;
+      p = peer.scan(bytes, p, end, true);
+      while (p < end && isBlank(bytes[p])) p++;
+      const stateStart = p;
+      let h = HASH_SEED;
+      while (p < end && ((c = bytes[p]) > 32 || !isBlank(c))) {
+        h = Math.imul(h ^ c, HASH_PRIME);
+        p++;
+      }
+      if (p > stateStart) fields++;
+      if (recvQ === undefined || sendQ === undefined || fields < 6) {
         warnings.addWith(() => `line ${lineNumber}: not a netstat tcp row: ${clipBytes(bytes, start, end)}`);
         return;
       }
@@ -72,19 +83,20 @@ export function createNetstatAccumulator(options: ParserOptions = {}): LineAccum
       row.sendQ = sendQ;
       row.line = lineNumber;
       row.clearExtras();
-      endpoint.read(bytes, starts[3], ends[3]);
-      row.localStart = endpoint.addressStart;
-      row.localEnd = endpoint.addressEnd;
-      row.localPortStart = endpoint.portStart;
-      row.localPortEnd = endpoint.portEnd;
-      endpoint.read(bytes, starts[4], ends[4]);
-      row.peerStart = endpoint.addressStart;
-      row.peerEnd = endpoint.addressEnd;
-      row.peerPortStart = endpoint.portStart;
-      row.peerPortEnd = endpoint.portEnd;
+      row.localStart = local.addressStart;
+      row.localEnd = local.addressEnd;
+      row.localPortStart = local.portStart;
+      row.localPortEnd = local.portEnd;
+      row.localHash = local.hash;
+      row.peerStart = peer.addressStart;
+      row.peerEnd = peer.addressEnd;
+      row.peerPortStart = peer.portStart;
+      row.peerPortEnd = peer.portEnd;
+      row.peerHash = peer.hash;
       row.stateBytes = bytes;
-      row.stateStart = starts[5];
-      row.stateEnd = ends[5];
+      row.stateStart = stateStart;
+      row.stateEnd = p;
+      row.stateHash = h;
       while (p < end && isBlank(bytes[p])) p++;
       if (p < end) readProgramAndTimer(bytes.toString('utf8', p, end).trim().split(/\s+/).join(' '), row);
       tally.add(row);

@@ -3,7 +3,12 @@
 // come in as byte ranges of their line (RowBytes), so a million rows cost no million strings.
 import type { ValueInfo } from '../spec';
 import { canonicalState, emptyStateCounts, type TcpState } from '../tcpStates';
-import { ByteCounts, digits } from './bytes';
+import { ByteCounts, digits, HASH_PRIME, HASH_SEED, hashBytes } from './bytes';
+
+/** The end of a field: a space, tab or CR (ss, netstat), and `\v` / `\f` too where `formFeedBlank` (netstat's `\s`). */
+export function isFieldEnd(c: number, formFeedBlank: boolean): boolean {
+  return c === 32 || c === 9 || c === 13 || (formFeedBlank && (c === 11 || c === 12));
+}
 import { newMap } from './text';
 
 /** One socket as a row of `ss`/`netstat` shows it. Addresses without brackets, ports as written. */
@@ -44,6 +49,56 @@ export class Endpoint {
   /** -1 when the address has no `%`. */
   interfaceStart = -1;
   interfaceEnd = -1;
+  /** `hashBytes` of the address range, for `ByteCounts.addHashed`. */
+  hash = 0;
+
+  /**
+   * Reads the endpoint field that starts at `p` (up to the first blank; `\v` and `\f` are blanks when
+   * `formFeedBlank`) and returns where it ends. One pass finds the last `:`, the first `%` and the
+   * address hash: this runs twice per row of a million-row output.
+   */
+  scan(bytes: Buffer, p: number, end: number, formFeedBlank: boolean): number {
+    const start = p;
+    if (bytes[p] === 91) {
+      while (p < end && !isFieldEnd(bytes[p], formFeedBlank)) p++;
+      this.read(bytes, start, p);
+      this.hash = hashBytes(bytes, this.addressStart, this.addressEnd);
+      return p;
+    }
+    let h = HASH_SEED;
+    let colon = -1;
+    let hColon = 0;
+    let percent = -1;
+    let hPercent = 0;
+    let c = 0;
+    while (p < end && ((c = bytes[p]) > 32 || !isFieldEnd(c, formFeedBlank))) {
+      if (c === 58) {
+        colon = p;
+        hColon = h;
+      } else if (c === 37 && percent < 0) {
+        percent = p;
+        hPercent = h;
+      }
+      h = Math.imul(h ^ c, HASH_PRIME);
+      p++;
+    }
+    const addressEnd = colon >= 0 ? colon : p;
+    this.addressStart = start;
+    this.portStart = colon >= 0 ? colon + 1 : p;
+    this.portEnd = p;
+    if (percent >= 0 && percent < addressEnd) {
+      this.addressEnd = percent;
+      this.interfaceStart = percent + 1;
+      this.interfaceEnd = addressEnd;
+      this.hash = hPercent;
+    } else {
+      this.addressEnd = addressEnd;
+      this.interfaceStart = -1;
+      this.hash = colon >= 0 ? hColon : h;
+    }
+    return p;
+  }
+
   read(bytes: Buffer, start: number, end: number): void {
     let addressStart = start;
     let addressEnd = end;
@@ -137,6 +192,10 @@ export class RowBytes {
   stateBytes: Buffer = Buffer.alloc(0);
   stateStart = 0;
   stateEnd = 0;
+  /** `hashBytes` of the state, local and peer address ranges, computed while the parser scanned them. */
+  stateHash = 0;
+  localHash = 0;
+  peerHash = 0;
   recvQ = 0;
   sendQ = 0;
   localStart = 0;
@@ -218,16 +277,16 @@ export function createSocketTally(options: SocketTallyOptions & { pidFirst?: boo
     },
     add(r: RowBytes): void {
       total++;
-      const spelling = spellings.add(r.stateBytes, r.stateStart, r.stateEnd);
+      const spelling = spellings.addHashed(r.stateBytes, r.stateStart, r.stateEnd, r.stateHash);
       let state = canonical[spelling];
       if (state === undefined) state = canonical[spelling] = canonicalState(spellings.name(spelling)) ?? null;
       const listening = state === 'LISTEN';
       const bytes = r.bytes;
       // A listener's "peer" is `0.0.0.0:*`: counting it would make `*` the busiest peer.
       const starPort = r.peerPortEnd - r.peerPortStart === 1 && bytes[r.peerPortStart] === 42;
-      if (!listening && r.peerEnd > r.peerStart && !starPort) byPeer.add(bytes, r.peerStart, r.peerEnd);
+      if (!listening && r.peerEnd > r.peerStart && !starPort) byPeer.addHashed(bytes, r.peerStart, r.peerEnd, r.peerHash);
       byLocalPort.add(bytes, r.localPortStart, r.localPortEnd);
-      byLocalAddress.add(bytes, r.localStart, r.localEnd);
+      byLocalAddress.addHashed(bytes, r.localStart, r.localEnd, r.localHash);
       if (r.process !== undefined) byProcess.add(r.process);
       // For a listener ss shows the accept queue in Recv-Q and the backlog in Send-Q.
       if (listening && options.listenBacklogKnown !== false && r.recvQ > 0 && r.recvQ >= r.sendQ) {

@@ -3,7 +3,7 @@
 import type { LineAccumulator, Parser, ParserOptions } from './types';
 import { createSocketTally, Endpoint, RowBytes, socketTableValues } from './socketTally';
 import { Warnings } from './text';
-import { clipBytes, digits, isWord } from './bytes';
+import { clipBytes, digits, HASH_PRIME, HASH_SEED, hashBytes, isWord } from './bytes';
 import { lineParser } from './byteLines';
 import { canonicalState } from '../tcpStates';
 
@@ -30,16 +30,22 @@ function filterState(option: unknown): string | undefined {
 export function createSsAccumulator(options: ParserOptions = {}): LineAccumulator {
   const tally = createSocketTally({ maxRows: typeof options.maxRows === 'number' ? options.maxRows : undefined });
   const warnings = new Warnings();
-  const endpoint = new Endpoint();
+  const local = new Endpoint();
+  const peer = new Endpoint();
   const row = new RowBytes();
   const optionState = filterState(options.state);
   // ss prints no State column when its filter names a single state; then every row is in that state.
   const filterBytes = Buffer.from(optionState ?? 'UNKNOWN');
+  const filterHash = hashBytes(filterBytes, 0, filterBytes.length);
   let lineNumber = 0;
   let hasStateColumn = true;
   let sawHeader = false;
   let statelessRows = false;
   let badRows = 0;
+  const bad = (bytes: Buffer, start: number, end: number): void => {
+    badRows++;
+    warnings.addWith(() => `line ${lineNumber}: not an ss socket row: ${clipBytes(bytes, start, end)}`);
+  };
 
   const accumulator: LineAccumulator = {
     push(line: string): void {
@@ -49,12 +55,18 @@ export function createSsAccumulator(options: ParserOptions = {}): LineAccumulato
     pushBytes(bytes, start, end): void {
       lineNumber++;
       let p = start;
+      let c = 0;
       while (p < end && isSep(bytes[p])) p++;
       if (p === end) return;
+      // Hashed on the way: if this first field is the state, the tally files it without reading it again.
       let fieldStart = p;
-      while (p < end && !isSep(bytes[p])) p++;
+      let h = HASH_SEED;
+      while (p < end && ((c = bytes[p]) > 32 || !isSep(c))) {
+        h = Math.imul(h ^ c, HASH_PRIME);
+        p++;
+      }
       let fieldEnd = p;
-      const c = bytes[fieldStart];
+      c = bytes[fieldStart];
       if (
         (c === 83 && isWord(bytes, fieldStart, fieldEnd, 'State')) ||
         (c === 78 && isWord(bytes, fieldStart, fieldEnd, 'Netid')) ||
@@ -68,7 +80,11 @@ export function createSsAccumulator(options: ParserOptions = {}): LineAccumulato
       if (c >= 97 && c <= 122 && netids.has(bytes.toString('latin1', fieldStart, fieldEnd))) {
         while (p < end && isSep(bytes[p])) p++;
         fieldStart = p;
-        while (p < end && !isSep(bytes[p])) p++;
+        h = HASH_SEED;
+        while (p < end && ((c = bytes[p]) > 32 || !isSep(c))) {
+          h = Math.imul(h ^ c, HASH_PRIME);
+          p++;
+        }
         fieldEnd = p;
       }
       // Without a header the rows say which layout they have: `ss -H ... state X` starts with Recv-Q.
@@ -77,53 +93,54 @@ export function createSsAccumulator(options: ParserOptions = {}): LineAccumulato
         row.stateBytes = filterBytes;
         row.stateStart = 0;
         row.stateEnd = filterBytes.length;
+        row.stateHash = filterHash;
       } else {
         row.stateBytes = bytes;
         row.stateStart = fieldStart;
         row.stateEnd = fieldEnd;
+        row.stateHash = h;
         while (p < end && isSep(bytes[p])) p++;
         fieldStart = p;
-        while (p < end && !isSep(bytes[p])) p++;
+        while (p < end && ((c = bytes[p]) > 32 || !isSep(c))) p++;
         fieldEnd = p;
       }
       const recvQ = digits(bytes, fieldStart, fieldEnd);
       while (p < end && isSep(bytes[p])) p++;
       fieldStart = p;
-      while (p < end && !isSep(bytes[p])) p++;
+      while (p < end && ((c = bytes[p]) > 32 || !isSep(c))) p++;
       const sendQ = digits(bytes, fieldStart, p);
       while (p < end && isSep(bytes[p])) p++;
-      const localStart = p;
-      while (p < end && !isSep(bytes[p])) p++;
-      const localEnd = p;
-      while (p < end && isSep(bytes[p])) p++;
-      const peerStart = p;
-      while (p < end && !isSep(bytes[p])) p++;
-      const peerEnd = p;
-      if (recvQ < 0 || sendQ < 0 || peerEnd === peerStart) {
-        badRows++;
-        warnings.addWith(() => `line ${lineNumber}: not an ss socket row: ${clipBytes(bytes, start, end)}`);
+      if (recvQ < 0 || sendQ < 0 || p === end) {
+        bad(bytes, start, end);
         return;
       }
+      p = local.scan(bytes, p, end, false);
+      while (p < end && isSep(bytes[p])) p++;
+      if (p === end) {
+        bad(bytes, start, end);
+        return;
+      }
+      const peerEnd = (p = peer.scan(bytes, p, end, false));
       if (stateless) statelessRows = true;
       row.bytes = bytes;
       row.recvQ = recvQ;
       row.sendQ = sendQ;
       row.line = lineNumber;
       row.clearExtras();
-      endpoint.read(bytes, localStart, localEnd);
-      row.localStart = endpoint.addressStart;
-      row.localEnd = endpoint.addressEnd;
-      row.localPortStart = endpoint.portStart;
-      row.localPortEnd = endpoint.portEnd;
-      if (endpoint.interfaceStart >= 0) {
-        row.interfaceStart = endpoint.interfaceStart;
-        row.interfaceEnd = endpoint.interfaceEnd;
+      row.localStart = local.addressStart;
+      row.localEnd = local.addressEnd;
+      row.localPortStart = local.portStart;
+      row.localPortEnd = local.portEnd;
+      row.localHash = local.hash;
+      if (local.interfaceStart >= 0) {
+        row.interfaceStart = local.interfaceStart;
+        row.interfaceEnd = local.interfaceEnd;
       }
-      endpoint.read(bytes, peerStart, peerEnd);
-      row.peerStart = endpoint.addressStart;
-      row.peerEnd = endpoint.addressEnd;
-      row.peerPortStart = endpoint.portStart;
-      row.peerPortEnd = endpoint.portEnd;
+      row.peerStart = peer.addressStart;
+      row.peerEnd = peer.addressEnd;
+      row.peerPortStart = peer.portStart;
+      row.peerPortEnd = peer.portEnd;
+      row.peerHash = peer.hash;
       // Most rows end here, or in the blanks ss pads them with: only -p / -o rows have more to read.
       while (p < end && isSep(bytes[p])) p++;
       if (p < end) readProcessAndTimer(bytes.toString('utf8', peerEnd, end), row);
