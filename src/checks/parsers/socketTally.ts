@@ -155,7 +155,7 @@ function portNumber(bytes: Buffer, start: number, end: number): number {
  * always list in ascending order, the others in the order first seen.
  */
 class PortCounts {
-  private readonly numeric = new Float64Array(65536);
+  private readonly numeric = new Uint32Array(65536);
   private readonly seen: number[] = [];
   private readonly other = new ByteCounts();
   add(bytes: Buffer, start: number, end: number): void {
