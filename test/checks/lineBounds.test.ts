@@ -31,7 +31,7 @@ describe('lines are bounded at MAX_LINE_BYTES', () => {
     for (let i = 0; i < 50; i++) writeSync(fd, block);
     writeSync(fd, `\n${ROW}\n${ROW}\r\n${ROW}`);
     closeSync(fd);
-    const result = await parseSpilledOutput({ parse: 'ss-tan', spans: {} }, file);
+    const result = await parseSpilledOutput({ parse: 'ss-tan', findings: [], spans: {} }, file);
     assert.ok(result);
     assert.equal(result.values.total, 3);
     assert.equal((result.values.states as Record<string, number>).ESTABLISHED, 3);
@@ -54,11 +54,11 @@ describe('lines are bounded at MAX_LINE_BYTES', () => {
     for (let i = 0; i < 50; i++) writeSync(fd, block);
     writeSync(fd, '\nport 22\nport 443\n');
     closeSync(fd);
-    const lines = await parseSpilledOutput({ parse: 'lines', spans: {}, options: { maxRows: 10 } }, file);
+    const lines = await parseSpilledOutput({ parse: 'lines', findings: [], spans: {}, options: { maxRows: 10 } }, file);
     assert.equal(lines!.values.count, 4);
     assert.equal((lines!.values.lines as string[])[1].length, MAX_LINE_BYTES);
     assert.match(lines!.warnings[0], /^line 2 cut at 65536 bytes/);
-    const regex = await parseSpilledOutput({ parse: 'regex', spans: {}, options: { pattern: '^port (?<p>\\d+)$', all: true } }, file);
+    const regex = await parseSpilledOutput({ parse: 'regex', findings: [], spans: {}, options: { pattern: '^port (?<p>\\d+)$', all: true } }, file);
     assert.equal(regex!.values.count, 2);
     assert.deepEqual(
       regex!.values.matches,

@@ -148,7 +148,7 @@ describe('parseSpilledOutput reads the spill file to the whole-text result', () 
       if (!parser) continue;
       const file = join(dir, `${n++}.txt`);
       writeFileSync(file, f.text);
-      const spilled = await parseSpilledOutput({ parse: f.parser, spans: {} }, file);
+      const spilled = await parseSpilledOutput({ parse: f.parser, findings: [], spans: {} }, file);
       assert.deepEqual(spilled, parser.parse(f.text, {}), `${f.parser}/${f.name}`);
     }
     const rand = prng(SEED + 7);
@@ -156,7 +156,7 @@ describe('parseSpilledOutput reads the spill file to the whole-text result', () 
     const file = join(dir, 'mix.txt');
     writeFileSync(file, text);
     for (const parser of streaming) {
-      const spilled = await parseSpilledOutput({ parse: parser.info.name, spans: {} }, file);
+      const spilled = await parseSpilledOutput({ parse: parser.info.name, findings: [], spans: {} }, file);
       assert.deepEqual(spilled, parser.parse(text, {}), parser.info.name);
     }
     assert.ok(n > 20);
@@ -169,7 +169,7 @@ describe('parseSpilledOutput reads the spill file to the whole-text result', () 
     const text = rows.join('\r\n');
     const file = join(dir, 'big.txt');
     writeFileSync(file, text);
-    const spilled = await parseSpilledOutput({ parse: 'ss-tan', spans: {} }, file);
+    const spilled = await parseSpilledOutput({ parse: 'ss-tan', findings: [], spans: {} }, file);
     const whole = getParser('ss-tan')!.parse(text, {});
     assert.deepEqual(spilled, whole);
     assert.equal((spilled!.values.states as Record<string, number>).TIME_WAIT, 40_000);
