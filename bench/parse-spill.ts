@@ -7,7 +7,7 @@
 // port, peer address; lsof: command, pid, type, state). Medians of several runs, interleaved.
 // Also: peak RSS of a 1 GB single-line output through a streaming parser.
 //
-// Run: npx tsx bench/parse-spill.ts [--lines=1000000,5000000] [--reps=5] [--formats=ss-tan,netstat,lsof] [--oneline-mb=1024]
+// Run: npx tsx bench/parse-spill.ts [--lines=1000000,5000000] [--reps=5] [--formats=ss-tan,netstat,lsof] [--oneline-mb=1024] [--keep=DIR]
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -169,6 +169,8 @@ async function main(): Promise<void> {
   const reps = Number(arg('reps', '5'));
   const names = arg('formats', 'ss-tan,netstat,lsof').split(',');
   const onelineMB = Number(arg('oneline-mb', '1024'));
+  // `--keep=DIR`: leave the generated inputs there (for profiling); they are removed otherwise.
+  const keep = arg('keep', '');
   const dir = mkdtempSync(join(tmpdir(), 'parse-spill-'));
   const { canonicalState } = await import('../src/checks/tcpStates');
   try {
@@ -182,7 +184,7 @@ async function main(): Promise<void> {
     for (const name of names) {
       const format = formats[name]();
       for (const lines of sizes) {
-        const file = join(dir, `${name}-${lines}.txt`);
+        const file = join(keep || dir, `${name}-${lines}.txt`);
         const bytes = writeInput(file, format, lines);
         spawnSync('cat', [file], { stdio: 'ignore' }); // in the page cache, as right after the capture
         const load = loadavg();
@@ -216,7 +218,7 @@ async function main(): Promise<void> {
           `| ${name} | ${lines.toLocaleString('en-US')} (${total.toLocaleString('en-US')} read) | ${(bytes / MB).toFixed(0)} | ${load} | ${m(ours, 'wallMs').toFixed(0)} ms | ${m(ours, 'cpuMs').toFixed(0)} ms | ${Math.max(...ours.map((r) => r.maxRssMB)).toFixed(0)} MB | ` +
             `${fmt(awk['mawk min.'])} | ${fmt(awk['mawk equiv.'])} | ${fmt(awk['gawk min.'])} | ${fmt(awk['gawk equiv.'])} | ${ratio('mawk equiv.')} | ${ratio('mawk min.')} | ${agreeAll ? 'yes' : 'NO'} |`,
         );
-        rmSync(file, { force: true });
+        if (!keep) rmSync(file, { force: true });
       }
     }
     if (onelineMB > 0) {

@@ -33,15 +33,20 @@ export function clipBytes(bytes: Buffer, start: number, end: number): string {
 }
 
 // Per process, so output written to collide in the table cannot be prepared in advance.
-export const HASH_SEED = (Math.random() * 0x7fffffff) | 0;
+export const HASH_SEED = (Math.random() * 0x3fffffff) | 0;
 /** One step of the key hash (FNV-1a): parsers that scan a key byte by byte hash it on the way. */
 export const HASH_PRIME = 0x01000193;
+/**
+ * Hashes are kept to 30 bits wherever they are stored or passed: V8 holds such a number unboxed (a
+ * "small integer"), where a full 32-bit value would cost a heap allocation per call, three per row.
+ */
+export const HASH_MASK = 0x3fffffff;
 
 /** The hash `ByteCounts` files a key under, before its length is mixed in. */
 export function hashBytes(bytes: Buffer, start: number, end: number): number {
   let h = HASH_SEED;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], HASH_PRIME);
-  return h;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], HASH_PRIME) & HASH_MASK;
+  return h & HASH_MASK;
 }
 
 /**
@@ -72,10 +77,10 @@ export class ByteCounts {
     return this.addHashed(bytes, start, end, hashBytes(bytes, start, end));
   }
 
-  /** Like `add`, with `hash` = `hashBytes(bytes, start, end)` already computed while the caller scanned the key. */
+  /** Like `add`, with `hash` = `hashBytes(bytes, start, end)` already computed (and masked) while the caller scanned the key. */
   addHashed(bytes: Buffer, start: number, end: number, hash: number): number {
     const length = end - start;
-    const h = Math.imul(hash ^ length, 0x01000193);
+    const h = Math.imul(hash ^ length, HASH_PRIME) & HASH_MASK;
     const mask = this.table.length - 1;
     let slot = h & mask;
     for (;;) {

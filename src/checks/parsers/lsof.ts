@@ -60,6 +60,11 @@ export function createLsofAccumulator(options: ParserOptions = {}): LineAccumula
   let tcp = 0;
   let sawHeader = false;
 
+  // Outside pushBytes on purpose: a closure there over its parameters would cost a context object per line.
+  const bad = (bytes: Buffer, start: number, end: number): void => {
+    warnings.addWith(() => `line ${lineNumber}: not an lsof row: ${clipBytes(bytes, start, end)}`);
+  };
+
   const accumulator: LineAccumulator = {
     push(line: string): void {
       const bytes = Buffer.from(line, 'utf8');
@@ -91,7 +96,7 @@ export function createLsofAccumulator(options: ParserOptions = {}): LineAccumula
             ? Number(bytes.toString('latin1', starts[1], ends[1]))
             : -1;
       if (n < 5 || pid < 0) {
-        warnings.addWith(() => `line ${lineNumber}: not an lsof row: ${clipBytes(bytes, start, end)}`);
+        bad(bytes, start, end);
         return;
       }
       count++;

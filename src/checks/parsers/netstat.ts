@@ -4,7 +4,7 @@
 import type { LineAccumulator, ParserOptions } from './types';
 import { createSocketTally, Endpoint, RowBytes, socketTableValues } from './socketTally';
 import { readNumber, Warnings } from './text';
-import { clipBytes, digits, HASH_PRIME, HASH_SEED, isBlank, isWord } from './bytes';
+import { clipBytes, digits, HASH_MASK, HASH_PRIME, HASH_SEED, isBlank, isWord } from './bytes';
 import { lineParser } from './byteLines';
 
 /** `tcp`, `tcp4`, `tcp6`. */
@@ -31,6 +31,11 @@ export function createNetstatAccumulator(options: ParserOptions = {}): LineAccum
   let tcpRows = 0;
   let sawHeader = false;
   let otherLines = 0;
+
+  // Outside pushBytes on purpose: a closure there over its parameters would cost a context object per line.
+  const bad = (bytes: Buffer, start: number, end: number): void => {
+    warnings.addWith(() => `line ${lineNumber}: not a netstat tcp row: ${clipBytes(bytes, start, end)}`);
+  };
 
   const accumulator: LineAccumulator = {
     push(line: string): void {
@@ -70,12 +75,12 @@ export function createNetstatAccumulator(options: ParserOptions = {}): LineAccum
       const stateStart = p;
       let h = HASH_SEED;
       while (p < end && ((c = bytes[p]) > 32 || !isBlank(c))) {
-        h = Math.imul(h ^ c, HASH_PRIME);
+        h = Math.imul(h ^ c, HASH_PRIME) & HASH_MASK;
         p++;
       }
       if (p > stateStart) fields++;
       if (recvQ === undefined || sendQ === undefined || fields < 6) {
-        warnings.addWith(() => `line ${lineNumber}: not a netstat tcp row: ${clipBytes(bytes, start, end)}`);
+        bad(bytes, start, end);
         return;
       }
       row.bytes = bytes;
@@ -96,7 +101,7 @@ export function createNetstatAccumulator(options: ParserOptions = {}): LineAccum
       row.stateBytes = bytes;
       row.stateStart = stateStart;
       row.stateEnd = p;
-      row.stateHash = h;
+      row.stateHash = h & HASH_MASK;
       while (p < end && isBlank(bytes[p])) p++;
       if (p < end) readProgramAndTimer(bytes.toString('utf8', p, end).trim().split(/\s+/).join(' '), row);
       tally.add(row);

@@ -3,7 +3,7 @@
 // come in as byte ranges of their line (RowBytes), so a million rows cost no million strings.
 import type { ValueInfo } from '../spec';
 import { canonicalState, emptyStateCounts, type TcpState } from '../tcpStates';
-import { ByteCounts, digits, HASH_PRIME, HASH_SEED, hashBytes } from './bytes';
+import { ByteCounts, digits, HASH_MASK, HASH_PRIME, HASH_SEED, hashBytes } from './bytes';
 
 /** The end of a field: a space, tab or CR (ss, netstat), and `\v` / `\f` too where `formFeedBlank` (netstat's `\s`). */
 export function isFieldEnd(c: number, formFeedBlank: boolean): boolean {
@@ -79,7 +79,7 @@ export class Endpoint {
         percent = p;
         hPercent = h;
       }
-      h = Math.imul(h ^ c, HASH_PRIME);
+      h = Math.imul(h ^ c, HASH_PRIME) & HASH_MASK;
       p++;
     }
     const addressEnd = colon >= 0 ? colon : p;
@@ -90,11 +90,11 @@ export class Endpoint {
       this.addressEnd = percent;
       this.interfaceStart = percent + 1;
       this.interfaceEnd = addressEnd;
-      this.hash = hPercent;
+      this.hash = hPercent & HASH_MASK;
     } else {
       this.addressEnd = addressEnd;
       this.interfaceStart = -1;
-      this.hash = colon >= 0 ? hColon : h;
+      this.hash = (colon >= 0 ? hColon : h) & HASH_MASK;
     }
     return p;
   }

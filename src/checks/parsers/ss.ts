@@ -3,7 +3,7 @@
 import type { LineAccumulator, Parser, ParserOptions } from './types';
 import { createSocketTally, Endpoint, RowBytes, socketTableValues } from './socketTally';
 import { Warnings } from './text';
-import { clipBytes, digits, HASH_PRIME, HASH_SEED, hashBytes, isWord } from './bytes';
+import { clipBytes, digits, HASH_MASK, HASH_PRIME, HASH_SEED, hashBytes, isWord } from './bytes';
 import { lineParser } from './byteLines';
 import { canonicalState } from '../tcpStates';
 
@@ -42,6 +42,7 @@ export function createSsAccumulator(options: ParserOptions = {}): LineAccumulato
   let sawHeader = false;
   let statelessRows = false;
   let badRows = 0;
+  // Outside pushBytes on purpose: a closure there over its parameters would cost a context object per line.
   const bad = (bytes: Buffer, start: number, end: number): void => {
     badRows++;
     warnings.addWith(() => `line ${lineNumber}: not an ss socket row: ${clipBytes(bytes, start, end)}`);
@@ -62,7 +63,7 @@ export function createSsAccumulator(options: ParserOptions = {}): LineAccumulato
       let fieldStart = p;
       let h = HASH_SEED;
       while (p < end && ((c = bytes[p]) > 32 || !isSep(c))) {
-        h = Math.imul(h ^ c, HASH_PRIME);
+        h = Math.imul(h ^ c, HASH_PRIME) & HASH_MASK;
         p++;
       }
       let fieldEnd = p;
@@ -82,7 +83,7 @@ export function createSsAccumulator(options: ParserOptions = {}): LineAccumulato
         fieldStart = p;
         h = HASH_SEED;
         while (p < end && ((c = bytes[p]) > 32 || !isSep(c))) {
-          h = Math.imul(h ^ c, HASH_PRIME);
+          h = Math.imul(h ^ c, HASH_PRIME) & HASH_MASK;
           p++;
         }
         fieldEnd = p;
@@ -98,7 +99,7 @@ export function createSsAccumulator(options: ParserOptions = {}): LineAccumulato
         row.stateBytes = bytes;
         row.stateStart = fieldStart;
         row.stateEnd = fieldEnd;
-        row.stateHash = h;
+        row.stateHash = h & HASH_MASK;
         while (p < end && isSep(bytes[p])) p++;
         fieldStart = p;
         while (p < end && ((c = bytes[p]) > 32 || !isSep(c))) p++;
