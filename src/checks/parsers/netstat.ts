@@ -2,7 +2,8 @@
 // (`tcp  0  0 127.0.0.1:22  10.0.0.5:51234  ESTABLISHED  812/sshd`). UDP and unix rows are skipped.
 // Read from the bytes of each line: a big host's `netstat -an` is millions of rows.
 import type { LineAccumulator, ParserOptions } from './types';
-import { createSocketTally, Endpoint, RowBytes, socketTableValues } from './socketTally';
+import { createSocketTally, RowBytes, socketTableValues } from './socketTally';
+import { Endpoint } from './endpoint';
 import { readNumber, Warnings } from './text';
 import { clipBytes, digits, HASH_MASK, HASH_PRIME, HASH_SEED, isBlank, isWord } from './bytes';
 import { lineParser } from './byteLines';

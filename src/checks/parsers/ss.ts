@@ -1,7 +1,8 @@
 // `ss -tan` / `-tanp` / `-tano` / `-ltn` / `ss ... state X`: one socket per row, read from the bytes of
 // each line (a 5M-line output makes no string per row); the whole-text parser is the same accumulator.
 import type { LineAccumulator, Parser, ParserOptions } from './types';
-import { createSocketTally, Endpoint, RowBytes, socketTableValues } from './socketTally';
+import { createSocketTally, RowBytes, socketTableValues } from './socketTally';
+import { Endpoint } from './endpoint';
 import { Warnings } from './text';
 import { clipBytes, digits, HASH_MASK, HASH_PRIME, HASH_SEED, hashBytes, isWord } from './bytes';
 import { lineParser } from './byteLines';
