@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getParser } from '../../src/checks/parsers/index';
 import { LineSplitter, MAX_LINE_BYTES } from '../../src/checks/parsers/byteLines';
+import { ByteCounts, MAX_KEYS } from '../../src/checks/parsers/bytes';
 import { parseSpilledOutput } from '../../src/engine/parseFull';
 
 const HEADER = 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port';
@@ -100,5 +101,33 @@ describe('lines are bounded at MAX_LINE_BYTES', () => {
       result.warnings.map((w) => w.slice(0, 30)),
       ['line 1 cut at 65536 bytes (it ', 'line 2 cut at 65536 bytes (it ', 'line 3 cut at 65536 bytes (it ', '3 more lines were cut at 65536'],
     );
+  });
+});
+
+describe('count maps are bounded at MAX_KEYS distinct keys', () => {
+  it('ByteCounts keeps `limit` keys, counts the rest as dropped', () => {
+    const counts = new ByteCounts(2);
+    const key = (s: string) => Buffer.from(s);
+    for (const k of ['a', 'b', 'a', 'c', 'd', 'b']) counts.add(key(k), 0, k.length);
+    assert.deepEqual(
+      [...counts.toMap()],
+      [
+        ['a', 2],
+        ['b', 2],
+      ],
+    );
+    assert.equal(counts.dropped, 2);
+    assert.equal(counts.name(-1), '(other)');
+  });
+
+  it(`ss-tan with ${MAX_KEYS + 10} distinct peers: every socket in total and states, the peers past the limit named in a warning`, function () {
+    this.timeout(60_000);
+    const rows = [HEADER];
+    for (let i = 0; i < MAX_KEYS + 10; i++) rows.push(`ESTAB 0 0 10.0.0.1:22 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:50000`);
+    const { values, warnings } = getParser('ss-tan')!.parse(rows.join('\n'), {});
+    assert.equal(values.total, MAX_KEYS + 10);
+    assert.equal((values.states as Record<string, number>).ESTABLISHED, MAX_KEYS + 10);
+    assert.equal(Object.keys(values.byPeer as object).length, MAX_KEYS);
+    assert.deepEqual(warnings, [`more than 250,000 distinct peers: 10 sockets of the others are in total but not listed by peer`]);
   });
 });

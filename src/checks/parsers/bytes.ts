@@ -32,6 +32,9 @@ export function clipBytes(bytes: Buffer, start: number, end: number): string {
   return clip(bytes.toString('utf8', start, Math.min(end, start + 320)));
 }
 
+/** Distinct keys per count map (see ByteCounts). */
+export const MAX_KEYS = 250_000;
+
 // Per process, so output written to collide in the table cannot be prepared in advance.
 export const HASH_SEED = (Math.random() * 0x3fffffff) | 0;
 /** One step of the key hash (FNV-1a): parsers that scan a key byte by byte hash it on the way. */
@@ -54,6 +57,8 @@ export function hashBytes(bytes: Buffer, start: number, end: number): number {
  * bytes, so a key already seen costs a hash and a compare and no string. Keys keep the order first seen.
  */
 export class ByteCounts {
+  /** Occurrences of keys not counted by key because `limit` distinct keys were already counted. */
+  dropped = 0;
   private keys = new Uint8Array(4096);
   private used = 0;
   private starts = new Int32Array(64);
@@ -64,6 +69,13 @@ export class ByteCounts {
   private table = new Int32Array(128);
   private last = -1;
   size = 0;
+
+  /**
+   * `limit`: distinct keys kept. A key costs ~70 bytes, so the default holds ~17 MB: a host printing
+   * millions of distinct peers (or garbage) must not take the memory; rows past it are still counted
+   * everywhere else, and the parser says so.
+   */
+  constructor(private readonly limit = MAX_KEYS) {}
 
   /** Counts one occurrence of `bytes[start, end)`; returns the key's index (stable, in order first seen). */
   add(bytes: Buffer, start: number, end: number): number {
@@ -94,6 +106,10 @@ export class ByteCounts {
       }
       slot = (slot + 1) & mask;
     }
+    if (this.size >= this.limit) {
+      this.dropped++;
+      return -1;
+    }
     const index = this.insert(bytes, start, end, h);
     this.table[slot] = index + 1;
     if (this.size * 2 > this.table.length) this.rehash();
@@ -101,8 +117,9 @@ export class ByteCounts {
     return index;
   }
 
+  /** The key as text; `(other)` for -1, a key past the limit. */
   name(index: number): string {
-    return this.names[index];
+    return index >= 0 ? this.names[index] : '(other)';
   }
 
   count(index: number): number {

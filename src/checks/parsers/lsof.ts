@@ -4,7 +4,7 @@
 import type { LineAccumulator, ParserOptions } from './types';
 import { canonicalState, emptyStateCounts } from '../tcpStates';
 import { newMap, Warnings } from './text';
-import { ByteCounts, clipBytes, digits, isBlank, isWord } from './bytes';
+import { ByteCounts, clipBytes, digits, isBlank, isWord, MAX_KEYS } from './bytes';
 import { lineParser } from './byteLines';
 
 interface LsofRow {
@@ -50,6 +50,7 @@ export function createLsofAccumulator(options: ParserOptions = {}): LineAccumula
   const byPid = new Map<number, { n: number }>();
   let lastPid = -1;
   let lastPidCount = { n: 0 };
+  let pidsDropped = 0;
   const rows: LsofRow[] = [];
   const warnings = new Warnings();
   const starts = new Int32Array(5);
@@ -117,14 +118,18 @@ export function createLsofAccumulator(options: ParserOptions = {}): LineAccumula
         stateSuffix(bytes, start, end, state);
         if (state[0] >= 0) {
           const spelling = stateSpellings.add(bytes, state[0], state[1]);
-          if (rows.length < maxRows) rowState = canonicalState(stateSpellings.name(spelling));
+          if (rows.length < maxRows && spelling >= 0) rowState = canonicalState(stateSpellings.name(spelling));
         }
       }
       byCommand.add(bytes, starts[0], ends[0]);
       byType.add(bytes, starts[4], ends[4]);
       if (pid !== lastPid) {
         let tally = byPid.get(pid);
-        if (!tally) byPid.set(pid, (tally = { n: 0 }));
+        if (!tally) {
+          tally = { n: 0 };
+          if (byPid.size < MAX_KEYS) byPid.set(pid, tally);
+          else pidsDropped++;
+        }
         lastPid = pid;
         lastPidCount = tally;
       }
@@ -144,6 +149,14 @@ export function createLsofAccumulator(options: ParserOptions = {}): LineAccumula
       const pids = newMap<number>();
       for (const [pid, { n }] of byPid) pids[String(pid)] = (pids[String(pid)] ?? 0) + n;
       const w = warnings.done();
+      for (const [what, dropped] of [
+        ['commands', byCommand.dropped],
+        ['types', byType.dropped],
+        ['state spellings', stateSpellings.dropped],
+        ['PIDs', pidsDropped],
+      ] as const) {
+        if (dropped > 0) w.push(`more than ${MAX_KEYS.toLocaleString('en-US')} distinct ${what}: files of the others are in count but not listed by ${what}`);
+      }
       if (count === 0 && !sawHeader && lineNumber > 0 && w.length > 0)
         w.unshift('unrecognised: no line of this output is an lsof row: is this `lsof -i` / `lsof -p PID` output?');
       return {

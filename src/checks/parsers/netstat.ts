@@ -111,6 +111,7 @@ export function createNetstatAccumulator(options: ParserOptions = {}): LineAccum
       const w = warnings.done();
       if (tcpRows === 0 && !sawHeader && otherLines > 0) w.unshift('unrecognised: no tcp rows and no `Proto` header found: is this `netstat -an` output?');
       else if (tcpRows === 0 && lineNumber > 0) w.unshift('no tcp rows found: is this `netstat -an` output?');
+      w.push(...tally.notes());
       return { values: tally.values(), warnings: w };
     },
   };

@@ -3,7 +3,7 @@
 // come in as byte ranges of their line (RowBytes), so a million rows cost no million strings.
 import type { ValueInfo } from '../spec';
 import { canonicalState, emptyStateCounts, type TcpState } from '../tcpStates';
-import { ByteCounts, digits } from './bytes';
+import { ByteCounts, digits, MAX_KEYS } from './bytes';
 
 import { newMap } from './text';
 
@@ -48,7 +48,7 @@ function portNumber(bytes: Buffer, start: number, end: number): number {
 class PortCounts {
   private readonly numeric = new Uint32Array(65536);
   private readonly seen: number[] = [];
-  private readonly other = new ByteCounts();
+  readonly other = new ByteCounts();
   add(bytes: Buffer, start: number, end: number): void {
     const n = portNumber(bytes, start, end);
     if (n < 0) this.other.add(bytes, start, end);
@@ -64,8 +64,12 @@ class PortCounts {
 /** Per process name (from `users:(("nginx",...))`), which only `-p` output has: a Map of strings is enough. */
 class Counts {
   private readonly map = new Map<string, number>();
+  dropped = 0;
   add(key: string): void {
-    this.map.set(key, (this.map.get(key) ?? 0) + 1);
+    const n = this.map.get(key);
+    if (n !== undefined) this.map.set(key, n + 1);
+    else if (this.map.size < MAX_KEYS) this.map.set(key, 1);
+    else this.dropped++;
   }
   copyTo(out: Record<string, number>): Record<string, number> {
     for (const [k, n] of this.map) out[k] = n;
@@ -143,6 +147,8 @@ function materialise(r: RowBytes, state: string, pidFirst: boolean): SocketRow {
 export interface SocketTally {
   add(row: RowBytes): void;
   values(): Record<string, unknown>;
+  /** Warnings about maps that reached MAX_KEYS distinct keys (empty normally). */
+  notes(): string[];
   /** Rows counted so far. */
   readonly total: number;
 }
@@ -169,7 +175,7 @@ export function createSocketTally(options: SocketTallyOptions & { pidFirst?: boo
     add(r: RowBytes): void {
       total++;
       const spelling = spellings.addHashed(r.stateBytes, r.stateStart, r.stateEnd, r.stateHash);
-      let state = canonical[spelling];
+      let state = spelling < 0 ? null : canonical[spelling];
       if (state === undefined) state = canonical[spelling] = canonicalState(spellings.name(spelling)) ?? null;
       const listening = state === 'LISTEN';
       const bytes = r.bytes;
@@ -186,6 +192,24 @@ export function createSocketTally(options: SocketTallyOptions & { pidFirst?: boo
       }
       if (r.timer !== undefined && r.timer.startsWith('keepalive')) keepaliveTimers++;
       if (rows.length < maxRows) rows.push(materialise(r, spellings.name(spelling), pidFirst));
+    },
+    notes(): string[] {
+      const notes: string[] = [];
+      const maps: [string, { dropped: number }][] = [
+        ['states', spellings],
+        ['peers', byPeer],
+        ['local ports', byLocalPort.other],
+        ['local addresses', byLocalAddress],
+        ['processes', byProcess],
+      ];
+      for (const [what, map] of maps) {
+        if (map.dropped > 0) {
+          notes.push(
+            `more than ${MAX_KEYS.toLocaleString('en-US')} distinct ${what}: ${map.dropped} sockets of the others are in total but not listed by ${what === 'states' ? 'state' : what.replace(/s$/, '')}`,
+          );
+        }
+      }
+      return notes;
     },
     values(): Record<string, unknown> {
       const states = emptyStateCounts();

@@ -162,6 +162,7 @@ export function createSsAccumulator(options: ParserOptions = {}): LineAccumulato
       if (options.state !== undefined && optionState === undefined) {
         w.unshift(`unrecognised: options.state "${String(options.state)}" is no TCP state (established, time-wait, close-wait, syn-sent, listening...)`);
       }
+      w.push(...tally.notes());
       return { values: tally.values(), warnings: w };
     },
   };
