@@ -56,10 +56,66 @@ describe('ss-tan parser', () => {
     assert.deepEqual(v.maxPeer, { address: '10.0.0.9', count: 1 });
   });
 
-  it('warns, naming the line, about rows it cannot read', () => {
+  it('warns, naming the line, about rows it cannot read, and says it did not recognise an output with none it could', () => {
     const { v, warnings } = parse('ss-tan', 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\nESTAB x y\n');
     assert.equal(v.total, 0);
-    assert.match(warnings[0], /line 2: not an ss socket row/);
+    assert.match(warnings[0], /^unrecognised: no line of this output is an ss socket row/);
+    assert.match(warnings[1], /line 2: not an ss socket row/);
+    const mixed = parse('ss-tan', `${fixture('ss-tan', 'ss-tan-loopback.txt')}ESTAB x y\n`);
+    assert.ok(!mixed.warnings.some((w) => w.startsWith('unrecognised:')), 'one bad row among good ones is a warning, not an unrecognised output');
+    assert.equal(parse('ss-tan', 'Welcome to host h1\nlast login: yesterday\n').warnings[0].startsWith('unrecognised:'), true);
+  });
+
+  describe("`ss ... state X` (no State column: the state is the filter's)", () => {
+    it('reads `ss -tan state time-wait` with `state: time-wait` as TIME_WAIT sockets', () => {
+      const { v, warnings } = parse('ss-tan', fixture('ss-tan', 'ss-tan-state-time-wait.txt'), { state: 'time-wait' });
+      assert.deepEqual(warnings, []);
+      assert.equal(v.total, 25);
+      assert.equal(v.states.TIME_WAIT, 25);
+      assert.equal(Object.keys(v.otherStates).length, 0);
+      assert.equal(v.byLocalPort['18090'], 25, 'TIME_WAIT on the server side: the server closed first');
+      assert.equal(v.rows[0].state, 'TIME_WAIT');
+    });
+
+    it('reads `ss -tn state established` and `ss -tanp state established` with `state: established`', () => {
+      const plain = parse('ss-tan', fixture('ss-tan', 'ss-tn-state-established.txt'), { state: 'established' });
+      assert.deepEqual(plain.warnings, []);
+      assert.equal(plain.v.states.ESTABLISHED, 14);
+      assert.equal(plain.v.byPeer['::1'], 2);
+      assert.equal(plain.v.byLocalPort['18091'], 6);
+      const withProcess = parse('ss-tan', fixture('ss-tan', 'ss-tanp-state-established.txt'), { state: 'ESTABLISHED' });
+      assert.deepEqual(withProcess.warnings, []);
+      assert.equal(withProcess.v.states.ESTABLISHED, 14);
+      assert.equal(withProcess.v.byProcess.python3, 14);
+    });
+
+    it('without the option: counted as UNKNOWN and a warning of kind unrecognised naming the fix', () => {
+      const { v, warnings } = parse('ss-tan', fixture('ss-tan', 'ss-tan-state-time-wait.txt'));
+      assert.equal(v.total, 25);
+      assert.equal(v.states.TIME_WAIT, 0);
+      assert.equal(v.otherStates.UNKNOWN, 25);
+      assert.match(warnings[0], /^unrecognised: this ss output has no State column .*options: \{ state: time-wait \}/);
+    });
+
+    it('an empty `state X` output (header only) is read: nothing in that state, no warning', () => {
+      const { v, warnings } = parse('ss-tan', 'Recv-Q Send-Q Local Address:Port  Peer Address:Port Process\n');
+      assert.deepEqual(warnings, []);
+      assert.equal(v.total, 0);
+    });
+
+    it('a State column wins over the option; `listening` is LISTEN; a misspelt state is unrecognised', () => {
+      assert.equal(parse('ss-tan', fixture('ss-tan', 'ss-tan-loopback.txt'), { state: 'established' }).v.states.TIME_WAIT, 150);
+      assert.equal(
+        parse('ss-tan', 'Recv-Q Send-Q Local Address:Port Peer Address:Port\n0 128 0.0.0.0:22 0.0.0.0:*\n', { state: 'listening' }).v.states.LISTEN,
+        1,
+      );
+      assert.match(parse('ss-tan', 'x', { state: 'time-wiat' }).warnings[0], /^unrecognised: options.state "time-wiat" is no TCP state/);
+    });
+
+    it('`ss -H` rows (no header) with the option are read as that state', () => {
+      const { v } = parse('ss-tan', '0 0 127.0.0.1:18090 127.0.0.1:45708\n', { state: 'time-wait' });
+      assert.equal(v.states.TIME_WAIT, 1);
+    });
   });
 
   it('streams line by line to the same result as the whole-text parser', () => {

@@ -1,8 +1,8 @@
 // Kernel messages that explain TCP incidents, from `dmesg`, `dmesg -T`, `journalctl -k` or
 // /var/log/messages: how often each happened, first and last time, and how many the rate limit hid.
-import type { Parser } from './types';
+import type { LineAccumulator } from './types';
 import type { ValueInfo } from '../spec';
-import { forEachLine } from './text';
+import { lineParser } from './byteLines';
 
 interface EventKind {
   name: string;
@@ -59,27 +59,15 @@ interface EventCount {
   estimate: number;
 }
 
-export const kernelLogParser: Parser = {
-  info: {
-    name: 'kernel-log',
-    summary: 'Kernel messages behind TCP incidents (conntrack full, time-wait overflow, SYN flood...) from dmesg, journalctl -k or /var/log/messages.',
-    commands: ['dmesg', 'dmesg -T', 'journalctl -k --since -1h', 'grep kernel /var/log/messages', 'tail -500 /var/log/messages'],
-    values: [
-      ...kinds.map((k): ValueInfo => ({ name: k.name, type: 'object', description: `${k.description} \`{ count, first, last, suppressed, estimate }\`.` })),
-      { name: 'suppressed', type: 'number', description: 'Sum of N over `net_ratelimit: N callbacks suppressed` and `printk: N messages suppressed.` lines.' },
-      { name: 'conntrackDropsEstimate', type: 'number', description: '`conntrackFull.count` plus the suppressed counts attributed to it (see below).' },
-      { name: 'synFloodPorts', type: 'list', description: 'Ports (as printed, e.g. `127.0.0.200:47001` or `80`) named in SYN flooding lines.' },
-      { name: 'lines', type: 'number', description: 'Lines read.' },
-    ],
-  },
-  parse(text) {
-    const events: Record<string, EventCount> = {};
-    for (const k of kinds) events[k.name] = { count: 0, suppressed: 0, estimate: 0 };
-    const synFloodPorts: string[] = [];
-    let suppressedTotal = 0;
-    let pendingSuppressed = 0;
-    let lines = 0;
-    forEachLine(text, (line) => {
+export function createKernelLogAccumulator(): LineAccumulator {
+  const events: Record<string, EventCount> = {};
+  for (const k of kinds) events[k.name] = { count: 0, suppressed: 0, estimate: 0 };
+  const synFloodPorts: string[] = [];
+  let suppressedTotal = 0;
+  let pendingSuppressed = 0;
+  let lines = 0;
+  return {
+    push(line) {
       lines++;
       let time: string | undefined;
       let message = line;
@@ -111,18 +99,36 @@ export const kernelLogParser: Parser = {
         const port = /on port (\S+?)\.?\s/.exec(message);
         if (port && synFloodPorts.length < 100 && !synFloodPorts.includes(port[1])) synFloodPorts.push(port[1]);
       }
-    });
-    for (const e of Object.values(events)) e.estimate = e.count + e.suppressed;
-    return {
-      values: {
-        ...events,
-        suppressed: suppressedTotal,
-        conntrackDropsEstimate: events.conntrackFull.estimate,
-        synFloodPorts,
-        lines,
-      },
-      // Ordinary kernel lines are not a problem: most of any dmesg is unrelated to TCP.
-      warnings: [],
-    };
+    },
+    result() {
+      for (const e of Object.values(events)) e.estimate = e.count + e.suppressed;
+      return {
+        values: {
+          ...events,
+          suppressed: suppressedTotal,
+          conntrackDropsEstimate: events.conntrackFull.estimate,
+          synFloodPorts,
+          lines,
+        },
+        // Ordinary kernel lines are not a problem: most of any dmesg is unrelated to TCP.
+        warnings: [],
+      };
+    },
+  };
+}
+
+export const kernelLogParser = lineParser(
+  {
+    name: 'kernel-log',
+    summary: 'Kernel messages behind TCP incidents (conntrack full, time-wait overflow, SYN flood...) from dmesg, journalctl -k or /var/log/messages.',
+    commands: ['dmesg', 'dmesg -T', 'journalctl -k --since -1h', 'grep kernel /var/log/messages', 'tail -500 /var/log/messages'],
+    values: [
+      ...kinds.map((k): ValueInfo => ({ name: k.name, type: 'object', description: `${k.description} \`{ count, first, last, suppressed, estimate }\`.` })),
+      { name: 'suppressed', type: 'number', description: 'Sum of N over `net_ratelimit: N callbacks suppressed` and `printk: N messages suppressed.` lines.' },
+      { name: 'conntrackDropsEstimate', type: 'number', description: '`conntrackFull.count` plus the suppressed counts attributed to it (see below).' },
+      { name: 'synFloodPorts', type: 'list', description: 'Ports (as printed, e.g. `127.0.0.200:47001` or `80`) named in SYN flooding lines.' },
+      { name: 'lines', type: 'number', description: 'Lines read.' },
+    ],
   },
-};
+  createKernelLogAccumulator,
+);

@@ -1,9 +1,23 @@
 // Any output as lines: how many, and the lines themselves (e.g. `grep` results).
-import type { Parser } from './types';
-import { forEachLine } from './text';
+import type { LineAccumulator, ParserOptions } from './types';
+import { lineParser } from './byteLines';
 
-export const linesParser: Parser = {
-  info: {
+export function createLinesAccumulator(options: ParserOptions): LineAccumulator {
+  const maxRows = typeof options.maxRows === 'number' ? options.maxRows : 1000;
+  const lines: string[] = [];
+  let count = 0;
+  return {
+    push(line) {
+      if (line.trim() === '') return;
+      count++;
+      if (lines.length < maxRows) lines.push(line);
+    },
+    result: () => ({ values: { count, lines }, warnings: [] }),
+  };
+}
+
+export const linesParser = lineParser(
+  {
     name: 'lines',
     summary: 'Any output as non-empty lines: `count` and `lines`.',
     commands: ['grep PATTERN FILE', 'ps -eo pid,cmd | grep java'],
@@ -13,15 +27,5 @@ export const linesParser: Parser = {
     ],
     options: [{ name: 'maxRows', type: 'number', description: 'How many lines to keep (default 1000).' }],
   },
-  parse(text, options) {
-    const maxRows = typeof options.maxRows === 'number' ? options.maxRows : 1000;
-    const lines: string[] = [];
-    let count = 0;
-    forEachLine(text, (line) => {
-      if (line.trim() === '') return;
-      count++;
-      if (lines.length < maxRows) lines.push(line);
-    });
-    return { values: { count, lines }, warnings: [] };
-  },
-};
+  createLinesAccumulator,
+);

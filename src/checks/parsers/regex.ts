@@ -1,22 +1,116 @@
 // A regular expression from the check block (`options.pattern`): named groups become values, from
-// the first match or (with `all: true`) every match.
-import type { Parser } from './types';
+// the first match or (with `all: true`) every match. The pattern runs on a linear-time engine
+// (userPattern.ts). A pattern that cannot reach across a line break is matched line by line, so any
+// output streams; one that can (`\s`, `[^x]`, `\n`) is matched on the text, of which it keeps at most
+// SPANNING_TEXT_LIMIT characters.
+import type { Matcher, RE2JS } from 're2js';
+import type { LineAccumulator, ParserOptions, ParseResult } from './types';
 import { newMap, numberOrString, unsafeKeys } from './text';
+import { lineParser } from './byteLines';
+import { canSpanLines, compileUserPattern } from './userPattern';
 
-function groupsOf(m: RegExpExecArray): Record<string, unknown> {
+/** The text a line-spanning pattern searches at most: the whole output of any ordinary command, bounded for a runaway one. */
+const SPANNING_TEXT_LIMIT = 16 * 1024 * 1024;
+
+function groupsOf(m: Matcher, names: string[]): Record<string, unknown> {
   const out = newMap();
-  if (m.groups) {
-    for (const [k, v] of Object.entries(m.groups)) if (!unsafeKeys.has(k) && v !== undefined) out[k] = numberOrString(v);
-  } else if (m[1] !== undefined) {
-    out.value = numberOrString(m[1]);
+  if (names.length > 0) {
+    for (const name of names) {
+      const v = m.group(name);
+      if (!unsafeKeys.has(name) && v !== null) out[name] = numberOrString(v);
+    }
+  } else if (m.groupCount() >= 1) {
+    const v = m.group(1);
+    if (v !== null) out.value = numberOrString(v);
   }
   return out;
 }
 
-export const regexParser: Parser = {
-  info: {
+/** Matches found so far, first or all, as the parser reports them. */
+class Collected {
+  count = 0;
+  first: Record<string, unknown> | undefined;
+  readonly matches: Record<string, unknown>[] = [];
+  constructor(
+    private readonly all: boolean,
+    private readonly maxRows: number,
+    private readonly names: string[],
+  ) {}
+  get done(): boolean {
+    return !this.all && this.count > 0;
+  }
+  search(matcher: Matcher, input: string): void {
+    matcher.resetMatcherInput(input);
+    while (!this.done && matcher.find()) {
+      this.count++;
+      const groups = groupsOf(matcher, this.names);
+      if (this.first === undefined) this.first = groups;
+      if (this.all && this.matches.length < this.maxRows) this.matches.push(groups);
+    }
+  }
+  result(extra: string[]): ParseResult {
+    if (!this.all) {
+      return this.first
+        ? { values: { ...this.first, count: 1 }, warnings: extra }
+        : { values: { count: 0 }, warnings: ['the pattern did not match', ...extra] };
+    }
+    return {
+      values: { ...(this.matches[0] ?? {}), matches: this.matches, count: this.count },
+      warnings: this.count === 0 ? ['the pattern did not match', ...extra] : extra,
+    };
+  }
+}
+
+function failed(problem: string): LineAccumulator {
+  return { push() {}, result: () => ({ values: {}, warnings: [problem] }) };
+}
+
+export function createRegexAccumulator(options: ParserOptions): LineAccumulator {
+  if (typeof options.pattern !== 'string' || options.pattern === '') return failed('the regex parser needs `options: { pattern: ... }`');
+  const flags = 'm' + (typeof options.flags === 'string' ? options.flags.replace(/[^is]/g, '') : '');
+  const compiled = compileUserPattern(options.pattern, flags);
+  if (!compiled.ok) return failed(`options.pattern: ${compiled.problem}`);
+  const regex: RE2JS = compiled.regex;
+  const names = Object.keys(regex.namedGroups());
+  const found = new Collected(options.all === true, typeof options.maxRows === 'number' ? options.maxRows : 1000, names);
+  const matcher = regex.matcher('');
+  if (!canSpanLines(regex)) {
+    return {
+      push(line) {
+        if (!found.done) found.search(matcher, line);
+      },
+      result: () => found.result([]),
+    };
+  }
+  // Lines joined by `\n`: the same text whatever line breaks (CRLF or not) and chunks it arrived in.
+  const parts: string[] = [];
+  let length = 0;
+  let dropped = 0;
+  return {
+    push(line) {
+      const piece = parts.length > 0 ? `\n${line}` : line;
+      if (length + piece.length <= SPANNING_TEXT_LIMIT) {
+        parts.push(piece);
+        length += piece.length;
+      } else dropped++;
+    },
+    result() {
+      found.search(matcher, parts.join(''));
+      const extra =
+        dropped > 0
+          ? [
+              `the pattern can match a line break, so it searched the output as one text: only its first ${SPANNING_TEXT_LIMIT / 1048576} MiB (${dropped} lines left out)`,
+            ]
+          : [];
+      return found.result(extra);
+    },
+  };
+}
+
+export const regexParser = lineParser(
+  {
     name: 'regex',
-    summary: 'Named groups of `options.pattern` (JavaScript regex, multiline): first match, or every match with `all: true`.',
+    summary: 'Named groups of `options.pattern` (RE2 syntax, linear time; multiline): first match, or every match with `all: true`.',
     commands: ['any command'],
     values: [
       { name: '<group>', type: 'string', description: 'Each named group of the first match (a number when numeric).' },
@@ -24,37 +118,16 @@ export const regexParser: Parser = {
       { name: 'count', type: 'number', description: 'Number of matches (with `all: true`; else 0 or 1).' },
     ],
     options: [
-      { name: 'pattern', type: 'string', description: 'The regular expression, e.g. `open files\\s+\\(-n\\)\\s+(?<nofile>\\d+)`.' },
-      { name: 'flags', type: 'string', description: 'Extra flags (`i`); `m` is always on, `g` with `all`.' },
+      {
+        name: 'pattern',
+        type: 'string',
+        description:
+          'The regular expression (RE2 syntax: no backreferences or lookaround), e.g. `open files\\s+\\(-n\\)\\s+(?<nofile>\\d+)`. A pattern that cannot match a line break is matched line by line.',
+      },
+      { name: 'flags', type: 'string', description: 'Extra flags (`i`, `s`); `m` is always on.' },
       { name: 'all', type: 'boolean', description: 'Collect every match instead of the first.' },
       { name: 'maxRows', type: 'number', description: 'How many matches to keep (default 1000).' },
     ],
   },
-  parse(text, options) {
-    if (typeof options.pattern !== 'string' || options.pattern === '') {
-      return { values: {}, warnings: ['the regex parser needs `options: { pattern: ... }`'] };
-    }
-    const all = options.all === true;
-    const flags = new Set(['m', ...(typeof options.flags === 'string' ? options.flags.replace(/[^imsu]/g, '') : '')]);
-    if (all) flags.add('g');
-    let re: RegExp;
-    try {
-      re = new RegExp(options.pattern, [...flags].join(''));
-    } catch (err) {
-      return { values: {}, warnings: [`options.pattern is not a valid regular expression: ${(err as Error).message}`] };
-    }
-    if (!all) {
-      const m = re.exec(text);
-      return m ? { values: { ...groupsOf(m), count: 1 }, warnings: [] } : { values: { count: 0 }, warnings: ['the pattern did not match'] };
-    }
-    const maxRows = typeof options.maxRows === 'number' ? options.maxRows : 1000;
-    const matches: Record<string, unknown>[] = [];
-    let count = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (m[0] === '') re.lastIndex++;
-      count++;
-      if (matches.length < maxRows) matches.push(groupsOf(m));
-    }
-    return { values: { ...(matches[0] ?? {}), matches, count }, warnings: count === 0 ? ['the pattern did not match'] : [] };
-  },
-};
+  createRegexAccumulator,
+);

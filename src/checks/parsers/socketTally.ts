@@ -1,7 +1,10 @@
 // Counting sockets the way an incident asks about them: per state, per peer, per local port and
-// process, listen queues that overflow, keepalive timers. Shared by `ss -tan`, `netstat -an` and `lsof`.
+// process, listen queues that overflow, keepalive timers. Shared by `ss -tan` and `netstat -an`; rows
+// come in as byte ranges of their line (RowBytes), so a million rows cost no million strings.
 import type { ValueInfo } from '../spec';
-import { canonicalState, canonicalStates, emptyStateCounts, type TcpState } from '../tcpStates';
+import { canonicalState, emptyStateCounts, type TcpState } from '../tcpStates';
+import { ByteCounts, digits, MAX_KEYS } from './bytes';
+
 import { newMap } from './text';
 
 /** One socket as a row of `ss`/`netstat` shows it. Addresses without brackets, ports as written. */
@@ -29,84 +32,26 @@ export interface SocketTallyOptions {
   listenBacklogKnown?: boolean;
 }
 
-/** `127.0.0.1:22`, `[::1]:22`, `*:22`, `::1:22` (netstat), `127.0.0.53%lo:53` -> address, port, interface. */
-export function splitEndpoint(endpoint: string): { address: string; port: string; interface?: string } {
-  let address = endpoint;
-  let port = '';
-  const close = endpoint.charCodeAt(0) === 91 ? endpoint.indexOf(']:') : -1;
-  if (close > 0) {
-    address = endpoint.slice(1, close);
-    port = endpoint.slice(close + 2);
-  } else {
-    const colon = endpoint.lastIndexOf(':');
-    if (colon >= 0) {
-      address = endpoint.slice(0, colon);
-      port = endpoint.slice(colon + 1);
-    }
-  }
-  const percent = address.indexOf('%');
-  if (percent >= 0) return { address: address.slice(0, percent), port, interface: address.slice(percent + 1) };
-  return { address, port };
-}
-
-/**
- * Sockets per key (peer, local address, process), in the order keys were first seen. Each key holds a
- * mutable count, so a key already seen costs one Map lookup, and none when it repeats the previous
- * row's key, as the local address of a server's sockets mostly does.
- */
-class Counts {
-  private readonly map = new Map<string, { n: number }>();
-  private lastKey: string | undefined;
-  private last = { n: 0 };
-  add(key: string): void {
-    if (key === this.lastKey) {
-      this.last.n++;
-      return;
-    }
-    let tally = this.map.get(key);
-    if (tally === undefined) {
-      tally = { n: 0 };
-      this.map.set(key, tally);
-    }
-    tally.n++;
-    this.lastKey = key;
-    this.last = tally;
-  }
-  entries(): IterableIterator<[string, { n: number }]> {
-    return this.map.entries();
-  }
-  /** Copies the counts into `out` (a prototype-less object), in the order first seen. */
-  copyTo(out: Record<string, number>): Record<string, number> {
-    for (const [k, v] of this.map) out[k] = v.n;
-    return out;
-  }
-}
-
-/** `443` -> 443; -1 for anything that would not print back the same (`*`, `08080`, `70000`, `http`). */
-function portNumber(port: string): number {
-  const length = port.length;
-  if (length === 0 || length > 5 || (length > 1 && port.charCodeAt(0) === 48)) return -1;
-  let n = 0;
-  for (let i = 0; i < length; i++) {
-    const d = port.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
+/** `443` -> 443 from the bytes of a port; -1 for anything that would not print back the same (`*`, `08080`, `70000`, `http`). */
+function portNumber(bytes: Buffer, start: number, end: number): number {
+  const length = end - start;
+  if (length === 0 || length > 5 || (length > 1 && bytes[start] === 48)) return -1;
+  const n = digits(bytes, start, end);
   return n <= 65535 ? n : -1;
 }
 
 /**
- * Sockets per local port: numeric ports in an array indexed by port (no Map lookup per row), others
- * (`*`, names) in a Map. The result is the same object either way: numeric keys of a JS object always
- * list in ascending order, the others in the order first seen.
+ * Sockets per local port: numeric ports in an array indexed by port (no lookup per row), others
+ * (`*`, names) by their bytes. The result is the same object either way: numeric keys of a JS object
+ * always list in ascending order, the others in the order first seen.
  */
 class PortCounts {
-  private readonly numeric = new Float64Array(65536);
+  private readonly numeric = new Uint32Array(65536);
   private readonly seen: number[] = [];
-  private readonly other = new Counts();
-  add(port: string): void {
-    const n = portNumber(port);
-    if (n < 0) this.other.add(port);
+  readonly other = new ByteCounts();
+  add(bytes: Buffer, start: number, end: number): void {
+    const n = portNumber(bytes, start, end);
+    if (n < 0) this.other.add(bytes, start, end);
     else if (this.numeric[n]++ === 0) this.seen.push(n);
   }
   toRecord(): Record<string, number> {
@@ -116,42 +61,107 @@ class PortCounts {
   }
 }
 
-/**
- * Sockets per canonical state, keyed by the spelling a row uses (`ESTAB`, `TIME-WAIT`): one Map lookup
- * per row finds the state's count, where naming the state and then counting it in a record took two.
- */
-class StateCounts {
-  private readonly counts = new Map<TcpState, { n: number }>(canonicalStates.map((s) => [s, { n: 0 }]));
-  private readonly bySpelling = new Map<string, { state: TcpState; count: { n: number } } | null>();
-  /** Counts a row's state; returns its canonical name, undefined (and not counted) when it is no TCP state. */
-  add(spelling: string): TcpState | undefined {
-    let known = this.bySpelling.get(spelling);
-    if (known === undefined) {
-      const state = canonicalState(spelling);
-      known = state ? { state, count: this.counts.get(state)! } : null;
-      // Bounded: garbage input could spell a million different "states".
-      if (this.bySpelling.size < 1000) this.bySpelling.set(spelling, known);
-    }
-    if (known === null) return undefined;
-    known.count.n++;
-    return known.state;
+/** Per process name (from `users:(("nginx",...))`), which only `-p` output has: a Map of strings is enough. */
+class Counts {
+  private readonly map = new Map<string, number>();
+  dropped = 0;
+  add(key: string): void {
+    const n = this.map.get(key);
+    if (n !== undefined) this.map.set(key, n + 1);
+    else if (this.map.size < MAX_KEYS) this.map.set(key, 1);
+    else this.dropped++;
   }
-  /** Every canonical state, 0 when absent. */
-  toRecord(): Record<string, number> {
-    const out = emptyStateCounts();
-    for (const [state, { n }] of this.counts) out[state] = n;
+  copyTo(out: Record<string, number>): Record<string, number> {
+    for (const [k, n] of this.map) out[k] = n;
     return out;
   }
 }
 
-export function createSocketTally(options: SocketTallyOptions = {}) {
+/**
+ * One row as byte ranges of its line, filled in by the parser and handed to `add`; reused for every
+ * row, so counting a row makes no object and no string. `rows` and `listenOverflow` copy what they keep.
+ */
+export class RowBytes {
+  bytes: Buffer = Buffer.alloc(0);
+  /** Where the state is spelled: the line, or (for `ss ... state X` output) the filter's state name. */
+  stateBytes: Buffer = Buffer.alloc(0);
+  stateStart = 0;
+  stateEnd = 0;
+  /** `hashBytes` of the state, local and peer address ranges, computed while the parser scanned them. */
+  stateHash = 0;
+  localHash = 0;
+  peerHash = 0;
+  recvQ = 0;
+  sendQ = 0;
+  localStart = 0;
+  localEnd = 0;
+  localPortStart = 0;
+  localPortEnd = 0;
+  peerStart = 0;
+  peerEnd = 0;
+  peerPortStart = 0;
+  peerPortEnd = 0;
+  /** `%lo` of the local address; -1 when there is none. */
+  interfaceStart = -1;
+  interfaceEnd = -1;
+  process: string | undefined = undefined;
+  pid: number | undefined = undefined;
+  fd: number | undefined = undefined;
+  timer: string | undefined = undefined;
+  line = 0;
+  /** Sets the fields after the peer address back to none, for the next row. */
+  clearExtras(): void {
+    this.interfaceStart = -1;
+    this.process = undefined;
+    this.pid = undefined;
+    this.fd = undefined;
+    this.timer = undefined;
+  }
+}
+
+function text(bytes: Buffer, start: number, end: number): string {
+  return bytes.toString('utf8', start, end);
+}
+
+/** The kept copy of a row, with the keys in the order the parser names them (`pidFirst` for netstat's `PID/name`). */
+function materialise(r: RowBytes, state: string, pidFirst: boolean): SocketRow {
+  const row: SocketRow = {
+    state,
+    recvQ: r.recvQ,
+    sendQ: r.sendQ,
+    localAddress: text(r.bytes, r.localStart, r.localEnd),
+    localPort: text(r.bytes, r.localPortStart, r.localPortEnd),
+    peerAddress: text(r.bytes, r.peerStart, r.peerEnd),
+    peerPort: text(r.bytes, r.peerPortStart, r.peerPortEnd),
+    line: r.line,
+  };
+  if (r.interfaceStart >= 0) row.interface = text(r.bytes, r.interfaceStart, r.interfaceEnd);
+  if (pidFirst && r.pid !== undefined) row.pid = r.pid;
+  if (r.process !== undefined) row.process = r.process;
+  if (!pidFirst && r.pid !== undefined) row.pid = r.pid;
+  if (r.fd !== undefined) row.fd = r.fd;
+  if (r.timer !== undefined) row.timer = r.timer;
+  return row;
+}
+
+export interface SocketTally {
+  add(row: RowBytes): void;
+  values(): Record<string, unknown>;
+  /** Warnings about maps that reached MAX_KEYS distinct keys (empty normally). */
+  notes(): string[];
+  /** Rows counted so far. */
+  readonly total: number;
+}
+
+export function createSocketTally(options: SocketTallyOptions & { pidFirst?: boolean } = {}): SocketTally {
   const maxRows = typeof options.maxRows === 'number' && options.maxRows >= 0 ? options.maxRows : 1000;
-  const states = new StateCounts();
-  // Maps while counting (a million increments into a dictionary-mode object are slow), plain maps in the result.
-  const otherStates = new Counts();
-  const byPeer = new Counts();
+  const pidFirst = options.pidFirst === true;
+  // States are counted by spelling (`ESTAB`, `TIME-WAIT`) and named canonically once per spelling.
+  const spellings = new ByteCounts();
+  const canonical: (TcpState | null)[] = [];
+  const byPeer = new ByteCounts();
   const byLocalPort = new PortCounts();
-  const byLocalAddress = new Counts();
+  const byLocalAddress = new ByteCounts();
   const byProcess = new Counts();
   const overflowing: { local: string; recvQ: number; backlog: number; line: number }[] = [];
   const rows: SocketRow[] = [];
@@ -159,33 +169,68 @@ export function createSocketTally(options: SocketTallyOptions = {}) {
   let keepaliveTimers = 0;
 
   return {
-    add(row: SocketRow): void {
+    get total() {
+      return total;
+    },
+    add(r: RowBytes): void {
       total++;
-      const state = states.add(row.state);
-      if (state === undefined) otherStates.add(row.state);
+      const spelling = spellings.addHashed(r.stateBytes, r.stateStart, r.stateEnd, r.stateHash);
+      let state = spelling < 0 ? null : canonical[spelling];
+      if (state === undefined) state = canonical[spelling] = canonicalState(spellings.name(spelling)) ?? null;
       const listening = state === 'LISTEN';
+      const bytes = r.bytes;
       // A listener's "peer" is `0.0.0.0:*`: counting it would make `*` the busiest peer.
-      if (!listening && row.peerAddress !== '' && row.peerPort !== '*') byPeer.add(row.peerAddress);
-      byLocalPort.add(row.localPort);
-      byLocalAddress.add(row.localAddress);
-      if (row.process !== undefined) byProcess.add(row.process);
+      const starPort = r.peerPortEnd - r.peerPortStart === 1 && bytes[r.peerPortStart] === 42;
+      if (!listening && r.peerEnd > r.peerStart && !starPort) byPeer.addHashed(bytes, r.peerStart, r.peerEnd, r.peerHash);
+      byLocalPort.add(bytes, r.localPortStart, r.localPortEnd);
+      byLocalAddress.addHashed(bytes, r.localStart, r.localEnd, r.localHash);
+      if (r.process !== undefined) byProcess.add(r.process);
       // For a listener ss shows the accept queue in Recv-Q and the backlog in Send-Q.
-      if (listening && options.listenBacklogKnown !== false && row.recvQ > 0 && row.recvQ >= row.sendQ) {
-        overflowing.push({ local: `${row.localAddress}:${row.localPort}`, recvQ: row.recvQ, backlog: row.sendQ, line: row.line });
+      if (listening && options.listenBacklogKnown !== false && r.recvQ > 0 && r.recvQ >= r.sendQ) {
+        const local = `${text(bytes, r.localStart, r.localEnd)}:${text(bytes, r.localPortStart, r.localPortEnd)}`;
+        overflowing.push({ local, recvQ: r.recvQ, backlog: r.sendQ, line: r.line });
       }
-      if (row.timer !== undefined && row.timer.startsWith('keepalive')) keepaliveTimers++;
-      if (rows.length < maxRows) rows.push(row);
+      if (r.timer !== undefined && r.timer.startsWith('keepalive')) keepaliveTimers++;
+      if (rows.length < maxRows) rows.push(materialise(r, spellings.name(spelling), pidFirst));
+    },
+    notes(): string[] {
+      const notes: string[] = [];
+      const maps: [string, { dropped: number }][] = [
+        ['states', spellings],
+        ['peers', byPeer],
+        ['local ports', byLocalPort.other],
+        ['local addresses', byLocalAddress],
+        ['processes', byProcess],
+      ];
+      for (const [what, map] of maps) {
+        if (map.dropped > 0) {
+          notes.push(
+            `more than ${MAX_KEYS.toLocaleString('en-US')} distinct ${what}: ${map.dropped} sockets of the others are in total but not listed by ${what === 'states' ? 'state' : what.replace(/s$/, '')}`,
+          );
+        }
+      }
+      return notes;
     },
     values(): Record<string, unknown> {
+      const states = emptyStateCounts();
+      const otherStates = newMap<number>();
+      for (const [spelling, n] of spellings.toMap()) {
+        const state = canonicalState(spelling);
+        if (state) states[state] += n;
+        else otherStates[spelling] = (otherStates[spelling] ?? 0) + n;
+      }
+      const peers = byPeer.toMap();
       let maxPeer: { address: string; count: number } | undefined;
-      for (const [address, { n }] of byPeer.entries()) {
+      for (const [address, n] of peers) {
         if (!maxPeer || n > maxPeer.count) maxPeer = { address, count: n };
       }
+      const byPeerRecord = newMap<number>();
+      for (const [address, n] of peers) byPeerRecord[address] = n;
       return {
         total,
-        states: states.toRecord(),
-        otherStates: otherStates.copyTo(newMap<number>()),
-        byPeer: byPeer.copyTo(newMap<number>()),
+        states,
+        otherStates,
+        byPeer: byPeerRecord,
         byLocalPort: byLocalPort.toRecord(),
         byLocalAddress: byLocalAddress.copyTo(newMap<number>()),
         byProcess: byProcess.copyTo(newMap<number>()),

@@ -1,28 +1,16 @@
 // `ss -s`: the kernel's socket summary, e.g. `TCP:   220 (estab 43, closed 158, orphaned 0, timewait 158)`.
-import type { Parser } from './types';
-import { clip, forEachLine, newMap, readNumber, Warnings } from './text';
+import type { LineAccumulator } from './types';
+import { clip, newMap, readNumber, Warnings } from './text';
+import { lineParser } from './byteLines';
 
-export const ssSummaryParser: Parser = {
-  info: {
-    name: 'ss-summary',
-    summary: 'The socket summary of `ss -s`: TCP total, estab, closed, orphaned, timewait and the per-transport table.',
-    commands: ['ss -s'],
-    values: [
-      { name: 'total', type: 'number', description: 'The `Total:` line: all sockets of all kinds.' },
-      { name: 'tcp', type: 'number', description: 'TCP sockets the kernel knows (the number after `TCP:`), including time-wait.' },
-      { name: 'estab', type: 'number', description: 'Established TCP connections.' },
-      { name: 'closed', type: 'number', description: 'Closed TCP sockets (includes time-wait).' },
-      { name: 'orphaned', type: 'number', description: 'Orphaned sockets (closed by the process, still in the kernel).' },
-      { name: 'timewait', type: 'number', description: 'Sockets in TIME_WAIT.' },
-      { name: 'synrecv', type: 'number', description: 'SYN_RECV count when the kernel prints it (older ss).' },
-      { name: 'transports', type: 'map', description: 'Transport (RAW, UDP, TCP, INET, FRAG) -> `{ total, ip, ipv6 }`.' },
-    ],
-  },
-  parse(text) {
-    const values: Record<string, unknown> = {};
-    const transports = newMap<{ total?: number; ip?: number; ipv6?: number }>();
-    const warnings = new Warnings();
-    forEachLine(text, (line, n) => {
+export function createSsSummaryAccumulator(): LineAccumulator {
+  const values: Record<string, unknown> = {};
+  const transports = newMap<{ total?: number; ip?: number; ipv6?: number }>();
+  const warnings = new Warnings();
+  let n = 0;
+  return {
+    push(line) {
+      n++;
       const total = /^Total:\s*(\d+)/.exec(line);
       if (total) {
         values.total = Number(total[1]);
@@ -44,9 +32,30 @@ export const ssSummaryParser: Parser = {
         return;
       }
       if (line.trim() !== '' && !line.startsWith('Transport')) warnings.add(`line ${n}: not part of \`ss -s\` output: ${clip(line)}`);
-    });
-    values.transports = transports;
-    if (values.tcp === undefined) warnings.add('no `TCP:` line found: is this `ss -s` output?');
-    return { values, warnings: warnings.done() };
+    },
+    result() {
+      values.transports = transports;
+      if (values.tcp === undefined) warnings.add('no `TCP:` line found: is this `ss -s` output?');
+      return { values, warnings: warnings.done() };
+    },
+  };
+}
+
+export const ssSummaryParser = lineParser(
+  {
+    name: 'ss-summary',
+    summary: 'The socket summary of `ss -s`: TCP total, estab, closed, orphaned, timewait and the per-transport table.',
+    commands: ['ss -s'],
+    values: [
+      { name: 'total', type: 'number', description: 'The `Total:` line: all sockets of all kinds.' },
+      { name: 'tcp', type: 'number', description: 'TCP sockets the kernel knows (the number after `TCP:`), including time-wait.' },
+      { name: 'estab', type: 'number', description: 'Established TCP connections.' },
+      { name: 'closed', type: 'number', description: 'Closed TCP sockets (includes time-wait).' },
+      { name: 'orphaned', type: 'number', description: 'Orphaned sockets (closed by the process, still in the kernel).' },
+      { name: 'timewait', type: 'number', description: 'Sockets in TIME_WAIT.' },
+      { name: 'synrecv', type: 'number', description: 'SYN_RECV count when the kernel prints it (older ss).' },
+      { name: 'transports', type: 'map', description: 'Transport (RAW, UDP, TCP, INET, FRAG) -> `{ total, ip, ipv6 }`.' },
+    ],
   },
-};
+  createSsSummaryAccumulator,
+);

@@ -1,25 +1,15 @@
 // A whitespace-aligned table with a header row (`ps`, `df`, `free`...) -> rows of objects keyed by header.
-import type { Parser } from './types';
-import { forEachLine, newMap, numberOrString } from './text';
+import type { LineAccumulator, ParserOptions } from './types';
+import { newMap, numberOrString } from './text';
+import { lineParser } from './byteLines';
 
-export const tableParser: Parser = {
-  info: {
-    name: 'table',
-    summary: 'A whitespace table whose first non-empty line is the header: rows of `{ HEADER: value }`; extra cells join the last column.',
-    commands: ['ps -eo pid,nlwp,rss,comm', 'df -h', 'free -m'],
-    values: [
-      { name: 'rows', type: 'list', description: 'One object per row, keyed by header names; numeric cells become numbers. At most `maxRows`.' },
-      { name: 'count', type: 'number', description: 'Data rows read.' },
-      { name: 'columns', type: 'list', description: 'The header names.' },
-    ],
-    options: [{ name: 'maxRows', type: 'number', description: 'How many rows to keep (default 1000).' }],
-  },
-  parse(text, options) {
-    const maxRows = typeof options.maxRows === 'number' ? options.maxRows : 1000;
-    let columns: string[] | undefined;
-    const rows: Record<string, unknown>[] = [];
-    let count = 0;
-    forEachLine(text, (line) => {
+export function createTableAccumulator(options: ParserOptions): LineAccumulator {
+  const maxRows = typeof options.maxRows === 'number' ? options.maxRows : 1000;
+  let columns: string[] | undefined;
+  const rows: Record<string, unknown>[] = [];
+  let count = 0;
+  return {
+    push(line) {
       const cells = line.trim().split(/\s+/);
       if (cells[0] === '') return;
       if (!columns) {
@@ -34,7 +24,22 @@ export const tableParser: Parser = {
         if (cell !== undefined && cell !== '') row[name] = numberOrString(cell);
       });
       rows.push(row);
-    });
-    return { values: { rows, count, columns: columns ?? [] }, warnings: columns ? [] : ['no header line: the output is empty'] };
+    },
+    result: () => ({ values: { rows, count, columns: columns ?? [] }, warnings: columns ? [] : ['no header line: the output is empty'] }),
+  };
+}
+
+export const tableParser = lineParser(
+  {
+    name: 'table',
+    summary: 'A whitespace table whose first non-empty line is the header: rows of `{ HEADER: value }`; extra cells join the last column.',
+    commands: ['ps -eo pid,nlwp,rss,comm', 'df -h', 'free -m'],
+    values: [
+      { name: 'rows', type: 'list', description: 'One object per row, keyed by header names; numeric cells become numbers. At most `maxRows`.' },
+      { name: 'count', type: 'number', description: 'Data rows read.' },
+      { name: 'columns', type: 'list', description: 'The header names.' },
+    ],
+    options: [{ name: 'maxRows', type: 'number', description: 'How many rows to keep (default 1000).' }],
   },
-};
+  createTableAccumulator,
+);

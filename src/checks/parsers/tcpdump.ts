@@ -1,7 +1,11 @@
 // `tcpdump -n` lines grouped into connections with their flag sequence (`S S. . F. .`), to spot a
 // server that closes right after the handshake (incident 004), resets and SYN retries.
-import type { Parser } from './types';
-import { clip, forEachLine, Warnings } from './text';
+import type { LineAccumulator, ParserOptions } from './types';
+import { clip, Warnings } from './text';
+import { lineParser } from './byteLines';
+
+/** Flags kept per connection: a long capture of one connection must not grow without end; its packets are still counted. */
+const MAX_FLAGS = 1000;
 
 // `16:32:27.133360 IP 127.0.0.1.57838 > 127.0.0.1.18083: Flags [S], seq ..., length 0`; with `-i any`
 // tcpdump adds the interface and the direction: `17:21:19.079628 lo    In  IP 127.0.0.1.37242 > ...`.
@@ -11,6 +15,8 @@ interface Connection {
   client: string;
   server: string;
   flags: string[];
+  packets: number;
+  reset: boolean;
   /** Direction of each packet: true when sent by the server. */
   fromServer: boolean[];
   dataBefore: boolean[];
@@ -45,16 +51,79 @@ function summarise(c: Connection): FlowSummary {
   return {
     client: c.client,
     server: c.server,
-    flags: c.flags.join(' '),
-    packets: c.flags.length,
+    flags: c.packets > c.flags.length ? `${c.flags.join(' ')} …` : c.flags.join(' '),
+    packets: c.packets,
     serverFinAfterHandshake: serverFin,
-    reset: c.flags.some((f) => f.includes('R')),
+    reset: c.reset,
     synRetries: Math.max(0, c.syns - 1),
   };
 }
 
-export const tcpdumpParser: Parser = {
-  info: {
+export function createTcpdumpAccumulator(options: ParserOptions): LineAccumulator {
+  const maxRows = typeof options.maxRows === 'number' ? options.maxRows : 1000;
+  const connections = new Map<string, Connection>();
+  const warnings = new Warnings();
+  let packets = 0;
+  let n = 0;
+  return {
+    push(line) {
+      n++;
+      const m = packetPattern.exec(line);
+      if (!m) {
+        if (/^\d\d:\d\d:\d\d/.test(line) && / > /.test(line) && /Flags/.test(line)) warnings.add(`line ${n}: could not read packet: ${clip(line)}`);
+        return;
+      }
+      packets++;
+      const [, , , from, toWithColon, flags, rest] = m;
+      const to = toWithColon;
+      const key = from < to ? `${from}|${to}` : `${to}|${from}`;
+      let c = connections.get(key);
+      if (!c) {
+        // Whoever sends the first bare SYN is the client; without one, the first sender is a guess.
+        const serverFirst = flags === 'S.';
+        c = {
+          client: serverFirst ? to : from,
+          server: serverFirst ? from : to,
+          flags: [],
+          packets: 0,
+          reset: false,
+          fromServer: [],
+          dataBefore: [],
+          syns: 0,
+          sawData: false,
+        };
+        connections.set(key, c);
+      }
+      c.packets++;
+      if (flags.includes('R')) c.reset = true;
+      if (c.flags.length < MAX_FLAGS) {
+        c.flags.push(flags);
+        c.fromServer.push(from === c.server);
+        c.dataBefore.push(c.sawData);
+      }
+      if (flags === 'S') c.syns++;
+      const length = /length (\d+)/.exec(rest);
+      if (length && Number(length[1]) > 0) c.sawData = true;
+    },
+    result() {
+      const flows = [...connections.values()].map(summarise);
+      return {
+        values: {
+          packets,
+          connections: flows.length,
+          serverFinAfterHandshake: flows.filter((f) => f.serverFinAfterHandshake).length,
+          resets: flows.filter((f) => f.reset).length,
+          synRetries: flows.reduce((sum, f) => sum + f.synRetries, 0),
+          flows: flows.slice(0, maxRows),
+        },
+        warnings: warnings.done(),
+      };
+    },
+  };
+}
+
+export const tcpdumpParser = lineParser(
+  {
     name: 'tcpdump',
     summary: '`tcpdump -n` packets grouped per connection with their flag sequence; counts server FIN right after handshake, resets, SYN retries.',
     commands: ['tcpdump -n -i any -c 200 tcp port 8080', 'tcpdump -l -n -i bond0 -c 500 tcp port 4222'],
@@ -77,46 +146,5 @@ export const tcpdumpParser: Parser = {
     ],
     options: [{ name: 'maxRows', type: 'number', description: 'How many flows to keep (default 1000).' }],
   },
-  parse(text, options) {
-    const maxRows = typeof options.maxRows === 'number' ? options.maxRows : 1000;
-    const connections = new Map<string, Connection>();
-    const warnings = new Warnings();
-    let packets = 0;
-    forEachLine(text, (line, n) => {
-      const m = packetPattern.exec(line);
-      if (!m) {
-        if (/^\d\d:\d\d:\d\d/.test(line) && / > /.test(line) && /Flags/.test(line)) warnings.add(`line ${n}: could not read packet: ${clip(line)}`);
-        return;
-      }
-      packets++;
-      const [, , , from, toWithColon, flags, rest] = m;
-      const to = toWithColon;
-      const key = from < to ? `${from}|${to}` : `${to}|${from}`;
-      let c = connections.get(key);
-      if (!c) {
-        // Whoever sends the first bare SYN is the client; without one, the first sender is a guess.
-        const serverFirst = flags === 'S.';
-        c = { client: serverFirst ? to : from, server: serverFirst ? from : to, flags: [], fromServer: [], dataBefore: [], syns: 0, sawData: false };
-        connections.set(key, c);
-      }
-      c.flags.push(flags);
-      c.fromServer.push(from === c.server);
-      c.dataBefore.push(c.sawData);
-      if (flags === 'S') c.syns++;
-      const length = /length (\d+)/.exec(rest);
-      if (length && Number(length[1]) > 0) c.sawData = true;
-    });
-    const flows = [...connections.values()].map(summarise);
-    return {
-      values: {
-        packets,
-        connections: flows.length,
-        serverFinAfterHandshake: flows.filter((f) => f.serverFinAfterHandshake).length,
-        resets: flows.filter((f) => f.reset).length,
-        synRetries: flows.reduce((sum, f) => sum + f.synRetries, 0),
-        flows: flows.slice(0, maxRows),
-      },
-      warnings: warnings.done(),
-    };
-  },
-};
+  createTcpdumpAccumulator,
+);

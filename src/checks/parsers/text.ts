@@ -58,6 +58,11 @@ export class Warnings {
     if (this.list.length < this.limit) this.list.push(message);
     else this.dropped++;
   }
+  /** Like `add`, but the message is made only when it will be kept: a million bad rows cost no million strings. */
+  addWith(message: () => string): void {
+    if (this.list.length < this.limit) this.list.push(message());
+    else this.dropped++;
+  }
   done(): string[] {
     return this.dropped > 0 ? [...this.list, `${this.dropped} more warnings like these were left out`] : this.list;
   }

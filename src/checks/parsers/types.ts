@@ -10,9 +10,18 @@ export interface ParseResult {
   warnings: string[];
 }
 
-/** Feed lines one at a time (without their line break); ask for the result at the end. */
+/**
+ * Feed lines one at a time (without their line break); ask for the result at the end. Feed whole
+ * outputs through `feedText` / `LineSplitter` (byteLines.ts): they cut lines at `MAX_LINE_BYTES`, warn
+ * about the cut, and use `pushBytes` when the accumulator has it.
+ */
 export interface LineAccumulator {
   push(line: string): void;
+  /**
+   * The same line as UTF-8 bytes `bytes[start, end)`, for parsers that read fields from bytes without
+   * making a string per line (ss, netstat, lsof: millions of rows). The bytes are valid only during the call.
+   */
+  pushBytes?(bytes: Buffer, start: number, end: number): void;
   result(): ParseResult;
 }
 
