@@ -20,6 +20,13 @@ export interface SshPoolOptions {
   killGraceMs?: number;
   /** Close a connection that ran nothing for this long (like ControlPersist). Default 10 min. */
   idleCloseMs?: number;
+  /**
+   * Run steps on one long-lived remote `sh` per connection lane (the login shell and its rc files run once per
+   * lane, not per step); hosts where it cannot start fall back to one exec per step. Default true.
+   */
+  persistentShell?: boolean;
+  /** How long a new persistent shell gets to start, login shell and rc files included. Default 15 s. */
+  shellReadyTimeoutMs?: number;
   /** Diagnostic lines; never contains secrets. */
   log?: (line: string) => void;
 }
@@ -89,6 +96,8 @@ export class SshPool {
         runControlCommand: (command) => this.runControlCommand(host, conn, command),
         log: this.log,
         connectTimings: fresh ? conn.timings : undefined,
+        persistentShell: this.options.persistentShell,
+        shellReadyTimeoutMs: this.options.shellReadyTimeoutMs,
         startedAt,
         startedMs,
       });
