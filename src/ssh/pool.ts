@@ -4,6 +4,7 @@ import type { HostConfig } from '../hosts/types';
 import { CredentialCache } from './auth';
 import { SshConnection } from './connection';
 import { execOnConnection } from './exec';
+import { execWithSudo } from './sudo';
 import type { ExecRequest, ExecResult, Executor } from './types';
 import { RunbookError } from '../base/failure';
 import type { Prompter } from '../base/prompter';
@@ -67,6 +68,11 @@ export class SshPool {
   }
 
   private async exec(host: HostConfig, request: ExecRequest): Promise<ExecResult> {
+    if (request.sudo) return execWithSudo((r) => this.execPlain(host, r), request, host.name, host.user);
+    return this.execPlain(host, request);
+  }
+
+  private async execPlain(host: HostConfig, request: ExecRequest): Promise<ExecResult> {
     const startedAt = new Date();
     const startedMs = performance.now();
     const key = connectionKey(host);
