@@ -1,6 +1,5 @@
 // Runs one step on a persistent shell lane: frames its output, turns its status into exit or signal,
 // and on timeout or cancel kills its process group over a control channel, as the per-exec path does.
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import type { SshConnection } from './connection';
 import { killGroupCommand } from './bootstrap';
@@ -33,7 +32,7 @@ export async function runOnLane(
   let pgidKnown = () => {};
   const pgidReported = new Promise<void>((r) => (pgidKnown = r));
   const firstByte = () => (cap.timings.firstByteMs ??= performance.now() - ctx.startedMs);
-  const ended = lane.run(randomBytes(12).toString('hex'), script, {
+  const ended = lane.run(script, {
     stdout: (b) => {
       firstByte();
       cap.stdout.push(b);

@@ -21,16 +21,9 @@ export class MarkerScanner {
     private readonly onMarker: (marker: Marker) => void,
   ) {}
 
-  /** Starts looking for the markers of the step with this token; bytes before it are data. */
+  /** Looks for the markers of this token (the lane's); everything else is data. */
   expect(token: string): void {
     this.prefix = Buffer.from(`\x1erb${token} `, 'latin1');
-    this.held = Buffer.alloc(0);
-  }
-
-  /** No step is running: what arrives now is given to onData as is. */
-  idle(): void {
-    this.prefix = undefined;
-    if (this.held.length) this.onData(this.held);
     this.held = Buffer.alloc(0);
   }
 

@@ -4,7 +4,8 @@
 import type { ClientChannel } from 'ssh2';
 import type { SshConnection } from './connection';
 import { MarkerScanner, type Marker } from './markers';
-import { LANE_TOKEN, SHELL_LOOP, laneBootstrap } from './shellLoop';
+import { randomBytes } from 'node:crypto';
+import { LANE_READY, laneProgram, stepRequest } from './shellLoop';
 
 /** How a step on a lane ended: both streams framed to their end, or the lane went away first. */
 export type LaneOutcome = { kind: 'ended'; status: number; exitCode?: number } | { kind: 'lane-closed' };
@@ -57,24 +58,25 @@ export class ShellLane {
 
   /** Opens the lane's channel and waits for the loop's READY; rc-file output before it is not a step's. */
   static async start(conn: SshConnection, log: (line: string) => void, readyTimeoutMs: number): Promise<ShellLane> {
-    const channel = await conn.exec(laneBootstrap());
+    // One random token frames everything on this lane: step output cannot contain it by accident.
+    const token = randomBytes(12).toString('hex');
+    const program = laneProgram(token);
+    const channel = await conn.exec(program.bootstrap);
     const lane = new ShellLane(channel, log, conn.host.name);
-    lane.out.expect(LANE_TOKEN);
-    lane.err.expect(LANE_TOKEN);
+    lane.out.expect(token);
+    lane.err.expect(token);
     const ready = new Promise<void>((resolve, reject) => (lane.startup = { resolve, reject }));
     const timer = setTimeout(() => {
       lane.startup?.reject(new LaneUnavailable(`no answer within ${readyTimeoutMs} ms`));
       lane.close();
     }, readyTimeoutMs);
-    channel.write(SHELL_LOOP);
+    channel.write(program.loop);
     try {
       await ready;
     } finally {
       clearTimeout(timer);
       lane.startup = undefined;
     }
-    lane.out.idle();
-    lane.err.idle();
     return lane;
   }
 
@@ -82,15 +84,13 @@ export class ShellLane {
     return this.step !== undefined;
   }
 
-  /** Runs one step: `token` (hex) frames its output; the script goes to the step's shell, not the loop. */
-  run(token: string, script: Buffer, io: LaneStepIO): Promise<LaneOutcome> {
+  /** Runs one step; the script goes to the step's own shell (already waiting), not to the loop. */
+  run(script: Buffer, io: LaneStepIO): Promise<LaneOutcome> {
     if (!this.alive) return Promise.resolve({ kind: 'lane-closed' });
     if (this.step) throw new Error('lane is busy');
     return new Promise<LaneOutcome>((resolve) => {
       this.step = { io, stdoutEnded: false, stderrEnded: false, resolve };
-      this.out.expect(token);
-      this.err.expect(token);
-      this.channel.write(Buffer.concat([Buffer.from(`RBSTEP ${token} ${script.length}\n`, 'latin1'), script]));
+      this.channel.write(stepRequest(script));
     });
   }
 
@@ -115,7 +115,7 @@ export class ShellLane {
 
   private marker(stream: 'stdout' | 'stderr', m: Marker): void {
     if (this.startup) {
-      if (m.kind === 'READY') return this.startup.resolve();
+      if (m.kind === LANE_READY) return this.startup.resolve();
       if (m.kind === 'NO') return this.startup.reject(new LaneUnavailable(`the host has no ${m.value}`));
       return;
     }
@@ -129,8 +129,6 @@ export class ShellLane {
     else step.stderrEnded = true;
     if (!step.stdoutEnded || !step.stderrEnded) return;
     this.step = undefined;
-    this.out.idle();
-    this.err.idle();
     step.resolve({ kind: 'ended', status: step.status, exitCode: step.exitCode });
   }
 

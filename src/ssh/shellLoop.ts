@@ -1,42 +1,60 @@
-// The remote half of the persistent shell: a POSIX sh loop that reads framed step requests from the
-// channel and starts each step as a new session (its own process group), so nothing a step changes
-// (cwd, variables, traps, functions, umask, jobs) can reach the next one. Sent once per lane on stdin.
+// The remote half of the persistent shell: a POSIX sh loop that keeps a fresh step shell waiting on the
+// channel, each in a new session (its own process group), so nothing a step changes (cwd, variables, traps,
+// functions, umask, jobs) can reach the next one. Sent once per lane on stdin; the loop never runs step text.
 
-/** Marker token of the lane itself (READY / NO <tool>); steps use random hex tokens. */
-export const LANE_TOKEN = 'LANE';
+/** Marker kind of the lane itself (READY / NO <tool>) before any step. */
+export const LANE_READY = 'READY';
+
+/** Scripts up to this size are read line by line by the shell's own `read` (no `head` process). */
+export const LINE_READ_MAX_BYTES = 2048;
 
 /**
- * The step's first process (a fresh `sh`, pid = process group = session): reports its pid, reads exactly
- * $1 bytes of script from the channel, then runs it with stdin from /dev/null. The EXIT trap tells a normal
- * exit from death by a signal (a signalled shell runs no trap), which `wait`'s 128+n cannot.
+ * The step's first process (a fresh `sh`, pid = process group = session), started before its request
+ * arrives so that fork and exec are off the step's path. It reads `RBSTEP L <lines>` or `RBSTEP B <bytes>`
+ * and the script from the channel, reports its pid, and runs the script with stdin from /dev/null.
+ * It tells the loop (USR1) once it has read its script, so the next step's shell starts while this one runs.
+ * The EXIT trap tells a normal exit from death by a signal (a signalled shell runs no trap), which the
+ * loop's `wait` (128+n) cannot. On end of input (the channel closed) it ends the loop too.
  */
 const LEADER = [
-  `printf '\\036rb%s P %s\\n' "$2" "$$" >&2`,
-  `s=$(head -c "$1")`,
-  `trap "printf '\\\\036rb$2 X %s\\\\n' \\"\\$?\\" >&2" EXIT`,
+  `IFS= read -r h || { kill -TERM $PPID; exit 0; }`,
+  `case $h in`,
+  `"RBSTEP L "*) n=\${h#RBSTEP L }; s=; while [ "$n" -gt 0 ]; do IFS= read -r l; s="$s$l`,
+  `"; n=$((n-1)); done;;`,
+  `"RBSTEP B "*) s=$(head -c "\${h#RBSTEP B }");;`,
+  `*) exit 90;;`,
+  `esac`,
+  `kill -USR1 $PPID`,
+  `printf '\\036rb%s P %s\\n' "$1" "$$" >&2`,
+  `trap "printf '\\\\036rb$1 X %s\\\\n' \\"\\$?\\" >&2" EXIT`,
+  `unset h n l`,
   `set --`,
   `exec </dev/null`,
   `eval "$s"`,
 ].join('\n');
 
 /**
- * Reads `RBSTEP <token> <bytes>` lines; after each step, ends whatever the step left in its process group
- * (background jobs) and writes `E <status>` on both streams, so the client knows each stream is complete.
- * The loop never evaluates step text itself: each step runs in a child that starts from the loop's state.
+ * After each step, ends whatever the step left in its process group (background jobs), writes `E <status>`
+ * on both streams so the client knows each is complete, and starts the next step's shell.
  */
-export const SHELL_LOOP = `command -v setsid >/dev/null 2>&1 || { printf '\\036rb${LANE_TOKEN} NO setsid\\n'; exit 0; }
-command -v head >/dev/null 2>&1 || { printf '\\036rb${LANE_TOKEN} NO head\\n'; exit 0; }
+function loop(token: string): string {
+  return `T=${token}
+command -v setsid >/dev/null 2>&1 || { printf '\\036rb%s NO setsid\\n' "$T"; exit 0; }
+command -v head >/dev/null 2>&1 || { printf '\\036rb%s NO head\\n' "$T"; exit 0; }
 exec 3<&0
 L='${LEADER.replace(/'/g, `'\\''`)}'
-printf '\\036rb${LANE_TOKEN} READY %s\\n' "$$"
-while read -r tag tok n; do
-  [ "$tag" = RBSTEP ] || exit 90
-  case $tok in ''|*[!0-9a-f]*) exit 91;; esac
-  case $n in ''|*[!0-9]*) exit 91;; esac
-  setsid /bin/sh -c "$L" /bin/sh "$n" "$tok" <&3 3<&- &
-  p=$!
+start() { setsid /bin/sh -c "$L" /bin/sh "$T" <&3 3<&- & }
+# The step's shell signals USR1 once it has read its script: the next one starts then, while this step runs.
+q=
+trap '[ -n "$q" ] || { start; q=$!; }' USR1
+start
+p=$!
+printf '\\036rb%s ${LANE_READY} %s\\n' "$T" "$$"
+while :; do
   wait "$p" 2>/dev/null
   rc=$?
+  # USR1 interrupts wait; the step is still running then.
+  if [ "$rc" -gt 128 ] && kill -0 "$p" 2>/dev/null; then continue; fi
   # TERM what the step left behind, KILL it after 0.2 s. Not "until gone": an init that is slow to reap
   # leaves zombies that kill -0 still finds, and a killed process writes nothing more anyway.
   if kill -TERM -"$p" 2>/dev/null; then
@@ -44,12 +62,28 @@ while read -r tag tok n; do
     while [ $i -lt 10 ] && kill -0 -"$p" 2>/dev/null; do sleep 0.02; i=$((i+1)); done
     kill -KILL -"$p" 2>/dev/null
   fi
-  printf '\\036rb%s E %s\\n' "$tok" "$rc"
-  printf '\\036rb%s E %s\\n' "$tok" "$rc" >&2
+  printf '\\036rb%s E %s\\n' "$T" "$rc"
+  printf '\\036rb%s E %s\\n' "$T" "$rc" >&2
+  if [ -n "$q" ]; then p=$q; q=; else start; p=$!; fi
 done
 `;
+}
 
-/** The exec line of a lane: fixed text plus the loop's length; the loop itself arrives on stdin. */
-export function laneBootstrap(): string {
-  return `exec /bin/sh -c 'eval "$(head -c ${Buffer.byteLength(SHELL_LOOP)})"'`;
+/** The loop text for a lane framed by `token` (24 hex digits), and the exec line that reads it from stdin. */
+export function laneProgram(token: string): { bootstrap: string; loop: string } {
+  if (!/^[0-9a-f]{24}$/.test(token)) throw new Error(`bad lane token ${token}`);
+  const text = loop(token);
+  // Fixed text plus a number: the login shell (bash, dash, zsh, fish, tcsh) parses only this.
+  return { bootstrap: `exec /bin/sh -c 'eval "$(head -c ${Buffer.byteLength(text)})"'`, loop: text };
+}
+
+/** The request line and script for one step: by lines when small (the shell's read), else by bytes (head). */
+export function stepRequest(script: Buffer): Buffer {
+  if (script.length <= LINE_READ_MAX_BYTES) {
+    const body = script.length && script[script.length - 1] !== 0x0a ? Buffer.concat([script, Buffer.from('\n')]) : script;
+    let lines = 0;
+    for (let i = body.indexOf(0x0a); i >= 0; i = body.indexOf(0x0a, i + 1)) lines++;
+    return Buffer.concat([Buffer.from(`RBSTEP L ${lines}\n`, 'latin1'), body]);
+  }
+  return Buffer.concat([Buffer.from(`RBSTEP B ${script.length}\n`, 'latin1'), script]);
 }

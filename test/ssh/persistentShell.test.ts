@@ -103,6 +103,18 @@ describe('ssh: one persistent shell per connection', function () {
     }
   });
 
+  it('scripts of every shape reach the step byte for byte, read by lines (small) or by bytes (large)', async () => {
+    const user = logins()[0]!;
+    const text = (n: number) => `tab\there  \nback\\slash \\\n\ncr\r\n$HOME '"' \`x\`\n`.repeat(n);
+    for (const body of [text(1), text(40), text(60), text(400)]) {
+      for (const end of ['\n', '']) {
+        const r = await run(user, `cat <<'RB_END'\n${body}RB_END${end}`);
+        assert.equal(r.stdout.text, body, `${body.length} bytes, ending ${JSON.stringify(end)}`);
+      }
+    }
+    assert.equal((await run(user, '')).termination, 'exit');
+  });
+
   for (const why of ['timeout', 'cancel'] as const) {
     it(`${why} ends the step's whole process group (children and a TERM-ignoring grandchild), and the shell serves the next step`, async () => {
       const s = uniqueSleep();
