@@ -12,19 +12,18 @@ export const LINE_READ_MAX_BYTES = 2048;
  * The step's first process (a fresh `sh`, pid = process group = session), started before its request
  * arrives so that fork and exec are off the step's path. It reads `RBSTEP L <lines>` or `RBSTEP B <bytes>`
  * and the script from the channel, reports its pid, and runs the script with stdin from /dev/null.
- * It tells the loop (USR1) once it has read its script, so the next step's shell starts while this one runs.
+ * At the end of input (the channel closed) it ends itself with USR2, which tells the loop to end too.
  * The EXIT trap tells a normal exit from death by a signal (a signalled shell runs no trap), which the
- * loop's `wait` (128+n) cannot. On end of input (the channel closed) it ends the loop too.
+ * loop's `wait` (128+n) cannot.
  */
 const LEADER = [
-  `IFS= read -r h || { kill -TERM $PPID; exit 0; }`,
+  `IFS= read -r h || kill -USR2 $$`,
   `case $h in`,
   `"RBSTEP L "*) n=\${h#RBSTEP L }; s=; while [ "$n" -gt 0 ]; do IFS= read -r l; s="$s$l`,
   `"; n=$((n-1)); done;;`,
   `"RBSTEP B "*) s=$(head -c "\${h#RBSTEP B }");;`,
   `*) exit 90;;`,
   `esac`,
-  `kill -USR1 $PPID`,
   `printf '\\036rb%s P %s\\n' "$1" "$$" >&2`,
   `trap "printf '\\\\036rb$1 X %s\\\\n' \\"\\$?\\" >&2" EXIT`,
   `unset h n l`,
@@ -35,7 +34,8 @@ const LEADER = [
 
 /**
  * After each step, ends whatever the step left in its process group (background jobs), writes `E <status>`
- * on both streams so the client knows each is complete, and starts the next step's shell.
+ * on both streams so the client knows each is complete, and starts the next step's shell at once, so it is
+ * waiting when the next request comes. The loop's `wait` is never interrupted: no traps here.
  */
 function loop(token: string): string {
   return `T=${token}
@@ -44,17 +44,14 @@ command -v head >/dev/null 2>&1 || { printf '\\036rb%s NO head\\n' "$T"; exit 0;
 exec 3<&0
 L='${LEADER.replace(/'/g, `'\\''`)}'
 start() { setsid /bin/sh -c "$L" /bin/sh "$T" <&3 3<&- & }
-# The step's shell signals USR1 once it has read its script: the next one starts then, while this step runs.
-q=
-trap '[ -n "$q" ] || { start; q=$!; }' USR1
+{ /bin/sh -c 'kill -USR2 $$'; } 2>/dev/null
+u=$?
 start
 p=$!
 printf '\\036rb%s ${LANE_READY} %s\\n' "$T" "$$"
 while :; do
   wait "$p" 2>/dev/null
   rc=$?
-  # USR1 interrupts wait; the step is still running then.
-  if [ "$rc" -gt 128 ] && kill -0 "$p" 2>/dev/null; then continue; fi
   # TERM what the step left behind, KILL it after 0.2 s. Not "until gone": an init that is slow to reap
   # leaves zombies that kill -0 still finds, and a killed process writes nothing more anyway.
   if kill -TERM -"$p" 2>/dev/null; then
@@ -64,7 +61,10 @@ while :; do
   fi
   printf '\\036rb%s E %s\\n' "$T" "$rc"
   printf '\\036rb%s E %s\\n' "$T" "$rc" >&2
-  if [ -n "$q" ]; then p=$q; q=; else start; p=$!; fi
+  # USR2: the waiting shell met the end of input (or a step died by USR2: the next step gets a new lane).
+  [ "$rc" = "$u" ] && exit 0
+  start
+  p=$!
 done
 `;
 }

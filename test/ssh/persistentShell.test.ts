@@ -8,7 +8,7 @@ import type { ExecRequest } from '../../src/ssh/types';
 import { startTestSshd, type TestSshd } from '../../src/testbed/sshd';
 import { HEAVY_RC_USER, ensureHeavyRcUser, isRoot } from '../../src/testbed/users';
 import { killLeftovers, leftovers, recordingPrompter, uniqueSleep } from './support';
-import { processesRunning } from '../../src/testbed/processes';
+import { descendantsOf, processesRunning } from '../../src/testbed/processes';
 
 describe('ssh: one persistent shell per connection', function () {
   this.timeout(60000);
@@ -139,6 +139,22 @@ describe('ssh: one persistent shell per connection', function () {
       }
     });
   }
+
+  it('closing the pool leaves nothing running on the host (the loop and the waiting step shells end)', async () => {
+    const user = logins()[0]!;
+    await Promise.all([1, 2].map(() => run(user, 'sleep 0.2')));
+    assert.ok(
+      descendantsOf(bed.pid).some((p) => p.comm === 'sh'),
+      'the shells run while the pool is open',
+    );
+    await pool.closeAll();
+    const until = Date.now() + 5000;
+    while (descendantsOf(bed.pid).length && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(
+      descendantsOf(bed.pid).map((p) => `${p.pid} ${p.args}`),
+      [],
+    );
+  });
 
   it('4 steps at once on one host: 4 shells, each step still on its own; later steps reuse them', async () => {
     const user = logins()[0]!;
