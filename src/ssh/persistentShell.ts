@@ -26,12 +26,15 @@ interface RunningStep {
   status?: number;
   stdoutEnded: boolean;
   stderrEnded: boolean;
+  pgidGiven: boolean;
   resolve: (outcome: LaneOutcome) => void;
 }
 
 export class ShellLane {
   alive = true;
   private step: RunningStep | undefined;
+  /** The pid of the step shell now waiting for a request: it reports it when it starts, before any step. */
+  private nextPgid: number | undefined;
   private readonly out: MarkerScanner;
   private readonly err: MarkerScanner;
   private readonly closeListeners = new Set<() => void>();
@@ -89,8 +92,9 @@ export class ShellLane {
     if (!this.alive) return Promise.resolve({ kind: 'lane-closed' });
     if (this.step) throw new Error('lane is busy');
     return new Promise<LaneOutcome>((resolve) => {
-      this.step = { io, stdoutEnded: false, stderrEnded: false, resolve };
+      this.step = { io, stdoutEnded: false, stderrEnded: false, pgidGiven: false, resolve };
       this.channel.write(stepRequest(script));
+      if (this.nextPgid !== undefined) this.givePgid(this.step, this.nextPgid);
     });
   }
 
@@ -113,7 +117,20 @@ export class ShellLane {
     if (!this.startup) this.log(`persistent shell on ${this.host}: ${chunk.length} bytes on ${stream} outside any step were dropped`);
   }
 
+  private givePgid(step: RunningStep, pgid: number): void {
+    this.nextPgid = undefined;
+    step.pgidGiven = true;
+    step.io.pgid(pgid);
+  }
+
   private marker(stream: 'stdout' | 'stderr', m: Marker): void {
+    // One step shell at a time, and it reports after the previous step's end on the same stream: a pid is
+    // the running step's if it has none yet, else the next step's.
+    if (m.kind === 'P') {
+      if (this.step && !this.step.pgidGiven) return this.givePgid(this.step, Number(m.value));
+      this.nextPgid = Number(m.value);
+      return;
+    }
     if (this.startup) {
       if (m.kind === LANE_READY) return this.startup.resolve();
       if (m.kind === 'NO') return this.startup.reject(new LaneUnavailable(`the host has no ${m.value}`));
@@ -121,12 +138,14 @@ export class ShellLane {
     }
     const step = this.step;
     if (!step) return;
-    if (m.kind === 'P') return step.io.pgid(Number(m.value));
     if (m.kind === 'X') step.exitCode = Number(m.value);
     if (m.kind !== 'E') return;
     step.status = Number(m.value);
     if (stream === 'stdout') step.stdoutEnded = true;
-    else step.stderrEnded = true;
+    else {
+      step.stderrEnded = true;
+      this.nextPgid = undefined;
+    }
     if (!step.stdoutEnded || !step.stderrEnded) return;
     this.step = undefined;
     step.resolve({ kind: 'ended', status: step.status, exitCode: step.exitCode });

@@ -10,13 +10,15 @@ export const LINE_READ_MAX_BYTES = 2048;
 
 /**
  * The step's first process (a fresh `sh`, pid = process group = session), started before its request
- * arrives so that fork and exec are off the step's path. It reads `RBSTEP L <lines>` or `RBSTEP B <bytes>`
- * and the script from the channel, reports its pid, and runs the script with stdin from /dev/null.
+ * arrives so that fork and exec are off the step's path. It reports its pid (for a kill, ahead of the step),
+ * reads `RBSTEP L <lines>` or `RBSTEP B <bytes>` and the script from the channel, and runs the script with
+ * stdin from /dev/null.
  * At the end of input (the channel closed) it ends itself with USR2, which tells the loop to end too.
  * The EXIT trap tells a normal exit from death by a signal (a signalled shell runs no trap), which the
  * loop's `wait` (128+n) cannot.
  */
 const LEADER = [
+  `printf '\\036rb%s P %s\\n' "$1" "$$" >&2`,
   `IFS= read -r h || kill -USR2 $$`,
   `case $h in`,
   `"RBSTEP L "*) n=\${h#RBSTEP L }; s=; while [ "$n" -gt 0 ]; do IFS= read -r l; s="$s$l`,
@@ -24,7 +26,6 @@ const LEADER = [
   `"RBSTEP B "*) s=$(head -c "\${h#RBSTEP B }");;`,
   `*) exit 90;;`,
   `esac`,
-  `printf '\\036rb%s P %s\\n' "$1" "$$" >&2`,
   `trap "printf '\\\\036rb$1 X %s\\\\n' \\"\\$?\\" >&2" EXIT`,
   `unset h n l`,
   `set --`,
