@@ -5,28 +5,15 @@ import type { ClientChannel } from 'ssh2';
 import { exitStatusOf, type SshConnection } from './connection';
 import { PGID_MARKER, killGroupCommand, stepBootstrap } from './bootstrap';
 import { hostLabel } from './errors';
-import { runOnLane, type Capture } from './laneExec';
+import type { Capture, ExecContext } from './execContext';
+import { runOnLane } from './laneExec';
 import { lanesOf } from './lanes';
 import type { ShellLane } from './persistentShell';
 import { CapturedStream, DEFAULT_OUTPUT_CAP } from './output';
 import type { ExecRequest, ExecResult, Termination } from './types';
 import { RunbookError } from '../base/failure';
 
-export interface ExecContext {
-  /** How long a step gets to end after TERM before KILL. */
-  killGraceMs: number;
-  /** Runs a short command on the host outside the step's slot (a second channel or a second connection). */
-  runControlCommand: (command: string) => Promise<void>;
-  log: (line: string) => void;
-  /** Set when this step had to connect first. */
-  connectTimings?: { connectMs: number; authMs: number };
-  startedAt: Date;
-  startedMs: number;
-  /** Use the persistent shell where it starts (default); false: one exec per step, as before. */
-  persistentShell?: boolean;
-  /** How long a new persistent shell gets to answer (login shell and rc files included). */
-  shellReadyTimeoutMs?: number;
-}
+export type { ExecContext } from './execContext';
 
 const CHANNEL_RETRIES = 20;
 

@@ -3,18 +3,10 @@
 import { constants } from 'node:os';
 import type { SshConnection } from './connection';
 import { killGroupCommand } from './bootstrap';
-import type { ExecContext } from './exec';
-import type { CapturedStream } from './output';
+import type { Capture, ExecContext } from './execContext';
 import type { LaneOutcome, ShellLane } from './persistentShell';
-import type { ExecRequest, ExecResult, Termination } from './types';
+import type { ExecRequest, ExecResult } from './types';
 import { RunbookError } from '../base/failure';
-
-export interface Capture {
-  stdout: CapturedStream;
-  stderr: CapturedStream;
-  timings: NonNullable<ExecResult['timings']>;
-  result: (termination: Termination, extra?: Partial<ExecResult>) => ExecResult;
-}
 
 const signalNames = new Map<number, string>(Object.entries(constants.signals).map(([name, n]) => [n, name]));
 
