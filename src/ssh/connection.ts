@@ -142,11 +142,19 @@ export class SshConnection {
     });
   }
 
-  /** Opens a session channel running `command` (not counted against slots: callers hold one). */
+  /**
+   * Opens a session channel running `command` (not counted against slots: callers hold one). A command that
+   * ends at once can have its exit status parsed in the same tick as the open reply, before the caller's
+   * listener exists: `exitStatusOf(channel)` keeps it.
+   */
   exec(command: string): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
       try {
-        this.client.exec(command, (err, channel) => (err ? reject(err) : resolve(channel)));
+        this.client.exec(command, (err, channel) => {
+          if (err) return reject(err);
+          channel.once('exit', (code: number | null, signal?: string) => earlyExits.set(channel, { code: code ?? null, signal: signal ?? null }));
+          resolve(channel);
+        });
       } catch (err) {
         reject(err instanceof Error ? err : new Error(String(err)));
       }
@@ -173,6 +181,13 @@ export class SshConnection {
       this.client.end();
     });
   }
+}
+
+const earlyExits = new WeakMap<ClientChannel, { code: number | null; signal: string | null }>();
+
+/** The exit status the server sent for a channel opened by SshConnection.exec, if it sent one yet. */
+export function exitStatusOf(channel: ClientChannel): { code: number | null; signal: string | null } | undefined {
+  return earlyExits.get(channel);
 }
 
 function authFailure(host: HostConfig, attempts: AuthAttempts): RunbookError {

@@ -1,24 +1,19 @@
-// Runs one step script over an SSH connection: streams output, records exit/signal and timings, and on
-// timeout or cancel makes sure the remote process group is gone (ssh signal, then kill over a second channel).
+// Runs one step script over an SSH connection: on the connection's persistent shell when it has one
+// (laneExec.ts), else as its own exec channel (here). Streams output, records exit/signal and timings, and
+// on timeout or cancel makes sure the remote process group is gone (ssh signal, then kill over a second channel).
 import type { ClientChannel } from 'ssh2';
-import type { SshConnection } from './connection';
+import { exitStatusOf, type SshConnection } from './connection';
 import { PGID_MARKER, killGroupCommand, stepBootstrap } from './bootstrap';
 import { hostLabel } from './errors';
+import type { Capture, ExecContext } from './execContext';
+import { runOnLane } from './laneExec';
+import { lanesOf } from './lanes';
+import type { ShellLane } from './persistentShell';
 import { CapturedStream, DEFAULT_OUTPUT_CAP } from './output';
 import type { ExecRequest, ExecResult, Termination } from './types';
 import { RunbookError } from '../base/failure';
 
-export interface ExecContext {
-  /** How long a step gets to end after TERM before KILL. */
-  killGraceMs: number;
-  /** Runs a short command on the host outside the step's slot (a second channel or a second connection). */
-  runControlCommand: (command: string) => Promise<void>;
-  log: (line: string) => void;
-  /** Set when this step had to connect first. */
-  connectTimings?: { connectMs: number; authMs: number };
-  startedAt: Date;
-  startedMs: number;
-}
+export type { ExecContext } from './execContext';
 
 const CHANNEL_RETRIES = 20;
 
@@ -50,31 +45,48 @@ export async function execOnConnection(conn: SshConnection, request: ExecRequest
 
   const script = Buffer.from(request.script, 'utf8');
   const channelStart = performance.now();
+  const capture: Capture = { stdout, stderr, timings, result };
+  const lanes = ctx.persistentShell === false ? undefined : lanesOf(conn, ctx.log, ctx.shellReadyTimeoutMs ?? 15000);
+  let lane: ShellLane | undefined;
+  try {
+    lane = await lanes?.take(request.signal);
+  } catch (err) {
+    conn.slots.release();
+    return refused(conn, request, err, result);
+  }
+  if (lane && lanes) {
+    timings.channelMs = performance.now() - channelStart;
+    try {
+      return await runOnLane(conn, lane, script, request, ctx, capture, () => lostError(conn));
+    } finally {
+      lanes.give(lane);
+      conn.slots.release();
+    }
+  }
+
   let channel: ClientChannel;
   try {
     channel = await openChannel(conn, stepBootstrap(script.length), request.signal);
   } catch (err) {
     conn.slots.release();
-    if (request.signal?.aborted) return result('cancelled', { error: new RunbookError('cancelled', `Step on ${host} was cancelled before it started.`) });
-    if (!conn.alive) return result('connection-lost', { error: lostError(conn, err) });
-    return result('error', {
-      error: new RunbookError(
-        'channel',
-        `${hostLabel(conn.host)} refused a session channel: ${(err as Error).message}.`,
-        'The server limits sessions per connection (MaxSessions); lower maxSessionsPerHost or raise MaxSessions on the host.',
-        { cause: err },
-      ),
-    });
+    return refused(conn, request, err, result);
   }
   timings.channelMs = performance.now() - channelStart;
-  return runChannel(conn, channel, script, request, ctx, { stdout, stderr, timings, result });
+  return runChannel(conn, channel, script, request, ctx, capture);
 }
 
-interface Capture {
-  stdout: CapturedStream;
-  stderr: CapturedStream;
-  timings: NonNullable<ExecResult['timings']>;
-  result: (termination: Termination, extra?: Partial<ExecResult>) => ExecResult;
+function refused(conn: SshConnection, request: ExecRequest, err: unknown, result: Capture['result']): ExecResult {
+  const host = conn.host.name;
+  if (request.signal?.aborted) return result('cancelled', { error: new RunbookError('cancelled', `Step on ${host} was cancelled before it started.`) });
+  if (!conn.alive) return result('connection-lost', { error: lostError(conn, err) });
+  return result('error', {
+    error: new RunbookError(
+      'channel',
+      `${hostLabel(conn.host)} refused a session channel: ${(err as Error).message}.`,
+      'The server limits sessions per connection (MaxSessions); lower maxSessionsPerHost or raise MaxSessions on the host.',
+      { cause: err },
+    ),
+  });
 }
 
 function runChannel(conn: SshConnection, channel: ClientChannel, script: Buffer, request: ExecRequest, ctx: ExecContext, cap: Capture): Promise<ExecResult> {
@@ -123,6 +135,8 @@ function runChannel(conn: SshConnection, channel: ClientChannel, script: Buffer,
       exitCode = code ?? null;
       exitSignal = signal ?? null;
     });
+    const early = exitStatusOf(channel);
+    if (early) ({ code: exitCode, signal: exitSignal } = early);
     channel.on('error', (err: Error) => {
       channelError = err;
     });
@@ -172,6 +186,9 @@ function runChannel(conn: SshConnection, channel: ClientChannel, script: Buffer,
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
       stopWatchingLoss();
+      // No marker came (a ForceCommand ran instead of our bootstrap): what was held is the step's stderr.
+      if (preamble?.length) cap.stderr.push(preamble);
+      preamble = undefined;
       // sshd keeps the session slot until the remote process is gone: free ours only on close.
       if (closed) conn.slots.release();
       const base = { exitCode, signal: exitSignal };

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
+import { execWithSudo } from './sudo';
 import type { CapturedOutput, ExecRequest, ExecResult, Executor, Termination } from './types';
 import { RunbookError } from '../base/failure';
 
@@ -28,6 +29,11 @@ export class LocalExecutor implements Executor {
   constructor(private readonly options: LocalExecutorOptions = {}) {}
 
   exec(request: ExecRequest): Promise<ExecResult> {
+    if (request.sudo) return execWithSudo((r) => this.execPlain(r), request, this.host, os.userInfo().username);
+    return this.execPlain(request);
+  }
+
+  private execPlain(request: ExecRequest): Promise<ExecResult> {
     const startedAt = new Date();
     const started = performance.now();
     const cap = request.outputCapBytes ?? this.options.defaultOutputCapBytes ?? 1024 * 1024;

@@ -4,6 +4,7 @@ import type { HostConfig } from '../hosts/types';
 import { CredentialCache } from './auth';
 import { SshConnection } from './connection';
 import { execOnConnection } from './exec';
+import { execWithSudo } from './sudo';
 import type { ExecRequest, ExecResult, Executor } from './types';
 import { RunbookError } from '../base/failure';
 import type { Prompter } from '../base/prompter';
@@ -20,6 +21,13 @@ export interface SshPoolOptions {
   killGraceMs?: number;
   /** Close a connection that ran nothing for this long (like ControlPersist). Default 10 min. */
   idleCloseMs?: number;
+  /**
+   * Run steps on one long-lived remote `sh` per connection lane (the login shell and its rc files run once per
+   * lane, not per step); hosts where it cannot start fall back to one exec per step. Default true.
+   */
+  persistentShell?: boolean;
+  /** How long a new persistent shell gets to start, login shell and rc files included. Default 15 s. */
+  shellReadyTimeoutMs?: number;
   /** Diagnostic lines; never contains secrets. */
   log?: (line: string) => void;
 }
@@ -60,6 +68,11 @@ export class SshPool {
   }
 
   private async exec(host: HostConfig, request: ExecRequest): Promise<ExecResult> {
+    if (request.sudo) return execWithSudo((r) => this.execPlain(host, r), request, host.name, host.user);
+    return this.execPlain(host, request);
+  }
+
+  private async execPlain(host: HostConfig, request: ExecRequest): Promise<ExecResult> {
     const startedAt = new Date();
     const startedMs = performance.now();
     const key = connectionKey(host);
@@ -89,6 +102,8 @@ export class SshPool {
         runControlCommand: (command) => this.runControlCommand(host, conn, command),
         log: this.log,
         connectTimings: fresh ? conn.timings : undefined,
+        persistentShell: this.options.persistentShell,
+        shellReadyTimeoutMs: this.options.shellReadyTimeoutMs,
         startedAt,
         startedMs,
       });

@@ -15,6 +15,12 @@ export interface ExecRequest {
   outputCapBytes?: number;
   /** Where full outputs beyond the cap are written. */
   spillDir?: string;
+  /**
+   * Run the step as root through sudo: `sudo -n` when no password is needed, else `sudo -S` with this
+   * password on stdin. Without a password where one is needed the result is an `auth` error (see ssh/sudo.ts,
+   * `sudoRefusal`). The password never goes on a command line, into output or into a log; do not record it.
+   */
+  sudo?: { password?: string };
 }
 
 /** A stream's captured text: in memory up to the cap, in full in a file beyond it. */

@@ -1,7 +1,7 @@
 // The non-root login used by the test bed when tests run as root: created once with useradd,
 // its login shell switched per test (bash, dash...) so quoting is proven against each shell.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 
 export const TEST_USER = 'runbook-test';
@@ -39,4 +39,49 @@ export function ensureTestUser(shell = '/bin/bash'): string {
 /** Installed login shells worth testing quoting against (we never install any). */
 export function installedShells(): string[] {
   return ['/bin/bash', '/bin/dash', '/usr/bin/zsh', '/usr/bin/fish', '/bin/tcsh'].filter((s) => existsSync(s));
+}
+
+/** Logins for sudo tests: NOPASSWD, one that must type its password, and one with a password but no sudo rights. */
+export const SUDO_USERS = { nopasswd: 'runbook-sudo', password: 'runbook-sudopw', none: 'runbook-nosudo' } as const;
+/** The password of `runbook-sudopw` and `runbook-nosudo` (throwaway accounts that exist only on test machines). */
+export const SUDO_TEST_PASSWORD = 'Testbed sudo pw 7!';
+/** A login whose ~/.bashrc costs ~90 ms before anything else, like pyenv/conda/nvm set-ups. */
+export const HEAVY_RC_USER = 'runbook-heavyrc';
+const SUDOERS_FILE = '/etc/sudoers.d/runbook-testbed';
+
+/** Creates the sudo test users and their sudoers rules (root only, idempotent). */
+export function ensureSudoUsers(): typeof SUDO_USERS {
+  ensureLogin(SUDO_USERS.nopasswd);
+  ensureLogin(SUDO_USERS.password);
+  ensureLogin(SUDO_USERS.none);
+  const passwords = [SUDO_USERS.password, SUDO_USERS.none].map((u) => `${u}:${SUDO_TEST_PASSWORD}\n`).join('');
+  execFileSync('chpasswd', { input: passwords, stdio: ['pipe', 'pipe', 'pipe'] });
+  const rules = `${SUDO_USERS.nopasswd} ALL=(ALL:ALL) NOPASSWD: ALL\n${SUDO_USERS.password} ALL=(ALL:ALL) ALL\n`;
+  if (!existsSync(SUDOERS_FILE) || readFileSync(SUDOERS_FILE, 'utf8') !== rules) {
+    const draft = `${SUDOERS_FILE}.new`;
+    writeFileSync(draft, rules, { mode: 0o440 });
+    // visudo refuses a file that would break sudo for everyone; only a checked file goes in place.
+    execFileSync('visudo', ['-cqf', draft], { stdio: 'pipe' });
+    renameSync(draft, SUDOERS_FILE);
+  }
+  return SUDO_USERS;
+}
+
+/** Creates the heavy-rc login (bash) whose ~/.bashrc sleeps `rcSeconds` first, even for non-interactive ssh, and counts its runs in ~/.rc-runs. */
+export function ensureHeavyRcUser(rcSeconds = 0.09): string {
+  ensureLogin(HEAVY_RC_USER);
+  const home = `/home/${HEAVY_RC_USER}`;
+  // bash sources ~/.bashrc for `ssh host cmd` because it sees sshd; Debian's .bashrc returns early
+  // for non-interactive shells, so the slow part sits above that line, as version managers' hooks often do.
+  writeFileSync(`${home}/.bashrc`, `# written by src/testbed/users.ts\necho run >> ~/.rc-runs\nsleep ${rcSeconds}\ncase $- in *i*) ;; *) return;; esac\n`);
+  execFileSync('chown', [`${HEAVY_RC_USER}:${HEAVY_RC_USER}`, `${home}/.bashrc`], { stdio: 'pipe' });
+  return HEAVY_RC_USER;
+}
+
+function ensureLogin(user: string, shell = '/bin/bash'): void {
+  if (!isRoot()) throw new Error(`Creating the ${user} user needs root; run the tests as root.`);
+  if (loginShellOf(user) !== undefined) return;
+  execFileSync('useradd', ['-m', '-s', shell, user], { stdio: 'pipe' });
+  // '*' rather than a locked '!': OpenSSH refuses key logins to locked accounts when UsePAM is off.
+  execFileSync('usermod', ['-p', '*', user], { stdio: 'pipe' });
 }

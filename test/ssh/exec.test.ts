@@ -42,7 +42,18 @@ describe('ssh: running steps against a real sshd', function () {
     await bed?.stop();
   });
 
-  it('runs 50 steps over ONE connection (one login, 50 sessions in the sshd log)', async () => {
+  it('runs 50 steps over ONE connection and ONE persistent shell (one login, one session, one exec in the sshd log)', async () => {
+    const logins = bed.countLog(/Accepted publickey/);
+    const sessions = bed.countLog(/session_new: session/);
+    const execs = bed.countLog(/req exec/);
+    for (let i = 0; i < 50; i++) assert.equal((await step(`echo ${i}`)).stdout.text, `${i}\n`);
+    assert.equal(bed.countLog(/Accepted publickey/) - logins, 1);
+    assert.equal(bed.countLog(/session_new: session/) - sessions, 1);
+    assert.equal(bed.countLog(/req exec/) - execs, 1);
+  });
+
+  it('with persistentShell off, 50 steps are 50 sessions on one connection (the fallback path)', async () => {
+    pool = new SshPool({ prompter: recordingPrompter(), killGraceMs: 700, persistentShell: false });
     const logins = bed.countLog(/Accepted publickey/);
     const sessions = bed.countLog(/session_new: session/);
     const execs = bed.countLog(/req exec/);
@@ -86,6 +97,7 @@ describe('ssh: running steps against a real sshd', function () {
 
   if (isRoot()) {
     it('a timeout ends the remote process for root, where sshd refuses signals (kill over a second channel)', async () => {
+      pool = new SshPool({ prompter: recordingPrompter(), killGraceMs: 700, persistentShell: false });
       const s = uniqueSleep();
       try {
         const r = await step(`sleep ${s}`, { timeoutMs: 800 }, 'root');
@@ -100,6 +112,7 @@ describe('ssh: running steps against a real sshd', function () {
 
   if (isRoot()) {
     it('a timeout ends the remote process for a normal user through the ssh signal (killpg in the sshd log)', async () => {
+      pool = new SshPool({ prompter: recordingPrompter(), killGraceMs: 700, persistentShell: false });
       const s = uniqueSleep();
       try {
         const before = bed.countLog(/killpg\(\d+, 15\)/);
@@ -181,22 +194,26 @@ describe('ssh: running steps against a real sshd', function () {
     }
   });
 
-  it('6 concurrent steps on a MaxSessions 2 server all complete, never more than 2 sessions at once', async () => {
-    const narrow = await startTestSshd({ firstAddress: 20, maxSessions: 2 });
-    try {
-      const before = narrow.log();
-      const ex = pool.executor(narrow.hostConfig(narrow.addresses[0]!, narrow.users.test ?? narrow.users.current));
-      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => ex.exec({ script: `sleep 0.5; echo ${i}`, timeoutMs: 20000 })));
-      assert.deepEqual(
-        results.map((r) => r.stdout.text),
-        ['0\n', '1\n', '2\n', '3\n', '4\n', '5\n'],
-      );
-      assert.ok(peakSessions(narrow.log().slice(before.length)) <= 2);
-      assert.equal(narrow.countLog(/session_new: session/), 6);
-    } finally {
-      await narrow.stop();
-    }
-  });
+  for (const persistentShell of [true, false]) {
+    it(`6 concurrent steps on a MaxSessions 2 server all complete, never more than 2 sessions at once (persistent shell ${persistentShell ? 'on' : 'off'})`, async () => {
+      pool = new SshPool({ prompter: recordingPrompter(), killGraceMs: 700, persistentShell });
+      const narrow = await startTestSshd({ firstAddress: 20, maxSessions: 2 });
+      try {
+        const before = narrow.log();
+        const ex = pool.executor(narrow.hostConfig(narrow.addresses[0]!, narrow.users.test ?? narrow.users.current));
+        const results = await Promise.all(Array.from({ length: 6 }, (_, i) => ex.exec({ script: `sleep 0.5; echo ${i}`, timeoutMs: 20000 })));
+        assert.deepEqual(
+          results.map((r) => r.stdout.text),
+          ['0\n', '1\n', '2\n', '3\n', '4\n', '5\n'],
+        );
+        assert.ok(peakSessions(narrow.log().slice(before.length)) <= 2);
+        // Two persistent shells serve the six steps; without them each step is a session.
+        assert.equal(narrow.countLog(/session_new: session/), persistentShell ? 2 : 6);
+      } finally {
+        await narrow.stop();
+      }
+    });
+  }
 
   it('1 GB of output: kept in full in a spill file, memory stays bounded', async () => {
     const rssBefore = process.memoryUsage().rss;
