@@ -8,6 +8,7 @@ import type { CheckOutcome } from '../checks/spec';
 import type { HostConfig } from '../hosts/types';
 import type { Runbook, Step } from '../runbook/model';
 import { buildStepScript, type VariableRule } from '../ssh/script';
+import { sudoRefusal } from '../ssh/sudo';
 import type { ExecResult, Executor } from '../ssh/types';
 import { RunbookError } from '../base/failure';
 import { decideNext, type Decision } from './decide';
@@ -34,6 +35,8 @@ export interface StepRunRequest {
   spillDir?: string;
   /** Required for `confirm` steps: who said yes, and when. */
   confirmation?: Confirmation;
+  /** For `sudo` steps: the host's sudo password when sudo needs one (asked once, kept in memory only); undefined = none given. */
+  sudoPassword?: (host: HostConfig, wrongBefore: boolean) => Promise<string | undefined>;
   observer?: RunObserver;
 }
 
@@ -128,16 +131,29 @@ async function runSamples(request: StepRunRequest, host: HostConfig, runId: stri
 }
 
 async function execOnce(request: StepRunRequest, host: HostConfig, runId: string, command: string, startedAt: Date): Promise<ExecResult> {
-  try {
-    return await request.executorFor(host).exec({
+  const exec = (sudo: { password?: string } | undefined) =>
+    request.executorFor(host).exec({
       script: command,
       timeoutMs: request.step.timeoutMs ?? request.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS,
       signal: request.signal,
       outputCapBytes: request.outputCapBytes,
       spillDir: request.spillDir,
+      sudo,
       onStdout: (chunk) => request.observer?.output?.({ runId, host, stream: 'stdout', chunk }),
       onStderr: (chunk) => request.observer?.output?.({ runId, host, stream: 'stderr', chunk }),
     });
+  try {
+    if (!request.step.sudo) return await exec(undefined);
+    // sudo -n first; a password only when sudo asks for one, and once more if it was wrong.
+    let result = await exec({});
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const refusal = sudoRefusal(result.error);
+      if (refusal !== 'password-needed' && refusal !== 'password-wrong') break;
+      const password = await request.sudoPassword?.(host, refusal === 'password-wrong');
+      if (!password) break;
+      result = await exec({ password });
+    }
+    return result;
   } catch (error) {
     // Executors report failures in the result; anything thrown is still kept, never lost.
     const failure =

@@ -24,6 +24,8 @@ export interface SessionOptions {
   responder?: string;
   /** Extra listener (the notebook's streaming output, the CLI's progress lines). */
   observer?: RunObserver;
+  /** Asks a host's sudo password for `sudo` steps (the pipeline: through the prompter, redacted, kept for the run). */
+  sudoPassword?: (host: HostConfig, wrongBefore: boolean) => Promise<string | undefined>;
   /** Where outputs too large for memory are written in full (the pipeline's: with the record, or a folder removed at the end). */
   spillDir?: string;
 }
@@ -112,6 +114,7 @@ export class IncidentSession {
       defaultTimeoutMs: options.defaultTimeoutMs,
       outputCapBytes: options.outputCapBytes,
       spillDir: options.spillDir,
+      sudoPassword: options.sudoPassword,
       concurrency: options.concurrency,
       observer: this.journalingObserver(),
     };

@@ -90,7 +90,27 @@ export class IncidentRun {
       concurrency: request.executors.concurrencyFor(targets.hosts.length, request.settings?.concurrency),
       observer: request.listener,
       spillDir: this.spill.dir,
+      sudoPassword: (host, wrongBefore) => this.sudoPassword(host, wrongBefore),
     });
+  }
+
+  /** Sudo passwords typed during this run, per host and user: in memory only, redacted everywhere. */
+  private readonly sudoPasswords = new Map<string, Promise<string | undefined>>();
+
+  private sudoPassword(host: HostConfig, wrongBefore: boolean): Promise<string | undefined> {
+    const key = `${host.user ?? ''}@${host.name}`;
+    if (wrongBefore) this.sudoPasswords.delete(key);
+    let asked = this.sudoPasswords.get(key);
+    if (!asked) {
+      asked = this.request.prompter
+        .askSecret(`${wrongBefore ? 'Wrong password. ' : ''}sudo password for ${host.user ?? 'your user'} on ${host.name}:`)
+        .then((p) => {
+          if (p) this.request.redactor.addSecret(p);
+          return p;
+        });
+      this.sudoPasswords.set(key, asked);
+    }
+    return asked;
   }
 
   get runbook(): Runbook {
