@@ -52,11 +52,18 @@ export function validateVariable(name: string, value: string, rule: VariableRule
 }
 
 /**
- * Replaces every `{{name}}` in `command` by the quoted value. A name with no value is an error,
- * so a step never runs with a hole in its command line.
+ * Puts the values into `command` so that no quoting around a `{{name}}` can turn one into code: each
+ * value is assigned once, single-quoted, to a shell variable in a prologue, and every `{{name}}`
+ * becomes an expansion of that variable fitted to where it stands — `"$RB_V1"` outside quotes,
+ * `${RB_V1}` inside double quotes, and `'"$RB_V1"'` inside single quotes (close, expand, reopen).
+ * An expansion's result is never parsed again by the shell. A name with no value is an error, so a
+ * step never runs with a hole in its command line.
  */
 export function buildStepScript(command: string, variables: Record<string, string>, declared: Record<string, VariableRule> = {}): string {
-  return command.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g, (_, name: string) => {
+  const assigned = new Map<string, string>();
+  const variableOf = (name: string): string => {
+    const known = assigned.get(name);
+    if (known) return known;
     const value = variables[name];
     if (value === undefined) {
       throw new RunbookError(
@@ -66,8 +73,50 @@ export function buildStepScript(command: string, variables: Record<string, strin
       );
     }
     validateVariable(name, value, declared[name]);
-    return shellQuote(value);
-  });
+    const variable = `RB_V${assigned.size + 1}`;
+    assigned.set(name, variable);
+    return variable;
+  };
+  const body = substituteByQuoting(command, variableOf);
+  if (assigned.size === 0) return command;
+  const prologue = [...assigned].map(([name, variable]) => `${variable}=${shellQuote(variables[name])}`).join('\n');
+  return `${prologue}\n${body}`;
+}
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/y;
+
+/** Walks the command keeping track of sh quoting (single, double, backslash) and replaces each `{{name}}` by the expansion that fits there. */
+function substituteByQuoting(command: string, variableOf: (name: string) => string): string {
+  let out = '';
+  let quote: '' | "'" | '"' = '';
+  for (let i = 0; i < command.length;) {
+    PLACEHOLDER.lastIndex = i;
+    const m = PLACEHOLDER.exec(command);
+    if (m) {
+      const v = variableOf(m[1]);
+      out += quote === "'" ? `'"$${v}"'` : quote === '"' ? `\${${v}}` : `"$${v}"`;
+      i += m[0].length;
+      continue;
+    }
+    const c = command[i];
+    if (c === '#' && quote === '' && (i === 0 || /\s/.test(command[i - 1]))) {
+      // A comment: its apostrophes are not quotes.
+      const end = command.indexOf('\n', i);
+      out += command.slice(i, end < 0 ? command.length : end);
+      i = end < 0 ? command.length : end;
+      continue;
+    }
+    if (c === '\\' && quote !== "'") {
+      out += command.slice(i, i + 2);
+      i += 2;
+      continue;
+    }
+    if (c === "'" && quote !== '"') quote = quote === "'" ? '' : "'";
+    else if (c === '"' && quote !== "'") quote = quote === '"' ? '' : '"';
+    out += c;
+    i++;
+  }
+  return out;
 }
 
 function clip(value: string): string {

@@ -151,20 +151,25 @@ function keepRecord(record: string, dir: string): void {
 function recordFieldConntrack(): void {
   const outputs = recordedOutputs('conntrack-full');
   const text = (command: string) => outputs.find((o) => o.command.includes(command))!.output;
-  const usage = `${text('nf_conntrack_count').trim()}\n${text('nf_conntrack_max').trim()}\n`;
+  const count = text('nf_conntrack_count').trim();
+  const max = text('nf_conntrack_max').trim();
+  // The incident's numbers and lines in the shape today's steps print them: `key=value` lines for the
+  // table (each runbook names its keys), and the kernel log's header line, which here names the file
+  // the incident read (the check only tells "none" from a source it could read).
+  const usage = (prefix: string) => `${prefix}loaded=yes\n${prefix}count=${count}\n${prefix}max=${max}\n`;
   const kernel = text('/var/log/messages')
     .split('\n')
     .filter((l) => /conntrack|net_ratelimit|callbacks suppressed/.test(l))
     .join('\n');
-  for (const [name, runbook] of [
-    ['conntrack/field-incident-000', 'conntrack'],
-    ['triage/conntrack-field-incident-000', 'triage'],
+  for (const [name, runbook, prefix] of [
+    ['conntrack/field-incident-000', 'conntrack', ''],
+    ['triage/conntrack-field-incident-000', 'triage', 'conntrack_'],
   ] as const) {
     const runbookPath = path.join(ROOT, `runbooks/${runbook}.runbook.md`);
     const parsed = parseRunbook(fs.readFileSync(runbookPath, 'utf8'), runbookPath);
     const captures: Capture[] = [
-      { step: 'conntrack-usage', host: 'incident-000', text: usage, exitCode: 0, termination: 'exit' },
-      { step: 'kernel-log', host: 'incident-000', text: `${kernel}\n`, exitCode: 0, termination: 'exit' },
+      { step: 'conntrack-usage', host: 'incident-000', text: usage(prefix), exitCode: 0, termination: 'exit' },
+      { step: 'kernel-log', host: 'incident-000', text: `kernel log source: /var/log/messages\n${kernel}\n`, exitCode: 0, termination: 'exit' },
     ];
     const parameters = Object.fromEntries((parsed.frontMatter?.parameters ?? []).map((p) => [p.name, p.default ?? '']));
     const dir = path.join(FIXTURES, name);

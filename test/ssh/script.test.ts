@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { buildStepScript, shellQuote } from '../../src/ssh/script';
 import { RunbookError } from '../../src/base/failure';
@@ -34,7 +35,7 @@ describe('ssh/script: variables into commands', () => {
         { pid: '42', ip: '10.1.2.3', port: '443' },
         { pid: { type: 'pid' }, ip: { type: 'ipv4' }, port: { type: 'port' } },
       ),
-      "kill -0 '42' '10.1.2.3' '443'",
+      'RB_V1=\'42\'\nRB_V2=\'10.1.2.3\'\nRB_V3=\'443\'\nkill -0 "$RB_V1" "$RB_V2" "$RB_V3"',
     );
   });
 
@@ -43,5 +44,34 @@ describe('ssh/script: variables into commands', () => {
       () => buildStepScript('echo {{missing}}', {}),
       (e: unknown) => e instanceof RunbookError && /missing/.test(e.message),
     );
+  });
+
+  describe('a value never becomes code, whatever quotes stand around it', () => {
+    const marker = `/tmp/runbook-quote-${process.pid}`;
+    const hostile = [
+      `$(touch ${marker})`,
+      `\`touch ${marker}\``,
+      `'; touch ${marker}; '`,
+      `"; touch ${marker}; "`,
+      `\\"; touch ${marker}; #`,
+      `\n touch ${marker}`,
+    ];
+    const positions: [string, (v: string) => string][] = [
+      ['unquoted', () => 'printf %s {{v}}'],
+      ['single quotes', () => "printf %s '{{v}}'"],
+      ['double quotes', () => 'printf %s "{{v}}"'],
+      ['inside a longer double-quoted word', () => 'printf %s "<{{v}}>"'],
+      ['an apostrophe in a comment before it', () => "# it's here\nprintf %s {{v}}"],
+      ['a heredoc', () => 'cat <<EOF\n{{v}}\nEOF'],
+    ];
+    for (const [where, command] of positions) {
+      it(`${where}: the value is printed as text and nothing runs`, () => {
+        for (const v of hostile) {
+          const out = execFileSync('/bin/sh', ['-c', buildStepScript(command(v), { v })], { encoding: 'utf8' });
+          assert.equal(existsSync(marker), false, `${where}: ${JSON.stringify(v)} ran: ${out}`);
+          assert.ok(out.includes(v.trim()), `${where}: ${JSON.stringify(v)} printed as ${JSON.stringify(out)}`);
+        }
+      });
+    }
   });
 });
