@@ -64,15 +64,25 @@ describe('runbook map', function () {
   it('draws edges by finding (severity and rule) and by default, and marks the confirm steps', function () {
     const triage = buildRunbookMap(read(path.join(ROOT, 'runbooks/triage.runbook.md')));
     const out = triage.edges.filter((e) => e.from === 'server-sockets').map((e) => `${e.kind} ${e.label} -> ${e.to}`);
+    // server-sockets: two rules with a cause, a verify step and a next; one (nothing listens) with
+    // neither, so no edge; the check's own next: client-cap.
     assert.deepEqual(out, [
-      'finding warning: listenOverflow.count > 0 -> process-open-files',
-      'finding warning: server_close_wait >= 10 -> close-wait-owner',
-      'finding warning: server_time_wait >= 100 -> churn',
-      'file-order next in file -> tcp-settings',
+      'finding warning: open-files -> process-open-files',
+      'verify verify open-files -> process-open-files',
+      'finding warning: close-wait-leak -> close-wait-owner',
+      'verify verify close-wait-leak -> close-wait-owner',
+      'default default -> client-cap',
     ]);
+    // A rule with verify steps and no next: only the dashed verify edge, the way out is the default.
+    assert.deepEqual(
+      triage.edges.filter((e) => e.from === 'conntrack-usage').map((e) => `${e.kind} ${e.label} -> ${e.to}`),
+      ['verify verify conntrack-full -> kernel-log', 'default default -> kernel-log'],
+    );
     assert.ok(triage.edges.some((e) => e.from === 'listen-counters' && e.to === END_NODE && e.kind === 'default'));
 
     const conntrack = buildRunbookMap(read(path.join(ROOT, 'runbooks/conntrack.runbook.md')));
+    // A rule that names no cause is labelled with its when.
+    assert.ok(conntrack.edges.some((e) => e.from === 'conntrack-usage' && e.kind === 'finding' && e.label === 'info: loaded == "no"' && e.to === END_NODE));
     const confirm = conntrack.nodes.filter((n) => n.confirm).map((n) => n.key);
     assert.deepEqual(confirm, ['raise-conntrack-max']);
     const node = xml(renderMapSvg(conntrack)).querySelector('g.node[data-step="raise-conntrack-max"]')!;
