@@ -1,6 +1,7 @@
 // The incident journal: an append-only JSON Lines file next to the incident record. Each entry is
 // written and fsynced before `append` returns, so a crash loses nothing that had finished.
 
+import type { RunEnding } from '../base/run';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../checks/spec';
@@ -31,14 +32,10 @@ export interface StepStartEntry {
   confirmedBy?: { user: string; at: string };
 }
 
-export interface StepEndEntry {
+export interface StepEndEntry extends RunEnding {
   type: 'step-end';
   runId: string;
   endedAt: string;
-  durationMs: number;
-  exitCode: number | null;
-  signal: string | null;
-  termination: string;
   /** The full output file, relative to the record (see `outputPathFor`). */
   outputRef?: string;
   outputBytes: number;

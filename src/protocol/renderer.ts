@@ -1,6 +1,7 @@
 // What a step's run looks like to the notebook renderer (extension -> renderer, as RESULT_MIME and
 // OUTPUT_MIME output items), and the messages the renderer sends back. media/ imports only src/protocol/.
 
+import type { Termination } from '../base/run';
 import type { Finding } from '../checks/spec';
 
 export { OUTPUT_MIME, RESULT_MIME } from './ids';
@@ -27,7 +28,7 @@ export interface HostResultView {
   durationMs: number;
   exitCode: number | null;
   signal?: string | null;
-  termination: string;
+  termination: Termination;
   values: Record<string, unknown>;
   findings: Finding[];
   next?: NextStepView | null;

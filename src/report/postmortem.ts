@@ -1,6 +1,7 @@
 // The postmortem as plain data, built from an incident record and its journal, following
 // Google SRE's postmortem template. The Markdown and HTML renderers only lay this model out.
 
+import type { Termination } from '../base/run';
 import path from 'node:path';
 import type { Finding, FindingSeverity } from '../checks/spec';
 import { readOutputText, type JournalEntry, type StepEndEntry, type StepStartEntry } from '../engine/journal';
@@ -24,7 +25,8 @@ export interface PostmortemRun {
   durationMs?: number;
   exitCode: number | null;
   signal?: string | null;
-  termination: string;
+  /** `unfinished`: the journal has the start of the run and nothing after it (the process died). */
+  termination: Termination | 'unfinished';
   values: Record<string, unknown>;
   findings: Finding[];
   next?: string;

@@ -2,6 +2,7 @@
 // check blocks, saved outputs on their step's cell. Each cell keeps the bytes it came from, so writing
 // the notebook back reproduces unchanged cells byte for byte and regenerates only edited ones.
 
+import { readTermination } from '../base/run';
 import { createHash } from 'node:crypto';
 import type { Diagnostic, Runbook, SavedOutput } from './model';
 import { LineIndex, dominantEol, endsWithLineBreak, normalizeEol, splitTrailingBlank, withEol } from './lines';
@@ -228,5 +229,6 @@ export function savedOutputFromJson(data: Uint8Array): SavedOutput | undefined {
   if (!candidate || typeof candidate !== 'object') return undefined;
   if (typeof candidate.runId !== 'string' || typeof candidate.text !== 'string' || typeof candidate.step !== 'string' || typeof candidate.host !== 'string')
     return undefined;
-  return candidate as SavedOutput;
+  // A hand-edited or old record's termination never passes for a finished run unless it says so.
+  return { ...(candidate as SavedOutput), termination: readTermination((candidate as SavedOutput).termination) };
 }

@@ -2,6 +2,8 @@
 // so that printing an unedited runbook gives back the file byte for byte.
 
 /** A place in the source text. Lines and columns are 0-based (LSP style); the CLI prints them 1-based. */
+import type { RunEnding } from '../base/run';
+
 export interface Position {
   line: number;
   character: number;
@@ -122,16 +124,12 @@ export interface CheckBlock {
 }
 
 /** One run of a step, as stored in a filled runbook (an incident record). */
-export interface SavedOutput {
+export interface SavedOutput extends Omit<RunEnding, 'signal'> {
   step: string;
   host: string;
   /** ISO 8601, UTC. */
   startedAt: string;
-  durationMs: number;
-  exitCode: number | null;
   signal?: string | null;
-  /** How the run ended: `exit`, `signal`, `timeout`, `cancelled`, `connection-lost`, `error`. */
-  termination: string;
   /** The output as shown: stdout then stderr, already redacted, maybe trimmed. */
   text: string;
   /** True when `text` is trimmed; the full output is at `fullOutputRef`. */

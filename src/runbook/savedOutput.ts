@@ -2,6 +2,7 @@
 // reads well on GitHub and is read back exactly. Metadata is JSON in the opening comment; the text is
 // the fenced content, with control characters shown as Unicode control pictures (reversibly).
 
+import { readTermination } from '../base/run';
 import type { SavedOutput } from './model';
 import type { Finding } from '../checks/spec';
 import { endsWithLineBreak } from './lines';
@@ -163,5 +164,8 @@ export function readSavedOutput(metaJson: string, fenced: string): SavedOutput |
     findings: [],
     runId: '',
   };
-  return { ...defaults, ...fields, text };
+  const output = { ...defaults, ...fields, text } as SavedOutput;
+  // Anything but a known ending reads as `error`: a hand-edited record never passes for a finished run.
+  if (fields.termination !== undefined) output.termination = readTermination(fields.termination);
+  return output;
 }

@@ -2,6 +2,7 @@
 // executor. The error kinds every layer shares live in base/failure.ts.
 
 import type { RunbookError } from '../base/failure';
+import type { RunEnding } from '../base/run';
 
 export interface ExecRequest {
   /** A POSIX sh script; values have already been quoted into it (see ssh/script.ts). */
@@ -32,15 +33,11 @@ export interface CapturedOutput {
   fullPath?: string;
 }
 
-export type Termination = 'exit' | 'signal' | 'timeout' | 'cancelled' | 'connection-lost' | 'error';
+export type { Termination } from '../base/run';
 
-export interface ExecResult {
+export interface ExecResult extends RunEnding {
   host: string;
   startedAt: Date;
-  durationMs: number;
-  exitCode: number | null;
-  signal: string | null;
-  termination: Termination;
   stdout: CapturedOutput;
   stderr: CapturedOutput;
   /** Set when termination is not `exit`/`signal`. */

@@ -44,7 +44,7 @@ export function groupResult(): StepResultView {
     startedAt: '2026-11-23T16:00:00Z',
     durationMs: 300,
     exitCode: 0,
-    termination: 'exit',
+    termination: 'exit' as const,
     values: { states: { TIME_WAIT: timeWait, ESTAB: 100 } },
     findings: outlier ? [{ severity: 'warning' as const, message: `TIME_WAIT ${timeWait}`, rule: 0, when: 'x' }] : [],
     outlier,

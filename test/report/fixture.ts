@@ -2,6 +2,7 @@
 // only on the model types. The incident follows field incident 002 (gateway timeouts, conntrack full),
 // with outputs shaped like Debian 12's sysctl, dmesg and /proc/<pid>/limits.
 
+import type { Termination } from '../../src/base/run';
 import type { FindingRule } from '../../src/checks/spec';
 import { Journal, journalPathFor, readJournal, writeOutput, type JournalEntry } from '../../src/engine/journal';
 import type { FrontMatter, Part, Range, Runbook, Step } from '../../src/runbook/model';
@@ -52,7 +53,7 @@ export interface RunSpec {
   startedAt: string;
   durationMs: number;
   exitCode?: number | null;
-  termination?: string;
+  termination?: Termination;
   output: string;
   values?: Record<string, unknown>;
   /** Indexes into the step's finding rules, with the message as interpolated. */

@@ -25,7 +25,8 @@ export function ruleLabel(rule: FindingRule & CauseFields): string {
 }
 
 /** What the map needs of one recorded run (a saved output, a journal entry, a postmortem run). */
-export type MapRun = Pick<SavedOutput, 'step' | 'host' | 'startedAt' | 'termination' | 'findings' | 'next'> & { evidence?: string };
+// Termination as text: runs also come from journals and fixtures written by hand.
+export type MapRun = Pick<SavedOutput, 'step' | 'host' | 'startedAt' | 'findings' | 'next'> & { termination: string; evidence?: string };
 
 /** The map of a runbook; `runs` defaults to the outputs saved in it (an incident record). */
 export function buildRunbookMap(runbook: Runbook, runs: readonly MapRun[] = runbook.steps.flatMap((s) => s.outputs)): RunbookMapModel {
