@@ -92,4 +92,14 @@ describe('pipeline: fail closed on unclear steps', function () {
     assert.match(allowed.out, /needs a yes: it runs on this machine/);
     assert.equal(fs.existsSync(marker), false, 'no terminal to say yes on: nothing ran');
   });
+
+  it('shows a confirm step\'s command with every control character visible: a CR or ESC[8m cannot hide a touch', async () => {
+    const marker = path.join(dir, 'spoofed');
+    const hidden = `touch ${marker}\r\u001b[8msystemctl status nginx\u001b[0m`;
+    const file = write('spoof.runbook.md', `# Spoof\n\n\`\`\`sh {id=fix confirm}\n${hidden}\n\`\`\`\n`);
+    const { out } = await cli(file, { host: 'testbed-1', sshConfig: sshd.sshConfigPath, step: ['fix'] });
+    assert.ok(out.includes(`touch ${marker}\u240d\u241b[8msystemctl status nginx\u241b[0m`), out);
+    assert.doesNotMatch(out, /\r|\u001b\[8m/, 'no raw CR or ESC reaches the terminal');
+    assert.equal(fs.existsSync(marker), false);
+  });
 });
