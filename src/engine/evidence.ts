@@ -1,6 +1,7 @@
 // Whether a host's run of a step gave evidence to judge by. A command that failed, was denied or
 // printed something its check could not read is inconclusive: never "nothing found".
 
+import { sudoRefusal } from '../ssh/sudo';
 import type { HostRun } from './runStep';
 
 export interface Inconclusive {
@@ -12,6 +13,8 @@ export interface Inconclusive {
 /** Why this finished run cannot be judged, or undefined when its evidence was read. Runs that did not finish are failures, not this. */
 export function inconclusiveRun(run: HostRun): Inconclusive | undefined {
   const { result, step } = run;
+  // Denied its privilege (sudo refused or no password to give): the evidence was not read, the host is not at fault.
+  if (deniedPrivilege(run)) return { reason: result.error!.message, hint: result.error!.hint };
   if (result.termination === 'signal') {
     return {
       reason: `the command was killed by ${result.signal ?? 'a signal'} before it finished`,
@@ -31,6 +34,11 @@ export function inconclusiveRun(run: HostRun): Inconclusive | undefined {
   }
   if (run.outcome?.evidence === 'inconclusive') return run.outcome.inconclusive ?? { reason: 'the check could not read the output' };
   return undefined;
+}
+
+/** The step needed sudo and sudo refused (no password given, a wrong one, no rights). */
+export function deniedPrivilege(run: HostRun): boolean {
+  return run.result.termination === 'error' && sudoRefusal(run.result.error) !== undefined;
 }
 
 function firstLine(text: string): string | undefined {

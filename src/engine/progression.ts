@@ -7,7 +7,7 @@ import type { HostConfig } from '../hosts/types';
 import type { Step } from '../runbook/model';
 import { stepLabel } from './decide';
 import { causeVerdicts, describeCause, pendingVerification, type CauseFinding, type CauseVerdict } from './causes';
-import { inconclusiveRun } from './evidence';
+import { deniedPrivilege, inconclusiveRun } from './evidence';
 import { describeRoutes, finished } from './routes';
 import type { Confirmation, HostRun, StepRun } from './runStep';
 
@@ -186,7 +186,7 @@ export async function runProgression(request: ProgressionRequest): Promise<Progr
       stop(hosts, 'cancelled', step, `cancelled during ${stepLabel(step)}`);
       return undefined;
     }
-    const failed = runs.filter((r) => !finished(r));
+    const failed = runs.filter((r) => !finished(r) && !deniedPrivilege(r));
     if (failed.length > 0) {
       const what = failed.map((r) => `${r.host.name}: ${r.result.error?.message ?? r.result.termination}`).join('; ');
       stop(hosts, 'error', step, `stopped: ${stepLabel(step)} did not finish (${what})`);

@@ -1,7 +1,7 @@
 // What a run concluded, in the words and numbers both fronts show: per-host verdicts grouped by
 // where the hosts went, and the CLI's exit code (documented in docs/SSH.md and the README).
 
-import { inconclusiveRun } from '../engine/evidence';
+import { deniedPrivilege, inconclusiveRun } from '../engine/evidence';
 import type { ProgressionResult } from '../engine/progression';
 import type { StepRun } from '../engine/runStep';
 
@@ -11,7 +11,7 @@ export const EXIT = { ok: 0, failed: 1, badInput: 2, inconclusive: 3, critical: 
 /** The exit code of runs: a host that did not finish, then an inconclusive check, then a critical finding. */
 export function exitCodeOf(runs: StepRun[]): number {
   const hostRuns = runs.flatMap((r) => r.hostRuns);
-  if (hostRuns.some((r) => r.result.termination !== 'exit' && r.result.termination !== 'signal')) return EXIT.failed;
+  if (hostRuns.some((r) => r.result.termination !== 'exit' && r.result.termination !== 'signal' && !deniedPrivilege(r))) return EXIT.failed;
   const critical = hostRuns.some((r) => (r.outcome?.findings ?? []).some((f) => f.severity === 'critical'));
   const comparisonCritical = runs.some(
     (r) =>
