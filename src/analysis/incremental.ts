@@ -2,6 +2,8 @@
 // unless a name, key or target they read changed; the flow graph is recomputed only when a changed
 // step's edges did. `analyzeRunbook` is this with nothing kept, so both give the same diagnostics.
 
+import { causeProblems } from '../checks/causes';
+import { diagnostic } from '../runbook/diagnostics';
 import type { Diagnostic, FrontMatter } from '../runbook/model';
 import { shiftDiagnostic, type PlacedRunbook, type PlacedStep } from './placed';
 import { RunbookValues, valuesOfStep } from './values';
@@ -80,6 +82,7 @@ export class RunbookAnalysis {
       for (const d of r.diagnostics) out.push(shiftDiagnostic(d, steps[i].by));
     });
     out.push(...flowDiagnostics(graph, steps));
+    out.push(...causeDiagnostics(steps));
     return out.sort(byPosition);
   }
 
@@ -133,4 +136,23 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Across steps: a `verify:` names a read-only step that exists (not a `confirm` step, not itself), and
+ * `confirms:`/`refutes:` name a cause some finding suspects. Cheap (a pass over the check specs), so
+ * it runs on every analysis rather than being kept per step.
+ */
+function causeDiagnostics(steps: PlacedStep[]): Diagnostic[] {
+  const forCauses = steps.map((p) => ({ key: p.step.id ?? p.key, confirm: p.step.confirm, spec: p.step.check?.spec }));
+  const out: Diagnostic[] = [];
+  for (const placed of steps) {
+    const check = placed.step.check;
+    if (!check?.spec) continue;
+    for (const problem of causeProblems(placed.step.id ?? placed.key, check.spec, forCauses)) {
+      const range = placed.source.checkRange(check, { start: problem.start, end: problem.end });
+      out.push(shiftDiagnostic(diagnostic(range, 'error', problem.code, problem.message), placed.by));
+    }
+  }
+  return out;
 }

@@ -28,7 +28,7 @@ describe('runbook map', function () {
     assert.equal(run.status, 0, run.stderr);
     const doc = new JSDOM(run.stdout, { contentType: 'image/svg+xml' }).window.document;
     assert.equal(doc.documentElement.tagName, 'svg');
-    assert.equal(doc.querySelectorAll('g.node.step').length, 10);
+    assert.equal(doc.querySelectorAll('g.node.step').length, 13);
     assert.deepEqual(
       [...doc.querySelectorAll('g.node.taken')].map((n) => n.getAttribute('data-step')),
       ['conntrack-usage', 'kernel-log', 'server-sockets', 'close-wait-owner'],
@@ -39,7 +39,7 @@ describe('runbook map', function () {
     const run = runbook(['map', RECORD, '--format', 'mermaid']);
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(validateMermaid(run.stdout.trimEnd()), []);
-    assert.match(run.stdout, /s3_server_sockets -->\|"warning: server_close_wait #gt;= 10 · taken"\| s8_close_wait_owner/);
+    assert.match(run.stdout, /s3_server_sockets -->\|"warning: close-wait-leak · taken"\| s10_close_wait_owner/);
   });
 
   it('--format dot: one statement per node and edge', function () {

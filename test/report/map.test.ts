@@ -102,8 +102,8 @@ describe('runbook map', function () {
     assert.deepEqual(
       map.edges.filter((e) => e.hosts > 0).map((e) => `${e.from} -(${e.kind})-> ${e.to}`),
       [
-        'conntrack-usage -(file-order)-> kernel-log',
-        'kernel-log -(file-order)-> server-sockets',
+        'conntrack-usage -(default)-> kernel-log',
+        'kernel-log -(default)-> server-sockets',
         'server-sockets -(finding)-> close-wait-owner',
         // The record says the decision after it was the end (next: end); nothing ran after it.
         'close-wait-owner -(default)-> (end)',
@@ -120,7 +120,7 @@ describe('runbook map', function () {
       ['kernel-log', 'server-sockets', 'close-wait-owner', END_NODE],
     );
     assert.deepEqual(validateMermaid(mapMermaid(map)), []);
-    assert.match(mapMermaid(map), /s8_close_wait_owner\["4\. CLOSE_WAIT: which process, which peer · critical"\]/);
+    assert.match(mapMermaid(map), /s10_close_wait_owner\["4\. CLOSE_WAIT on the port: count over 3 s, owner, busiest peer · critical"\]/);
   });
 
   it('counts hosts per edge for a group (triage on two hosts, over SSH)', function () {
@@ -128,7 +128,7 @@ describe('runbook map', function () {
     const map = buildRunbookMap(read(path.join(ROOT, 'runbooks/triage.runbook.md')), incident.runs);
     assert.equal(map.hostCount, 2);
     const taken = map.edges.filter((e) => e.hosts > 0);
-    assert.equal(taken.length, 6, 'conntrack-usage → … → listen-counters → end');
+    assert.equal(taken.length, 8, 'conntrack-usage → … → client-sockets → listen-counters → end');
     assert.ok(taken.every((e) => e.hosts === 2));
     assert.ok(map.edges.find((e) => e.from === 'listen-counters' && e.to === END_NODE)!.hosts === 2);
     const mermaid = mapMermaid(map);
