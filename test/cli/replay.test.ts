@@ -18,10 +18,10 @@ function runbook(args: string[], cwd = ROOT): { status: number | null; stdout: s
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-/** A copy of triage.runbook.md and its time-wait fixture, laid out as in runbooks/, with `edit` applied to the runbook. */
-function editedCopy(dir: string, edit: (text: string) => string): string {
-  const fixture = path.join(dir, 'runbooks/fixtures/triage/time-wait');
-  fs.cpSync(path.join(ROOT, 'runbooks/fixtures/triage/time-wait'), fixture, { recursive: true });
+/** A copy of triage.runbook.md and one of its fixtures, laid out as in runbooks/, with `edit` applied to the runbook. */
+function editedCopy(dir: string, name: string, edit: (text: string) => string): string {
+  const fixture = path.join(dir, 'runbooks/fixtures/triage', name);
+  fs.cpSync(path.join(ROOT, 'runbooks/fixtures/triage', name), fixture, { recursive: true });
   const original = fs.readFileSync(path.join(ROOT, 'runbooks/triage.runbook.md'), 'utf8');
   const edited = edit(original);
   assert.notEqual(edited, original, 'the edit changed the runbook');
@@ -46,34 +46,50 @@ describe('runbook test', function () {
     );
   });
 
+  // Field incident 000's own outputs (conntrack 67549/65535, "table full" in the kernel log): the
+  // fixture whose replay does not depend on sampled steps.
   it('fails with a readable difference when a threshold of the runbook changes', function () {
-    const fixture = editedCopy(dir, (text) => text.replace('when: server_time_wait >= 100\n', 'when: server_time_wait >= 100000\n'));
-    const expect = parse(fs.readFileSync(path.join(fixture, 'fixture.yaml'), 'utf8')).expect.lab;
-    const warning: string = expect.findings['server-sockets'][0].warning;
-    const critical: string = expect.findings.churn[0].critical;
+    const rule = 'when: conntrack_loaded == "yes" and conntrack_count >= conntrack_max * 0.9\n';
+    const fixture = editedCopy(dir, 'conntrack-field-incident-000', (text) => text.replace(rule, rule.replace('* 0.9', '* 1.5')));
+    const expect = parse(fs.readFileSync(path.join(fixture, 'fixture.yaml'), 'utf8')).expect['incident-000'];
+    const table: string = expect.findings['conntrack-usage'][0].critical;
+    const kernel: string = expect.findings['kernel-log'][0].critical;
+    assert.equal(expect['root-cause'].status, 'confirmed', 'the kernel log confirmed the full table');
     const run = runbook(['test', 'runbooks/fixtures'], dir);
     assert.equal(run.status, 1, run.stdout + run.stderr);
     const lines = run.stdout.split('\n');
-    assert.equal(lines[0], 'FAIL runbooks/fixtures/triage/time-wait (replayed through runbooks/triage.runbook.md)');
-    assert.ok(lines.includes(`  lab: finding warning "${warning}" no longer raised at step server-sockets`), run.stdout);
+    assert.equal(lines[0], 'FAIL runbooks/fixtures/triage/conntrack-field-incident-000 (replayed through runbooks/triage.runbook.md)');
+    assert.ok(lines.includes(`  incident-000: finding critical "${table}" no longer raised at step conntrack-usage`), run.stdout);
     assert.ok(
       lines.includes(
-        '  lab: after server-sockets the path now goes to tcp-settings (was churn), which has no recorded output: conntrack-usage → kernel-log → server-sockets → tcp-settings',
+        `  incident-000: root cause is now "${kernel}" at kernel-log (unconfirmed) (was "${table}" at conntrack-usage (cause conntrack-full, confirmed))`,
       ),
       run.stdout,
     );
-    assert.ok(lines.includes(`  lab: step churn is no longer reached (it raised critical "${critical}")`), run.stdout);
-    assert.ok(lines.includes(`  lab: root cause is now none (was "${critical}" at churn (unconfirmed))`), run.stdout);
+    assert.ok(
+      lines.includes('  incident-000: it stops at the critical finding of kernel-log (it used to be: stops at the critical finding of conntrack-usage)'),
+      run.stdout,
+    );
     assert.match(run.stdout, /1 fixture: 0 passed, 1 failed\.\n$/);
   });
 
-  it('names a critical finding that is no longer raised when its own threshold moves', function () {
-    const fixture = editedCopy(dir, (text) => text.replace('when: tw_after >= 1000\n', 'when: tw_after >= 1000000\n'));
-    const critical: string = parse(fs.readFileSync(path.join(fixture, 'fixture.yaml'), 'utf8')).expect.lab.findings.churn[0].critical;
+  it('names a confirming finding that is no longer raised when its own threshold moves', function () {
+    const fixture = editedCopy(dir, 'conntrack-field-incident-000', (text) =>
+      text.replace('when: conntrackFull.count > 0\n', 'when: conntrackFull.count > 1000\n'),
+    );
+    const expect = parse(fs.readFileSync(path.join(fixture, 'fixture.yaml'), 'utf8')).expect['incident-000'];
+    const kernel: string = expect.findings['kernel-log'][0].critical;
+    const table: string = expect.findings['conntrack-usage'][0].critical;
     const run = runbook(['test', fixture], dir);
     assert.equal(run.status, 1);
-    assert.ok(run.stdout.includes(`  lab: finding critical "${critical}" no longer raised at step churn\n`), run.stdout);
-    assert.ok(run.stdout.includes('  lab: it runs to the end of the runbook (it used to be: stops at the critical finding of churn)\n'), run.stdout);
+    assert.ok(run.stdout.includes(`  incident-000: finding critical "${kernel}" no longer raised at step kernel-log\n`), run.stdout);
+    // The suspicion still stands, but nothing confirms it any more.
+    assert.ok(
+      run.stdout.includes(
+        `  incident-000: root cause is now "${table}" at conntrack-usage (cause conntrack-full, unconfirmed) (was "${table}" at conntrack-usage (cause conntrack-full, confirmed))\n`,
+      ),
+      run.stdout,
+    );
   });
 
   it('turns a recorded incident into a fixture that passes, and replays the record itself', function () {
