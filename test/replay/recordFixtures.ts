@@ -44,6 +44,8 @@ const live: LiveCase[] = [
   { name: 'triage/close-wait', runbook: 'triage', scenario: 'close-wait', keepRecord: true, vars: (d) => ({ port: d.port }) },
   { name: 'triage/open-files', runbook: 'triage', scenario: 'open-files', vars: (d) => ({ port: d.port, pid: d.serverPid }) },
   { name: 'triage/conn-cap', runbook: 'triage', scenario: 'conn-cap', vars: (d) => ({ port: d.port }) },
+  // The capture that confirms a cap needs tcpdump through sudo: as runbook-test it is inconclusive, as root it runs.
+  { name: 'triage/conn-cap-as-root', runbook: 'triage', scenario: 'conn-cap', host: 'lab-root', vars: (d) => ({ port: d.port }) },
   {
     name: 'triage/half-open',
     runbook: 'triage',
@@ -61,6 +63,13 @@ const live: LiveCase[] = [
   { name: 'open-files/open-files', runbook: 'open-files', scenario: 'open-files', vars: (d) => ({ port: d.port, pid: d.serverPid }) },
   { name: 'open-files/healthy', runbook: 'open-files', scenario: 'healthy', vars: (d) => ({ port: d.port, pid: d.serverPid }) },
   { name: 'conn-cap/conn-cap', runbook: 'conn-cap', scenario: 'conn-cap', vars: (d) => ({ port: d.port, client: d.clientAddress, cap: d.cap }) },
+  {
+    name: 'conn-cap/conn-cap-as-root',
+    runbook: 'conn-cap',
+    scenario: 'conn-cap',
+    host: 'lab-root',
+    vars: (d) => ({ port: d.port, client: d.clientAddress, cap: d.cap }),
+  },
   { name: 'conn-cap/time-wait-look-alike', runbook: 'conn-cap', scenario: 'time-wait', vars: (d) => ({ port: d.port, client: d.clientAddress }) },
   { name: 'conn-cap/healthy', runbook: 'conn-cap', scenario: 'healthy', vars: (d) => ({ port: d.port, client: d.clientAddress }) },
   { name: 'half-open/healthy', runbook: 'half-open', scenario: 'healthy', vars: (d) => ({ port: d.port }) },
