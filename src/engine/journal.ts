@@ -45,6 +45,8 @@ export interface StepEndEntry extends RunEnding {
   next?: string;
   why?: string;
   error?: { kind: string; message: string; hint?: string };
+  evidence?: 'findings' | 'nothing-found' | 'inconclusive';
+  inconclusive?: { reason: string; hint?: string };
 }
 
 export interface NoteEntry {

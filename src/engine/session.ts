@@ -7,6 +7,7 @@ import { redactDeep, type Redactor } from '../redact/redactor';
 import type { Runbook, SavedOutput, Step } from '../runbook/model';
 import type { VariableType } from '../ssh/script';
 import type { Executor } from '../ssh/types';
+import { inconclusiveRun } from './evidence';
 import { Journal, writeOutput } from './journal';
 import { runStep, type Confirmation, type HostRun, type RunObserver, type StepRun } from './runStep';
 import { ValueStore } from './scope';
@@ -90,6 +91,7 @@ export class IncidentSession {
       next: run.decision.next?.key,
       why: fields(run.decision.why),
       runId: run.runId,
+      ...evidenceFields(run, fields),
     };
   }
 
@@ -163,12 +165,21 @@ export class IncidentSession {
             next: run.decision.next?.key,
             why: run.decision.why,
             error: result.error ? { kind: result.error.kind, message: result.error.message, hint: result.error.hint } : undefined,
+            ...evidenceFields(run, (t) => t),
           });
         }
         outer?.ended?.(run);
       },
     };
   }
+}
+
+/** The evidence state a record and the journal keep for a finished run: inconclusive with its reason, or what the check found. */
+function evidenceFields(run: HostRun, redact: (t: string) => string): Pick<SavedOutput, 'evidence' | 'inconclusive'> {
+  if (run.result.termination !== 'exit' && run.result.termination !== 'signal' && !inconclusiveRun(run)) return {};
+  const unsure = inconclusiveRun(run);
+  if (unsure) return { evidence: 'inconclusive', inconclusive: { reason: redact(unsure.reason), ...(unsure.hint ? { hint: redact(unsure.hint) } : {}) } };
+  return { evidence: (run.outcome?.findings.length ?? 0) > 0 ? 'findings' : 'nothing-found' };
 }
 
 function safeUserName(): string {

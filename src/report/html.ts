@@ -2,6 +2,7 @@
 // restrictive CSP, and every field escaped (nbconvert's CVE-2021-32862 came in through metadata).
 
 import { durationText, valuesToShow } from '../checks/display';
+import { describeCause } from '../engine/causes';
 import { mermaidFlowchart } from './mermaid';
 import { renderMapSvg } from './map/svg';
 import type { Postmortem, PostmortemRun } from './postmortem';
@@ -122,6 +123,19 @@ export function renderHtml(pm: Postmortem): string {
 
   h.push('<h2>Impact</h2>', fill('To fill:'), `<ul>${pm.impactPrompts.map((p) => `<li>${e(p)}</li>`).join('')}</ul>`);
 
+  if (pm.causes.length) h.push('<h2>Verdict</h2>', `<ul>${pm.causes.map((v) => `<li>${e(describeCause(v))}</li>`).join('')}</ul>`);
+  if (pm.inconclusive.length) {
+    h.push(
+      '<h2>Inconclusive steps</h2>',
+      '<p>These checks could not tell (the command failed, was denied, or printed nothing readable): they rule nothing out.</p>',
+      `<ul>${pm.inconclusive
+        .map(
+          (r) =>
+            `<li>${e(r.stepTitle)} on ${c(r.host)} (evidence ${e(r.label)}): ${e(r.inconclusive?.reason ?? 'no readable evidence')}${r.inconclusive?.hint ? ` — what to do: ${e(r.inconclusive.hint)}` : ''}</li>`,
+        )
+        .join('')}</ul>`,
+    );
+  }
   h.push('<h2>Root cause candidates</h2>');
   if (pm.rootCauses.length === 0) h.push(fill('No critical finding was raised. To fill: the root cause, as found.'));
   else {

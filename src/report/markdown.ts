@@ -1,6 +1,7 @@
 // The postmortem as Markdown. Every field from the runbook, the journal or a host is escaped:
 // prose with backslashes, identifiers and values as code spans, outputs in fences no content can close.
 
+import { describeCause } from '../engine/causes';
 import { durationText, valuesToShow } from '../checks/display';
 import { mermaidFlowchart } from './mermaid';
 import { mapMermaid } from './map/mermaid';
@@ -74,6 +75,23 @@ export function renderMarkdown(pm: Postmortem): string {
 
   md.push('## Impact', '', toFill('To fill:'), '', ...pm.impactPrompts.map((p) => `- ${mdText(p)}`), '');
 
+  if (pm.causes.length) {
+    // Only a cause its read-only steps confirmed is called the root cause.
+    md.push('## Verdict', '', ...pm.causes.map((c) => `- ${mdText(describeCause(c))}`), '');
+  }
+  if (pm.inconclusive.length) {
+    md.push(
+      '## Inconclusive steps',
+      '',
+      'These checks could not tell (the command failed, was denied, or printed nothing readable): they rule nothing out.',
+      '',
+    );
+    for (const run of pm.inconclusive)
+      md.push(
+        `- ${runRef(run)}: ${mdText(run.inconclusive?.reason ?? 'no readable evidence')}${run.inconclusive?.hint ? ` — what to do: ${mdText(run.inconclusive.hint)}` : ''}`,
+      );
+    md.push('');
+  }
   md.push('## Root cause candidates', '');
   if (pm.rootCauses.length === 0) md.push('_No critical finding was raised. To fill: the root cause, as found._', '');
   pm.rootCauses.forEach((rc, i) => {

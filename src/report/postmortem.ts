@@ -1,6 +1,7 @@
 // The postmortem as plain data, built from an incident record and its journal, following
 // Google SRE's postmortem template. The Markdown and HTML renderers only lay this model out.
 
+import { causeVerdicts, type CauseVerdict } from '../engine/causes';
 import type { Termination } from '../base/run';
 import path from 'node:path';
 import type { Finding, FindingSeverity } from '../checks/spec';
@@ -32,6 +33,8 @@ export interface PostmortemRun {
   next?: string;
   why?: string;
   error?: { kind: string; message: string; hint?: string };
+  evidence?: 'findings' | 'nothing-found' | 'inconclusive';
+  inconclusive?: { reason: string; hint?: string };
   /** The full output as recorded (already redacted by the engine; redacted again before export). */
   output: string;
   /** The engine kept only part of the output. */
@@ -99,6 +102,10 @@ export interface Postmortem {
   summary: { prompt: string; mostSevere?: { finding: Finding; stepTitle: string; host: string; evidence: string } };
   impactPrompts: string[];
   rootCauses: RootCauseCandidate[];
+  /** Each suspected cause: confirmed by its read-only steps, refuted, or still unconfirmed. */
+  causes: CauseVerdict[];
+  /** Runs whose check could not tell (failed, denied, unreadable output): never "nothing found". */
+  inconclusive: PostmortemRun[];
   triggerPrompt: string;
   detectionPrompts: string[];
   /** The `confirm` steps that were run: what changed the hosts. */
@@ -152,6 +159,8 @@ function collectRuns(runbook: Runbook, journal: readonly JournalEntry[], recordP
       next: end?.next,
       why: end?.why,
       error: end?.error,
+      evidence: end?.evidence,
+      inconclusive: end?.inconclusive,
       output,
       outputTruncated: end?.truncated ?? false,
     };
@@ -257,7 +266,15 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
       .map((finding) => ({ finding, evidence: run.label, stepTitle: run.stepTitle, host: run.host, time: run.startedAt, values: run.values })),
   );
 
+  const causes = causeVerdicts(
+    [],
+    runs.map((run) => ({ step: run.stepKey, findings: run.findings })),
+  );
+  const inconclusive = runs.filter((run) => run.evidence === 'inconclusive');
+
   return {
+    causes,
+    inconclusive,
     title: meta?.title ?? start?.title ?? fm?.title ?? path.basename(recordPath),
     date: startedAt ? startedAt.slice(0, 10) : '',
     authors,

@@ -141,6 +141,9 @@ export interface SavedOutput extends Omit<RunEnding, 'signal'> {
   why?: string;
   /** Journal entry id, linking the output to the incident's journal. */
   runId: string;
+  /** What the check could tell: findings, nothing found, or inconclusive (with why and what to do). */
+  evidence?: 'findings' | 'nothing-found' | 'inconclusive';
+  inconclusive?: { reason: string; hint?: string };
   range?: Range;
 }
 

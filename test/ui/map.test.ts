@@ -106,7 +106,7 @@ describe('runbook map in VS Code', function () {
         break;
     }
     await frame.click('g.node[data-step="close-wait-owner"]');
-    await activeNotebookCell(page, 'ss -tanp');
+    await activeNotebookCell(page, 'ss -Htanp');
     await page.mouse.move(5, 880);
     await sleep(500);
     await page.screenshot({ path: join(repoRoot, 'docs/images/map.png') });
