@@ -4,6 +4,7 @@
 // is also what a record says happened (verdictOfRecord), so the two can be compared.
 
 import { evaluateCheck } from '../checks/evaluate';
+import { evaluateSamples } from '../checks/samples';
 import type { CheckOutcome, Finding, FindingSeverity } from '../checks/spec';
 import type { Runbook, SavedOutput, Step } from '../runbook/model';
 import { decideNext, findStep } from './decide';
@@ -104,7 +105,12 @@ function replayHost(runbook: Runbook, captures: readonly Capture[], parameters: 
     verdict.path.push(step.key);
     const failed = runInconclusive(step, capture);
     if (failed) return { inconclusive: failed };
-    const outcome: ContractOutcome | undefined = step.check?.spec ? evaluateCheck(step.check.spec, capture.text, values.scope()) : undefined;
+    const samples = splitSamples(capture.text);
+    const outcome: ContractOutcome | undefined = step.check?.spec
+      ? samples.length > 1
+        ? evaluateSamples(step.check.spec, samples, values.scope())
+        : evaluateCheck(step.check.spec, capture.text, values.scope())
+      : undefined;
     if (outcome) values.record(step.key, outcome.values);
     if (outcome?.findings.length) verdict.findings[step.key] = outcome.findings.map(asVerdictFinding);
     if (outcome?.evidence === 'inconclusive') return { outcome, inconclusive: outcome.inconclusive?.reason ?? 'the check could not read the output' };
@@ -114,6 +120,7 @@ function replayHost(runbook: Runbook, captures: readonly Capture[], parameters: 
   const first = captures.map((c) => findStep(runbook, c.step)).find((s): s is Step => s !== undefined);
   let step: Step | undefined = first;
   const visited = new Set<string>();
+  const confirmed = new Set<string>();
   while (step) {
     if (visited.has(step.key)) return stop('cycle', step);
     visited.add(step.key);
@@ -125,19 +132,32 @@ function replayHost(runbook: Runbook, captures: readonly Capture[], parameters: 
       return stop('inconclusive', step);
     }
     const raised = (ran.outcome?.findings ?? []) as ContractFinding[];
-    const statuses = verifyCauses(raised, (key) => {
-      const verifyStep = findStep(runbook, key);
-      if (!verifyStep || verifyStep.confirm || visited.has(verifyStep.key)) return undefined;
-      visited.add(verifyStep.key);
-      const result = evaluate(verifyStep);
-      if (result?.inconclusive) verdict.inconclusive.push({ step: verifyStep.key, reason: result.inconclusive });
-      return result?.inconclusive ? undefined : ((result?.outcome?.findings ?? []) as ContractFinding[]);
-    });
-    verdict.refuted.push(...[...statuses].filter(([, s]) => s === 'refuted').map(([cause]) => cause));
-    const standing = raised.filter((f) => !f.cause || statuses.get(f.cause) !== 'refuted');
+    // As the live progression does: a suspicion (a warning) follows its `next` to its verify step; only a
+    // critical finding with `verify` runs its verify steps before stopping.
+    const statuses = verifyCauses(
+      raised.filter((f) => f.severity === 'critical'),
+      (key) => {
+        const verifyStep = findStep(runbook, key);
+        if (!verifyStep || verifyStep.confirm || visited.has(verifyStep.key)) return undefined;
+        visited.add(verifyStep.key);
+        const result = evaluate(verifyStep);
+        if (result?.inconclusive) verdict.inconclusive.push({ step: verifyStep.key, reason: result.inconclusive });
+        return result?.inconclusive ? undefined : ((result?.outcome?.findings ?? []) as ContractFinding[]);
+      },
+    );
+    for (const f of raised) {
+      if (f.confirms) confirmed.add(f.confirms);
+      if (f.refutes && !verdict.refuted.includes(f.refutes)) verdict.refuted.push(f.refutes);
+    }
+    for (const [cause, status] of statuses) {
+      if (status === 'refuted' && !verdict.refuted.includes(cause)) verdict.refuted.push(cause);
+      if (status === 'confirmed') confirmed.add(cause);
+    }
+    const standing = raised.filter((f) => !f.cause || !verdict.refuted.includes(f.cause));
     const critical = standing.find((f) => f.severity === 'critical');
     if (critical) {
-      verdict.rootCause = rootCauseOf(step.key, critical, critical.cause ? statuses.get(critical.cause) : undefined);
+      const cause = critical.confirms ?? critical.cause;
+      verdict.rootCause = rootCauseOf(step.key, { ...critical, cause }, cause && confirmed.has(cause) ? 'confirmed' : 'unconfirmed');
       return stop('critical', step);
     }
     const outcome =
@@ -152,6 +172,14 @@ function replayHost(runbook: Runbook, captures: readonly Capture[], parameters: 
 }
 
 type CauseStatus = 'confirmed' | 'refuted' | 'unconfirmed';
+
+/** A capture of a `samples=N` step holds each sample under a "── sample i of N at TIME ──" line (runStep.ts). */
+function splitSamples(text: string): { text: string; at: Date }[] {
+  const heading = /^── sample (\d+) of (\d+) at (\S+) ──\n/gm;
+  const marks = [...text.matchAll(heading)];
+  if (marks.length < 2) return [];
+  return marks.map((m, i) => ({ at: new Date(m[3]), text: text.slice(m.index! + m[0].length, i + 1 < marks.length ? marks[i + 1].index : text.length) }));
+}
 
 /** CONTRACT.md's verification: each raised cause with `verify` steps is confirmed, refuted or left unconfirmed. */
 function verifyCauses(raised: ContractFinding[], runVerify: (step: string) => ContractFinding[] | undefined): Map<string, CauseStatus> {
