@@ -1,7 +1,7 @@
 // Where a `{{value}}` in a command would be read as shell code a second time: inside the script of
 // `sh -c`, after `eval`, in the remote command of `ssh host ...`, in `su -c`, in what a pipe feeds to a
-// shell (`| sh`, `| xargs sh`), or in a heredoc. The engine quotes each value once, for the step's
-// own shell; a second shell undoes that quoting, so a value holding `'` or `$(...)` runs as a command.
+// shell (`| sh`, `| xargs sh`), or in a heredoc that a shell reads as its script. The engine expands each
+// value once, for the step's own shell; a second shell parses that text again, so `'` or `$(...)` in it runs.
 
 import { readPipelines, type SimpleCommand, type Word } from './shellWords';
 
@@ -60,11 +60,15 @@ export function reparsedVariables(command: string): ReparsedVariable[] {
 }
 
 function zonesOfPipeline(pipeline: SimpleCommand[], zones: Zone[]): void {
+  const readers = pipeline.map((command) => zonesOfCommand(command, zones));
   pipeline.forEach((command, k) => {
-    for (const body of command.heredocs) zones.push({ ...body, construct: 'heredoc' });
-    const reader = zonesOfCommand(command, zones);
+    const reader = readers[k];
     // What earlier commands of the pipeline print becomes the script of a shell that reads its input.
     if (reader && k > 0) zones.push({ start: pipeline[0].start, end: pipeline[k - 1].end, construct: `| ${reader}` });
+    // A heredoc body is data (a value there expands once, never re-parsed) unless a shell reads it as
+    // its script: this command, or one later in the pipe that its output flows into.
+    const downstream = readers.slice(k).find((r) => r !== undefined) ?? (command.words[0]?.text === 'ssh' ? 'ssh' : undefined);
+    if (downstream) for (const body of command.heredocs) zones.push({ ...body, construct: `heredoc into ${downstream}` });
   });
 }
 

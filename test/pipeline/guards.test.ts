@@ -93,7 +93,7 @@ describe('pipeline: fail closed on unclear steps', function () {
     assert.equal(fs.existsSync(marker), false, 'no terminal to say yes on: nothing ran');
   });
 
-  it('shows a confirm step\'s command with every control character visible: a CR or ESC[8m cannot hide a touch', async () => {
+  it("shows a confirm step's command with every control character visible: a CR or ESC[8m cannot hide a touch", async () => {
     const marker = path.join(dir, 'spoofed');
     const hidden = `touch ${marker}\r\u001b[8msystemctl status nginx\u001b[0m`;
     const file = write('spoof.runbook.md', `# Spoof\n\n\`\`\`sh {id=fix confirm}\n${hidden}\n\`\`\`\n`);
@@ -101,5 +101,19 @@ describe('pipeline: fail closed on unclear steps', function () {
     assert.ok(out.includes(`touch ${marker}\u240d\u241b[8msystemctl status nginx\u241b[0m`), out);
     assert.doesNotMatch(out, /\r|\u001b\[8m/, 'no raw CR or ESC reaches the terminal');
     assert.equal(fs.existsSync(marker), false);
+  });
+
+  it('a hostile value in any quoting position runs nothing on the host and arrives as text', async () => {
+    const marker = path.join(dir, 'quoted');
+    const hostile = `x$(touch ${marker})'; touch ${marker}; '"; touch ${marker}; "`;
+    const file = write(
+      'quoting.runbook.md',
+      `---\nparams:\n  v: { default: ${JSON.stringify(hostile)} }\n---\n\n# Quoting\n\n\`\`\`sh {id=all}\nprintf '[%s]\\n' {{v}} "{{v}}" '{{v}}' "a{{v}}b"\ncat <<EOF\n{{v}}\nEOF\n\`\`\`\n`,
+    );
+    const run = await cli(file, { host: 'testbed-1', sshConfig: sshd.sshConfigPath, step: ['all'] });
+    assert.equal(run.code, 0, run.out);
+    assert.equal(fs.existsSync(marker), false, `a value ran on the host: ${run.out}`);
+    assert.equal(run.out.split(`[${hostile}]`).length - 1, 3, `printed as text three times: ${run.out}`);
+    assert.ok(run.out.includes(`[a${hostile}b]`), run.out);
   });
 });
