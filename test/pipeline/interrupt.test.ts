@@ -85,4 +85,29 @@ describe('runbook run: SIGINT and SIGTERM stop the remote step', function () {
       );
     });
   }
+
+  it('a sequential run that loses its connection stops there and says so; the next step does not run', async () => {
+    const file = path.join(dir, 'runbooks', 'lost.runbook.md');
+    const tick = `1.0631${process.pid % 97}`;
+    fs.writeFileSync(
+      file,
+      `# Lost\n\n\`\`\`sh {id=first timeout=30s}\nsleep ${tick}; sleep ${tick}; sleep ${tick}; echo first-done\n\`\`\`\n\n\`\`\`sh {id=second}\necho second-ran\n\`\`\`\n`,
+    );
+    const child = spawn(process.execPath, [...CLI, 'run', file, '--host', 'testbed-1', '-F', sshd.sshConfigPath, '--step', 'first', '--step', 'second'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.ok(await waitFor(() => processesRunning(`sleep ${tick}`).length > 0, 30_000), out);
+    // The network goes: every per-connection sshd process dies.
+    for (const pid of sshd.connectionPids()) process.kill(pid, 'SIGKILL');
+    const status = await exited;
+    assert.equal(status, 1, out);
+    assert.match(out, /Stopped: the connection was lost during first/);
+    assert.doesNotMatch(out, /second-ran/);
+  });
 });
