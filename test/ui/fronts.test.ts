@@ -60,11 +60,36 @@ async function shownResult(outputs: FrameLocator, step: string) {
   return { hosts, findings, routes, next, text: await result.innerText() };
 }
 
+/** A record whose secret parameter was saved as its placeholder: running it must ask again, in a password box. */
+const SECRET_RECORD = `---
+title: Secret again
+hosts: [srv]
+params:
+  token: { secret: true, prompt: "API token" }
+incident:
+  id: 2026-12-01-secret-again
+  title: Secret again
+  startedAt: 2026-12-01T08:00:00.000Z
+  responder: test
+  template: secret.runbook.md
+  target: [srv]
+  parameters:
+    token: "[REDACTED:secret]"
+---
+
+# Use the token
+
+\`\`\`sh {id=use-token}
+printf 'token-length=%s\\n' "$(printf '%s' {{token}} | wc -c)"
+\`\`\`
+`;
+
 /** The notebook renders only the cells in view: scroll down until the cell with `text` is there. */
 async function scrollToCell(page: Page, text: string): Promise<void> {
   for (let i = 0; i < 30; i++) {
     if ((await notebookCells(page).filter({ hasText: text }).count()) > 0) return;
-    const box = await page.locator('.notebookOverlay .cell-list-container').boundingBox();
+    // Several notebooks may be open: scroll the one in front.
+    const box = await page.locator('.notebookOverlay .cell-list-container').filter({ visible: true }).first().boundingBox();
     if (box) {
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await page.mouse.wheel(0, 300);
@@ -86,6 +111,7 @@ describe('UI both fronts: the notebook agrees with the CLI on roles, two ends an
     workspace = mkdtempSync(join(tmpdir(), 'runbook-ui-fronts-'));
     writeFileSync(join(workspace, 'fronts.runbook.md'), frontsRunbook(sshd));
     writeFileSync(join(workspace, 'runbook-inventory.yaml'), inventory(sshd));
+    writeFileSync(join(workspace, 'secret.runbook.md'), SECRET_RECORD);
     vscode = await startVsCode({ workspace, trusted: true });
     await openFile(vscode.page, 'fronts.runbook.md');
     await notebookCells(vscode.page).filter({ hasText: 'ran-on' }).first().waitFor({ timeout: 60_000 });
@@ -136,4 +162,26 @@ describe('UI both fronts: the notebook agrees with the CLI on roles, two ends an
       }
     });
   }
+
+  it('re-running a record whose secret is redacted asks for it in a password box, and sends what was typed', async () => {
+    const page: Page = vscode.page;
+    await openFile(page, 'secret.runbook.md');
+    await notebookCells(page).filter({ hasText: 'token-length' }).first().waitFor({ timeout: 30_000 });
+    await runStepCell(page, 'token-length');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 30_000 });
+    assert.equal(await input.getAttribute('type'), 'password', 'a password box');
+    assert.match(await page.locator('.quick-input-widget').innerText(), /API token.*recorded value is redacted/s);
+    await vscode.screenshot('fronts-secret-prompt');
+    await input.fill('typed-secret');
+    await page.keyboard.press('Enter');
+    // The record is saved when the step ends: what it shows is what ran.
+    const record = join(vscode.folder, 'secret.runbook.md');
+    const deadline = Date.now() + 60_000;
+    while (!readFileSync(record, 'utf8').includes('token-length=12') && Date.now() < deadline) await sleep(250);
+    const saved = readFileSync(record, 'utf8');
+    assert.match(saved, /token-length=12/, 'the typed value (12 bytes) reached the host');
+    assert.doesNotMatch(saved, /typed-secret/, 'the secret is not in the record');
+    assert.doesNotMatch(saved, /token-length=17/, 'the placeholder ([REDACTED:secret], 17 bytes) was never sent');
+  });
 });
