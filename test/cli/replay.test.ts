@@ -57,12 +57,13 @@ describe('runbook test', function () {
     assert.equal(expect['root-cause'].status, 'confirmed', 'the kernel log confirmed the full table');
     const run = runbook(['test', 'runbooks/fixtures'], dir);
     assert.equal(run.status, 1, run.stdout + run.stderr);
+    // Without the table's finding the kernel log's drops are the root cause, still confirmed (`confirms: conntrack-full`).
     const lines = run.stdout.split('\n');
     assert.equal(lines[0], 'FAIL runbooks/fixtures/triage/conntrack-field-incident-000 (replayed through runbooks/triage.runbook.md)');
     assert.ok(lines.includes(`  incident-000: finding critical "${table}" no longer raised at step conntrack-usage`), run.stdout);
     assert.ok(
       lines.includes(
-        `  incident-000: root cause is now "${kernel}" at kernel-log (unconfirmed) (was "${table}" at conntrack-usage (cause conntrack-full, confirmed))`,
+        `  incident-000: root cause is now "${kernel}" at kernel-log (cause conntrack-full, confirmed) (was "${table}" at conntrack-usage (cause conntrack-full, confirmed))`,
       ),
       run.stdout,
     );
