@@ -234,7 +234,9 @@ export function verdictOfRecord(runbook: Runbook, runs: readonly SavedOutput[]):
     for (const run of path) {
       const critical = (run.findings as ContractFinding[]).find((f) => f.severity === 'critical' && !(f.cause && verdict.refuted.includes(f.cause)));
       if (critical) {
-        verdict.rootCause = rootCauseOf(run.step, critical, critical.cause ? statusOf(critical.cause) : undefined);
+        // A confirming finding (`confirms: X`) is itself the root cause X, confirmed: as the live run says.
+        const cause = critical.confirms ?? critical.cause;
+        verdict.rootCause = rootCauseOf(run.step, { ...critical, cause }, cause ? statusOf(cause) : undefined);
         break;
       }
     }
