@@ -42,7 +42,7 @@ describe('runbook test', function () {
     assert.match(run.stdout, new RegExp(`\\n${count} fixtures: ${count} passed\\.\\n$`));
     assert.match(
       run.stdout,
-      /PASS runbooks\/fixtures\/triage\/time-wait\n {2}lab: conntrack-usage → kernel-log → server-sockets → client-cap → time-wait-rate → time-wait-side; root cause \((?:un)?confirmed\): this server closes first, about \d+ connections a second/,
+      /PASS runbooks\/fixtures\/triage\/time-wait\n {2}lab: conntrack-usage → kernel-log → server-sockets → client-cap → time-wait-rate → time-wait-side; root cause \(confirmed\): this server closes first, about \d+ connections a second/,
     );
   });
 
@@ -103,7 +103,7 @@ describe('runbook test', function () {
     const made = runbook(['test', '--make-fixture', record, '--out', out, '--source', 'test']);
     assert.match(
       made.stdout,
-      /fixture\.yaml\n {2}lab: conntrack-usage → kernel-log → server-sockets → close-wait-owner; root cause \((?:un)?confirmed\): 40 connections on port \d+ stayed in CLOSE_WAIT/,
+      /fixture\.yaml\n {2}lab: conntrack-usage → kernel-log → server-sockets → close-wait-owner; root cause \(confirmed\): 40 connections on port \d+ stayed in CLOSE_WAIT/,
     );
     const fixture = parse(fs.readFileSync(path.join(out, 'fixture.yaml'), 'utf8'));
     assert.equal(path.resolve(out, fixture.runbook), path.join(ROOT, 'runbooks/triage.runbook.md'));

@@ -85,6 +85,9 @@ describe('regression replay', function () {
     assert.equal(expected.rootCause?.step, 'close-wait-owner');
     assert.match(expected.rootCause!.message, /^40 connections on port \d+ stayed in CLOSE_WAIT for 3 s/);
     assert.deepEqual(expected.stopped, { reason: 'critical', step: 'close-wait-owner' });
+    // close-wait-owner's critical finding confirms the leak server-sockets suspected.
+    assert.equal(expected.rootCause!.status, 'confirmed');
+    assert.equal(expected.rootCause!.cause, 'close-wait-leak');
     const [actual] = replay({ runbook: read(incident.templatePath!), captures: incident.captures, parameters: incident.parameters });
     assert.deepEqual(actual, expected);
   });
