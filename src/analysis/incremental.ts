@@ -144,9 +144,12 @@ function compare(a: string, b: string): number {
  * it runs on every analysis rather than being kept per step.
  */
 function causeDiagnostics(steps: PlacedStep[]): Diagnostic[] {
+  // Only checks that use the keys are looked at, so a runbook without them costs one pass and no more.
+  const using = steps.filter((p) => p.step.check?.spec?.findings.some((f) => f.verify?.length || f.confirms || f.refutes));
+  if (using.length === 0) return [];
   const forCauses = steps.map((p) => ({ key: p.step.id ?? p.key, confirm: p.step.confirm, spec: p.step.check?.spec }));
   const out: Diagnostic[] = [];
-  for (const placed of steps) {
+  for (const placed of using) {
     const check = placed.step.check;
     if (!check?.spec) continue;
     for (const problem of causeProblems(placed.step.id ?? placed.key, check.spec, forCauses)) {
