@@ -5,12 +5,14 @@
 // `runbook run --auto` are in triage.e2e.test.ts.
 
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { startScenario, type RunningFault } from '../../src/lab';
 import { loadRunbook, raised, runStep, type LocalRun } from './localStep';
 
 const isRoot = process.getuid?.() === 0;
 const users = isRoot ? [undefined, 'runbook-test'] : [undefined];
 const triage = loadRunbook('triage');
+const halfOpen = loadRunbook('half-open');
 const firstPass = ['conntrack-usage', 'kernel-log', 'server-sockets', 'client-cap', 'time-wait-rate', 'tcp-settings', 'client-sockets', 'listen-counters'];
 // Each suspicion and the step that checks it (the `verify:` of its rule).
 const verifyOf: Record<string, string> = {
@@ -143,6 +145,43 @@ describe('triage rules on the lab (local, step by step)', function () {
       ]);
     });
   }
+
+  it('connections that open and close while the two ends are compared are not half-open (a busy client)', async () => {
+    // One idle client stays connected; another client opens and closes connections as fast as it can
+    // while peer-compare runs: a connection listed on the client and gone from the server a moment
+    // later is churn, not a half-open connection (the busy-server control raised this once).
+    const server = net.createServer((socket) => socket.on('error', () => undefined));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.76', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const idle = net.connect({ host: '127.0.0.76', port, localAddress: '127.0.0.176' });
+    await new Promise((resolve) => idle.once('connect', resolve));
+    let churning = true;
+    let opened = 0;
+    const churn = async () => {
+      while (churning && opened < 20_000) {
+        opened++;
+        await new Promise<void>((resolve) => {
+          const c = net.connect({ host: '127.0.0.76', port, localAddress: '127.0.0.177' }, () => setTimeout(() => c.destroy(), 2));
+          c.on('close', () => resolve());
+          c.on('error', () => resolve());
+        });
+      }
+    };
+    const churners = [churn(), churn(), churn()];
+    try {
+      for (const [runbook, stepId, round] of [0, 1, 2].flatMap((r) => [[triage, 'peer-compare', r] as const, [halfOpen, 'server-view', r] as const])) {
+        const run = await runStep(runbook, stepId, { port, netns: '', peer_netns: '', client_blind: 1 });
+        assert.ok(run.ok, run.stderr);
+        assert.deepEqual(actionable(run), [], `${stepId}, round ${round + 1}, ${opened} connections churned:\n${run.stdout}`);
+        assert.match(raised(run)[0] ?? '', /^INFO the server still has all 1 connections from this host/);
+      }
+    } finally {
+      churning = false;
+      await Promise.all(churners);
+      idle.destroy();
+      server.close();
+    }
+  });
 
   it('a wrong namespace: the step fails with its reason and prints nothing to misread', async () => {
     const run = await runStep(triage, 'server-sockets', { port: 1, netns: 'rblab-no-such-namespace' });
