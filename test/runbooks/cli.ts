@@ -32,7 +32,7 @@ export function runCli(args: string[], timeoutMs = 120_000): Promise<CliRun> {
 }
 
 /** An ssh_config naming the test sshd as `lab` (the unprivileged runbook-test user when run as root) and `lab-root`. */
-export function writeSshConfig(sshd: TestSshd, dir: string): string {
+export function writeSshConfig(sshd: TestSshd, dir: string, sudoUsers?: { nopasswd: string }): string {
   const file = path.join(dir, 'ssh_config');
   const host = (alias: string, user: string) =>
     [
@@ -47,7 +47,9 @@ export function writeSshConfig(sshd: TestSshd, dir: string): string {
       '  BatchMode yes',
       '',
     ].join('\n');
-  fs.writeFileSync(file, host('lab', sshd.users.test ?? sshd.users.current) + host('lab-root', sshd.users.current));
+  // lab-sudo: an unprivileged login with NOPASSWD sudo (the test bed's), for steps marked `sudo`.
+  const sudoUser = sudoUsers ? host('lab-sudo', sudoUsers.nopasswd) : '';
+  fs.writeFileSync(file, host('lab', sshd.users.test ?? sshd.users.current) + host('lab-root', sshd.users.current) + sudoUser);
   return file;
 }
 

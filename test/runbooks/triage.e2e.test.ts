@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startScenario, type RunningFault } from '../../src/lab';
 import { startTestSshd, type TestSshd } from '../../src/testbed/sshd';
+import { ensureSudoUsers } from '../../src/testbed/users';
 import { assertConfirmed, assertQuiet, runAuto, shown, verdict, writeSshConfig } from './cli';
 
 const isRoot = process.getuid?.() === 0;
@@ -29,7 +30,7 @@ describe('field suite: triage --auto on lab faults and look-alikes (over SSH)', 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-triage-'));
     sshd = await startTestSshd({ firstAddress: SSHD_ADDRESS });
-    sshConfig = writeSshConfig(sshd, dir);
+    sshConfig = writeSshConfig(sshd, dir, isRoot ? ensureSudoUsers() : undefined);
   });
   after(async () => {
     await sshd?.stop();
@@ -88,7 +89,7 @@ describe('field suite: triage --auto on lab faults and look-alikes (over SSH)', 
   });
 
   if (isRoot) {
-    it('conn-cap: confirms the cap by a capture as root; as runbook-test it stays suspected, with the sudo hint', async () => {
+    it('conn-cap: confirms the cap by a capture as root and as a sudoer; as runbook-test it stays suspected, with the sudo hint', async () => {
       const f = await start('conn-cap', 64);
       const root = await triage('lab-root', { port: f.details.port });
       assertConfirmed(root, /^127\.0\.0\.164 keeps the same 8 connections open.*a per-client connection cap|right after the handshake/);
@@ -99,6 +100,10 @@ describe('field suite: triage --auto on lab faults and look-alikes (over SSH)', 
       assert.match(user.suspected[0], /^127\.0\.0\.164 keeps the same 8 connections open/);
       assert.match(user.all, /sudo/);
       assert.equal(user.status, 3, shown(user));
+      // An unprivileged login allowed to sudo: the capture runs through `sudo -n` and confirms the cap.
+      const sudoer = await triage('lab-sudo', { port: f.details.port });
+      assertConfirmed(sudoer, /^127\.0\.0\.164 keeps the same 8 connections open.*a per-client connection cap|right after the handshake/);
+      assert.ok(sudoer.criticals.some((c) => /^the server closed \d+ of \d+ connections from 127\.0\.0\.164 right after the handshake, before any data/.test(c)), shown(sudoer));
     });
 
     it('conn-cap with another served client: counts per client and names the capped one', async () => {
