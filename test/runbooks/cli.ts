@@ -75,6 +75,7 @@ export interface Verdict {
 
 export function verdict(run: CliRun, host: string): Verdict {
   const text = `${run.stdout}\n${run.stderr}`;
+  assertReadable(text);
   // Findings: from the summary at the end (steps print theirs too); verdict lines: wherever printed, once each.
   const summary = run.stdout.slice(Math.max(0, run.stdout.lastIndexOf('Path taken on')));
   const summaryLines = summary.split('\n').map((l) => l.trim());
@@ -91,6 +92,12 @@ export function verdict(run: CliRun, host: string): Verdict {
     inconclusive: allLines.filter((l) => /inconclusive/i.test(l)),
     all: text,
   };
+}
+
+/** Every run of the field suite: no message, hint or values table shows a raw placeholder or JSON. */
+export function assertReadable(text: string): void {
+  const raw = text.split('\n').filter((l) => /\{\{|\{"|\[\{|":\s*[\[{"\d]/.test(l));
+  assert.deepEqual(raw, [], `a raw placeholder or JSON in what the user reads:\n${text}`);
 }
 
 /** One line for an assertion message: what the user saw. */
