@@ -95,7 +95,7 @@ export function lifecycleTimeline(
     else if (e.type === 'impact') {
       if (e.start) rows.push({ time: e.start, result: `impact started (recorded by ${e.author})` });
       if (e.end) rows.push({ time: e.end, result: `impact ended (recorded by ${e.author})` });
-    } else if (e.type === 'detection') rows.push({ time: e.at, result: `detected: ${e.how}${e.alert ? `, alert ${e.alert}` : ''} (recorded by ${e.author})` });
+    } else if (e.type === 'detection') rows.push({ time: e.at, result: `detected by ${e.how}${e.alert ? ` (${e.alert})` : ''}, recorded by ${e.author}` });
     else if (e.type === 'evidence-file')
       rows.push({
         time: e.time,
