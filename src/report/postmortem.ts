@@ -186,6 +186,7 @@ function runResult(run: PostmortemRun): string {
   else if (run.termination === 'signal') parts.push(`killed by ${run.signal ?? 'a signal'}`);
   else parts.push(run.termination);
   if (run.error) parts.push(`${run.error.kind}: ${run.error.message}`);
+  if (run.evidence === 'inconclusive') parts.push(`inconclusive: ${run.inconclusive?.reason ?? 'no readable evidence'}`);
   for (const f of run.findings) parts.push(`${f.severity}: ${f.message}`);
   if (run.next) parts.push(run.next === 'end' ? `end${run.why ? ` (${run.why})` : ''}` : `next: ${run.next}${run.why ? ` (${run.why})` : ''}`);
   return parts.join('; ');
