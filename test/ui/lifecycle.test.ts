@@ -1,14 +1,15 @@
 // The incident's lifecycle in real VS Code (code-server + headless Chromium): in a recorded incident
 // (triage on the lab's close-wait fault, recorded over SSH by test/replay/recordFixtures.ts, with its
 // journal), the responder adds a timeline note, marks the incident mitigated ("10 min ago") and
-// resolved, and exports the postmortem: the exported editor shows the status Resolved and the note.
+// resolved, and exports the postmortem: the exported editor shows the status Resolved and the note;
+// a Markdown cell added to the record is journaled when saved; Show Plan opens the plan beside it.
 // Run with scripts/test-ui.mjs.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { activeNotebookCell, openFile, repoRoot, runCommand, sleep, startVsCode, visibleMessages, type VsCode } from './harness';
+import { activeNotebookCell, openFile, pickHost, repoRoot, runCommand, sleep, startVsCode, visibleMessages, type VsCode } from './harness';
 
 const RECORD_DIR = join(repoRoot, 'test/replay/records/triage-close-wait');
 const RECORD = readdirSync(RECORD_DIR).find((f) => f.endsWith('.runbook.md'))!;
@@ -111,5 +112,35 @@ describe('incident lifecycle in VS Code', function () {
       [...journal.matchAll(/"type":"status","status":"(\w+)"/g)].map((m) => m[1]),
       ['mitigated', 'resolved'],
     );
+  });
+
+  it('stamps a Markdown cell added to the record, and shows the plan in a read-only editor', async () => {
+    const { page } = vscode;
+    await openFile(page, RECORD);
+    const first = await activeNotebookCell(page, 'title: TCP triage');
+    await first.click();
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'Notebook: Insert Markdown Cell Below');
+    await sleep(500);
+    await page.keyboard.type('Rolled back the report worker at 11:40; CLOSE_WAIT falling');
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'File: Save');
+    const journalFile = join(vscode.folder, RECORD.replace(/\.runbook\.md$/, '.journal.jsonl'));
+    const deadline = Date.now() + 20_000;
+    while (!readFileSync(journalFile, 'utf8').includes('"source":"markdown-cell"') && Date.now() < deadline) await sleep(250);
+    const cellNote = readFileSync(journalFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; source?: string; text?: string })
+      .find((e) => e.source === 'markdown-cell');
+    assert.equal(cellNote?.text, 'Rolled back the report worker at 11:40; CLOSE_WAIT falling');
+
+    await pickHost(page, 'local');
+    await runCommand(page, 'Runbook: Show Plan');
+    await page.locator('.tab').filter({ hasText: 'Plan of' }).first().waitFor({ timeout: 20_000 });
+    const plan = await editorLines(page);
+    assert.match(plan, /Plan for .*triage-close-wait\.runbook\.md .*nothing is run and no host is contacted/);
+    assert.match(plan, /Target: local \(1 host\)/);
+    await vscode.screenshot('lifecycle-plan');
   });
 });
