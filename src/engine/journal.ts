@@ -6,6 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../checks/spec';
 import type { Runbook, SavedOutput } from '../runbook/model';
+import type { DetectionEntry, EvidenceFileEntry, ImpactEntry, StatusEntry } from './lifecycleEntries';
+
+export type { DetectionEntry, EvidenceFileEntry, ImpactEntry, IncidentStatus, StatusEntry } from './lifecycleEntries';
 
 export interface IncidentStartEntry {
   type: 'incident-start';
@@ -62,61 +65,6 @@ export interface NoteEntry {
   recordedAt?: string;
   /** Where it came from: typed (`runbook note`, the VS Code command), a finding marked important, a Markdown cell added to the record. */
   source?: 'note' | 'finding' | 'markdown-cell';
-}
-
-/** The incident's state: `declared` (the incident is on), `mitigated` (the impact stopped), `resolved`, or `reopened`. */
-export type IncidentStatus = 'declared' | 'mitigated' | 'resolved' | 'reopened';
-
-export interface StatusEntry {
-  type: 'status';
-  status: IncidentStatus;
-  /** When it happened ("mitigated at 03:12"); `time` is when it was written. */
-  at: string;
-  time: string;
-  author: string;
-  text?: string;
-}
-
-/** When the user-visible impact started and ended (either may come later than the other). */
-export interface ImpactEntry {
-  type: 'impact';
-  start?: string;
-  end?: string;
-  time: string;
-  author: string;
-}
-
-/** How the incident was detected: when, how (alert, user report...) and which alert. */
-export interface DetectionEntry {
-  type: 'detection';
-  at: string;
-  how: string;
-  alert?: string;
-  time: string;
-  author: string;
-}
-
-/** A file fetched from a host into the record's evidence folder (`fetch=`), or why it was not. */
-export interface EvidenceFileEntry {
-  type: 'evidence-file';
-  runId: string;
-  step: { key: string; id?: string; title?: string };
-  host: string;
-  /** The path on the host, after substitution. */
-  remotePath: string;
-  time: string;
-  /** The stored file, relative to the record, with `/`; absent when it was not fetched. */
-  file?: string;
-  /** Size and sha256 of the stored file (after redaction for a text file). */
-  bytes?: number;
-  sha256?: string;
-  /** Size on the host, before redaction. */
-  remoteBytes?: number;
-  kind?: 'text' | 'binary';
-  /** A text file in which the redactor replaced something. */
-  redacted?: boolean;
-  /** Why it was not fetched: too large, missing, denied, not supported by the engine. */
-  error?: string;
 }
 
 export interface IncidentEndEntry {
