@@ -8,7 +8,7 @@ import type { HostConfig } from '../hosts/types';
 import { createRedactor } from '../redact/redactor';
 import type { Runbook, Step } from '../runbook/model';
 import { buildStepScript, type VariableRule, type VariableType } from '../ssh/script';
-import { fetchPaths } from './evidenceFiles';
+import { fetchPaths, substitutePath } from './evidenceFiles';
 import { guardLocalSteps, refuseReparsedValues } from './guards';
 import { blockingProblems } from './load';
 import { knownValue, parameterProblem, secretValues } from './parameters';
@@ -144,9 +144,19 @@ function planStep(
     confirm: step.confirm,
     ...(step.confirmBecause ? { confirmBecause: step.confirmBecause } : {}),
     sudo: Boolean(step.sudo),
-    fetch: fetchPaths(step).map((p) => redact(p)),
+    fetch: fetchPaths(step).map((p) => redact(plannedPath(p, params, rules))),
     ...(refused ? { refused } : {}),
   };
+}
+
+/** A `fetch=` path as the run would read it, or as written with why it cannot be filled yet. */
+function plannedPath(template: string, params: Record<string, string>, rules: Record<string, VariableRule>): string {
+  try {
+    return substitutePath(template, params, rules);
+  } catch (error) {
+    if (!isRunbookError(error)) throw error;
+    return `${template} (${error.message.replace(/^fetch=\S+: /, '')})`;
+  }
 }
 
 function address(h: HostConfig): string {

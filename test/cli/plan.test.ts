@@ -117,7 +117,7 @@ describe('cli: runbook plan', function () {
         '  token: { secret: true, default: "hunter2-token-x" }',
         '---',
         '',
-        '```sh {id=look}',
+        '```sh {id=look fetch=/tmp/cap-{{port}}.pcap}',
         'ss -tn state established "( sport = :{{port}} )" | wc -l',
         '```',
         '',
@@ -141,6 +141,7 @@ describe('cli: runbook plan', function () {
     const [look, fix] = plan.steps;
     assert.deepEqual(look.missingParameters, ['port']);
     assert.match(look.command, /<port: missing parameter>/);
+    assert.deepEqual(look.fetch, ['/tmp/cap-{{port}}.pcap (no value for {{port}}.)'], 'a fetch path waits for its parameter');
     assert.deepEqual([fix.confirm, fix.sudo, fix.runtimeValues], [true, true, ['count']]);
     assert.match(fix.command, /<count: from an earlier step>/);
     assert.equal(fix.command.includes('hunter2-token-x'), false, 'a secret is never shown');
