@@ -36,7 +36,7 @@ export function parseWhen(text: string, now: Date = new Date()): Date {
     else at.setHours(h, m, s, 0);
     if (at.getTime() > now.getTime() + 60_000) {
       throw bad(
-        `that is later than now (${clock[4] ? now.toISOString().slice(11, 16) + 'Z' : localClock(now)}), so it may mean yesterday; give the date too, e.g. ${isoDay(at, -1)}T${t.replace(/\s*(Z|UTC)$/i, '')}${clock[4] ? 'Z' : ''}`,
+        `that is later than now (${clock[4] ? now.toISOString().slice(11, 16) + 'Z' : localClock(now)}), so it may mean yesterday; give the date too, e.g. ${isoDay(at, -1, Boolean(clock[4]))}T${t.replace(/\s*(Z|UTC)$/i, '')}${clock[4] ? 'Z' : ''}`,
       );
     }
     return at;
@@ -55,8 +55,10 @@ function localClock(d: Date): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
-function isoDay(d: Date, offsetDays: number): string {
+/** The date `offsetDays` from `d`, in UTC or local time (as the time of day was given). */
+function isoDay(d: Date, offsetDays: number, utc: boolean): string {
   const x = new Date(d.getTime() + offsetDays * 86_400_000);
+  if (utc) return x.toISOString().slice(0, 10);
   return `${x.getFullYear()}-${String(x.getMonth() + 1).padStart(2, '0')}-${String(x.getDate()).padStart(2, '0')}`;
 }
 

@@ -41,8 +41,10 @@ describe('pipeline: incident lifecycle', function () {
 
   describe('times', function () {
     it('reads HH:MM today (local), HH:MMZ, ISO 8601, "now" and "N min ago"', function () {
-      const local = parseWhen('08:12', NOW);
-      assert.deepEqual([local.getHours(), local.getMinutes(), local.getDate()], [8, 12, new Date(NOW).getDate()]);
+      // 18 minutes before NOW on the local clock, whatever this machine's time zone.
+      const earlier = new Date(NOW.getTime() - 18 * 60_000);
+      const clock = `${String(earlier.getHours()).padStart(2, '0')}:${String(earlier.getMinutes()).padStart(2, '0')}`;
+      assert.equal(parseWhen(clock, NOW).toISOString(), earlier.toISOString());
       assert.equal(parseWhen('08:12Z', NOW).toISOString(), '2026-11-23T08:12:00.000Z');
       assert.equal(parseWhen('08:12:30 UTC', NOW).toISOString(), '2026-11-23T08:12:30.000Z');
       assert.equal(parseWhen('2026-11-23T03:12:00Z', NOW).toISOString(), '2026-11-23T03:12:00.000Z');
