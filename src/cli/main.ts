@@ -44,6 +44,7 @@ program
   .option('--concurrency <n>', 'hosts run at the same time in a group', (v) => Number.parseInt(v, 10))
   .option('--timeout <duration>', 'timeout for steps without their own, e.g. 30s')
   .option('--quiet', 'do not print raw outputs, only values, findings and decisions')
+  .option('--reopen', 'reopen the incident if it was resolved (without a terminal, a resolved record refuses to run otherwise)')
   .action(async (file: string, options) => {
     const { runCommand } = await import('./run');
     process.exitCode = await runCommand(file, options);
@@ -85,6 +86,50 @@ program
   .action(async (record: string, options) => {
     const { exportCommand } = await import('./export');
     process.exitCode = await exportCommand(record, options);
+  });
+
+program
+  .command('note')
+  .description("Add a note to the incident's timeline, at the time it happened.")
+  .argument('<record>', 'incident record (*.runbook.md)')
+  .argument('<text>', 'the note')
+  .option('--at <time>', 'when it happened: HH:MM (today, local), HH:MMZ, ISO 8601, "10 min ago" (default: now)')
+  .option('--step <id>', 'the step the note is about')
+  .option('--host <name>', 'the host the note is about')
+  .action(async (record: string, text: string, options) => {
+    const { noteCommand } = await import('./note');
+    process.exitCode = await noteCommand(record, text, options);
+  });
+
+program
+  .command('status')
+  .description('Show or set where the incident stands: declared, mitigated, resolved (or reopened), with the time it happened.')
+  .argument('<record>', 'incident record (*.runbook.md)')
+  .argument('[status]', 'declared | mitigated | resolved | reopened (omit to show the current status)')
+  .option('--at <time>', 'when it happened: HH:MM (today, local), HH:MMZ, ISO 8601, "10 min ago" (default: now)')
+  .option('--impact-start <time>', 'when the user-visible impact started')
+  .option('--impact-end <time>', 'when the user-visible impact ended')
+  .option('--detected-at <time>', 'when the incident was detected (default: --at)')
+  .option('--detected-by <how>', 'how it was detected: alert, user report, by chance...')
+  .option('--alert <name>', 'the alert that fired')
+  .option('--text <text>', 'a line saying why')
+  .action(async (record: string, status: string | undefined, options) => {
+    const { statusCommand } = await import('./status');
+    process.exitCode = await statusCommand(record, status, options);
+  });
+
+program
+  .command('plan')
+  .description('Show what a run would do, without connecting: hosts per step, commands after substitution, confirm gates, sudo steps, missing parameters.')
+  .argument('<runbook>', 'runbook or incident record')
+  .option('--host <name>', 'host from ~/.ssh/config or the inventory, or "local"')
+  .option('--group <name>', 'inventory group or Ansible pattern')
+  .option('--var <name=value>', 'set a parameter (repeatable)', collect)
+  .option('-i, --inventory <path>', 'inventory: runbook-inventory.yaml or an Ansible inventory; repeatable', collect)
+  .option('-F, --ssh-config <file>', 'ssh_config file to read instead of ~/.ssh/config')
+  .action(async (file: string, options) => {
+    const { planCommand } = await import('./plan');
+    process.exitCode = await planCommand(file, options);
   });
 
 program

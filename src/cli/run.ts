@@ -35,6 +35,7 @@ export interface RunOptions {
   concurrency?: number;
   timeout?: string;
   quiet?: boolean;
+  reopen?: boolean;
 }
 
 export async function runCommand(file: string, options: RunOptions): Promise<number> {
@@ -68,6 +69,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       settings: { defaultTimeoutMs: options.timeout ? parseDuration(options.timeout) : undefined, concurrency: options.concurrency },
       listener: listenerFor(options),
       writeRecord: isRecord ? fileRecordWriter(recordPath) : undefined,
+      reopen: options.reopen,
     });
     const code = options.auto ? await runAuto(run, options, interrupt.signal) : await runListed(run, options, interrupt.signal);
     if (isRecord) process.stderr.write(`\nRecorded in ${recordPath} (journal: ${journalPathFor(recordPath)})\n`);
@@ -110,6 +112,16 @@ function listenerFor(options: RunOptions): RunListener {
       progress = hosts.length > 1 ? groupProgress(hosts.length) : undefined;
     },
     ended: (hostRun) => progress?.ended(hostRun),
+    evidenceFetched: (files) => {
+      for (const f of files)
+        process.stderr.write(
+          f.file
+            ? `fetched ${f.host}:${f.remotePath} -> ${f.file} (${f.bytes} bytes, ${f.kind}, sha256 ${f.sha256})
+`
+            : `not fetched ${f.host}:${f.remotePath}: ${f.error}
+`,
+        );
+    },
     stepEnded: (stepRun) => {
       if (stepRun.hostRuns.length === 1 && !('comparison' in stepRun)) {
         process.stdout.write(`\n${bold(`▶ ${stepTitle(stepRun.step)}`)}\n${formatHostRun(stepRun.hostRuns[0], { showOutput: !options.quiet })}\n`);

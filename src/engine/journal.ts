@@ -6,6 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../checks/spec';
 import type { Runbook, SavedOutput } from '../runbook/model';
+import type { DetectionEntry, EvidenceFileEntry, ImpactEntry, StatusEntry } from './lifecycleEntries';
+
+export type { DetectionEntry, EvidenceFileEntry, ImpactEntry, IncidentStatus, StatusEntry } from './lifecycleEntries';
 
 export interface IncidentStartEntry {
   type: 'incident-start';
@@ -52,8 +55,16 @@ export interface StepEndEntry extends RunEnding {
 export interface NoteEntry {
   type: 'note';
   text: string;
+  /** When it happened (`--at`), which may be earlier than when it was written. */
   time: string;
   author: string;
+  /** The step and host the note is about, if any. */
+  step?: string;
+  host?: string;
+  /** When it was written, when that differs from `time`. */
+  recordedAt?: string;
+  /** Where it came from: typed (`runbook note`, the VS Code command), a finding marked important, a Markdown cell added to the record. */
+  source?: 'note' | 'finding' | 'markdown-cell';
 }
 
 export interface IncidentEndEntry {
@@ -64,9 +75,20 @@ export interface IncidentEndEntry {
   status?: string;
 }
 
-export type JournalEntry = IncidentStartEntry | StepStartEntry | StepEndEntry | NoteEntry | IncidentEndEntry;
+export type JournalEntry =
+  IncidentStartEntry | StepStartEntry | StepEndEntry | NoteEntry | IncidentEndEntry | StatusEntry | ImpactEntry | DetectionEntry | EvidenceFileEntry;
 
-const ENTRY_TYPES = new Set<JournalEntry['type']>(['incident-start', 'step-start', 'step-end', 'note', 'incident-end']);
+const ENTRY_TYPES = new Set<JournalEntry['type']>([
+  'incident-start',
+  'step-start',
+  'step-end',
+  'note',
+  'incident-end',
+  'status',
+  'impact',
+  'detection',
+  'evidence-file',
+]);
 
 /** `incidents/2026-11-23-x.runbook.md` -> `2026-11-23-x`. */
 export function recordName(recordPath: string): string {

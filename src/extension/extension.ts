@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { createRedactor } from '../redact/redactor';
 import { registerCommands } from './commands';
+import { registerIncidentCommands } from './incidentCommands';
 import { HostStates } from './hostStates';
 import { HostTargets } from './hostTargets';
 import { HostsView } from './hostsView';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(listenToRenderer(runner, log));
 
   registerCommands(context, { runner, targets, prompter, log });
+  registerIncidentCommands(context, { runner, targets, log });
   registerMapView(context, log);
 
   const refresh = () => {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { RunbookError } from '../base/failure';
 import { visibleControls } from '../base/visible';
-import { hostsOfRoles, runOnRoles, stepRoles, type RoleStepRun } from '../engine/compare';
+import { runOnRoles, stepRoles, type RoleStepRun } from '../engine/compare';
 import { describePlan, parsePolicy, planBatches, runBatches, type BatchPolicy } from '../engine/batches';
 import { findStep, stepLabel } from '../engine/decide';
 import { routesOf, sharedDecision } from '../engine/routes';
@@ -21,10 +21,13 @@ import type { HostConfig } from '../hosts/types';
 import type { Redactor } from '../redact/redactor';
 import type { Runbook, SavedOutput, Step } from '../runbook/model';
 import { guardLocalSteps, refuseAutoWithErrors, refuseReparsedValues } from './guards';
+import { guardResolvedRecord } from './lifecycle';
+import { fetchEvidence, fetchPaths } from './evidenceFiles';
+import type { EvidenceFileEntry } from '../engine/journal';
 import { blockingProblems } from './load';
 import { resolveRunParameters, secretValues } from './parameters';
 import type { RunPrompter } from './prompts';
-import { resolveRunTargets, type RunTargets } from './targets';
+import { hostsOfStep, resolveRunTargets, type RunTargets } from './targets';
 
 export interface RunSettings {
   defaultTimeoutMs?: number;
@@ -36,6 +39,8 @@ export interface RunSettings {
 export interface RunListener extends RunObserver {
   stepStarted?(step: Step, hosts: HostConfig[]): void;
   stepEnded?(run: StepRun, saved: SavedOutput[]): void | Promise<void>;
+  /** Files a step's `fetch=` brought into the evidence folder (or why not), before `stepEnded`. */
+  evidenceFetched?(files: EvidenceFileEntry[]): void;
 }
 
 export interface IncidentRunRequest {
@@ -54,12 +59,15 @@ export interface IncidentRunRequest {
   listener?: RunListener;
   /** Where each run goes in the record (CLI: into the file; notebook: into the cell). */
   writeRecord?: (saved: SavedOutput) => Promise<void>;
+  /** Reopen a resolved incident without asking (the CLI's `--reopen`); else the prompter is asked. */
+  reopen?: boolean;
 }
 
 /** Sets everything up (asking for missing parameters) or throws a RunbookError that says what to do. */
 export async function openIncidentRun(request: IncidentRunRequest): Promise<IncidentRun> {
   const blocking = blockingProblems(request.runbook);
   if (blocking.length > 0) throw new RunbookError('config', blocking.join('\n'), `Fix the errors above first (runbook check ${request.runbook.fileName}).`);
+  await guardResolvedRecord(request.recordPath, request.prompter, { reopen: request.reopen });
   const params = await resolveRunParameters(request.runbook, request.given, request.prompter);
   for (const secret of secretValues(request.runbook, params)) request.redactor.addSecret(secret);
   const targets = await resolveRunTargets(request.runbook, request.targetNames, request.targetOptions);
@@ -123,10 +131,7 @@ export class IncidentRun {
 
   /** The hosts a step runs on when reached by `hosts`: its own `hosts=`, its roles, else those. */
   hostsOfStep(step: Step, hosts: HostConfig[] = this.targets.hosts): HostConfig[] {
-    const own = this.targets.stepTargets.get(step.key);
-    if (own) return own;
-    if (!stepRoles(step, this.runbook.fileName).roles) return hosts;
-    return hostsOfRoles(step, this.runbook.fileName, this.targets.roles);
+    return hostsOfStep(this.runbook, this.targets, step, hosts);
   }
 
   /**
@@ -202,6 +207,18 @@ export class IncidentRun {
       : policy
         ? await this.rollOut(step, hosts, policy, confirmation, signal)
         : await this.session.run(step, hosts, { confirmation, signal });
+    if (this.request.recordPath && fetchPaths(step).length > 0) {
+      const { recordPath, executors, redactor } = this.request;
+      const files = await fetchEvidence({
+        recordPath,
+        runbook: this.runbook,
+        runs: run.hostRuns,
+        executors,
+        variables: this.session.values.commandVariables(),
+        redactor,
+      });
+      this.request.listener?.evidenceFetched?.(files);
+    }
     const saved = await Promise.all(run.hostRuns.map((r) => this.session.savedOutput(r)));
     const comparison = 'comparison' in run ? (run as RoleStepRun).comparison : undefined;
     // Each end's record carries what the comparison of both ends found and where it leads.

@@ -30,11 +30,7 @@ export async function resolveRunParameters(runbook: Runbook, given: Record<strin
 
   for (const p of declared) {
     const where = `${runbook.fileName}:${p.range.start.line + 1}`;
-    const fromRecord = recorded[p.name] === undefined ? undefined : String(recorded[p.name]);
-    const redacted = isRedactedPlaceholder(given[p.name]) || isRedactedPlaceholder(fromRecord);
-    const value = isRedactedPlaceholder(given[p.name])
-      ? undefined
-      : (given[p.name] ?? (isRedactedPlaceholder(fromRecord) ? undefined : fromRecord) ?? p.default);
+    const { value, redacted } = knownValue(p, given, recorded);
     if (value !== undefined) {
       const problem = parameterProblem(p, String(value));
       if (problem) throw new RunbookError('config', `${where}: parameter "${p.name}": ${problem}`, `Give a valid value: --var ${p.name}=VALUE.`);
@@ -65,6 +61,14 @@ export async function resolveRunParameters(runbook: Runbook, given: Record<strin
     values[p.name] = answer;
   }
   return values;
+}
+
+/** A parameter's value before anyone is asked: given now, else the record's, else the default; a redacted placeholder is no value. */
+export function knownValue(p: Parameter, given: Record<string, string>, recorded: Record<string, unknown>): { value?: string; redacted: boolean } {
+  const fromRecord = recorded[p.name] === undefined ? undefined : String(recorded[p.name]);
+  const redacted = isRedactedPlaceholder(given[p.name]) || isRedactedPlaceholder(fromRecord);
+  const value = isRedactedPlaceholder(given[p.name]) ? undefined : (given[p.name] ?? (isRedactedPlaceholder(fromRecord) ? undefined : fromRecord) ?? p.default);
+  return { value: value === undefined ? undefined : String(value), redacted };
 }
 
 /** Secret values among `values`, for the redactor. */

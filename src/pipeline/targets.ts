@@ -2,7 +2,7 @@
 // group's roles for `roles=` steps, and a step's own `hosts=`. Resolved before anything runs.
 
 import { RunbookError, isRunbookError } from '../base/failure';
-import { stepRoles } from '../engine/compare';
+import { hostsOfRoles, stepRoles } from '../engine/compare';
 import { resolveStepTargets } from '../engine/stepTargets';
 import { resolveRoles, resolveTarget, type TargetOptions } from '../hosts/targets';
 import type { HostConfig } from '../hosts/types';
@@ -57,4 +57,12 @@ async function targetRoles(runbook: Runbook, names: string[], hosts: HostConfig[
 /** True when the step picks its own hosts (`hosts=` or `roles=`) instead of running on the branch it is reached by. */
 export function choosesOwnHosts(step: Step, targets: RunTargets): boolean {
   return targets.stepTargets.has(step.key) || stepRoles(step, '').roles !== undefined;
+}
+
+/** The hosts a step runs on when reached by `hosts`: its own `hosts=`, its roles, else those (the run and the plan both use it). */
+export function hostsOfStep(runbook: Runbook, targets: RunTargets, step: Step, hosts: HostConfig[] = targets.hosts): HostConfig[] {
+  const own = targets.stepTargets.get(step.key);
+  if (own) return own;
+  if (!stepRoles(step, runbook.fileName).roles) return hosts;
+  return hostsOfRoles(step, runbook.fileName, targets.roles);
 }

@@ -7,6 +7,7 @@ import { mermaidFlowchart } from './mermaid';
 import { renderMapSvg } from './map/svg';
 import type { Postmortem, PostmortemRun } from './postmortem';
 import { escapeHtml, excerpt, oneLine, plainText, utc, valueText } from './text';
+import { detectionLines, evidenceFilesHtml, impactLines, statusHtml } from './lifecycleSections';
 
 export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -111,6 +112,7 @@ export function renderHtml(pm: Postmortem): string {
     '<body>',
     `<h1>Postmortem: ${e(pm.title)}</h1>`,
     header(pm),
+    statusHtml(pm),
   ];
 
   h.push('<h2>Summary</h2>', fill(pm.summary.prompt));
@@ -121,7 +123,12 @@ export function renderHtml(pm: Postmortem): string {
     );
   }
 
-  h.push('<h2>Impact</h2>', fill('To fill:'), `<ul>${pm.impactPrompts.map((p) => `<li>${e(p)}</li>`).join('')}</ul>`);
+  h.push(
+    '<h2>Impact</h2>',
+    ...impactLines(pm).map((l) => `<p>${e(l)}</p>`),
+    fill('To fill:'),
+    `<ul>${pm.impactPrompts.map((p) => `<li>${e(p)}</li>`).join('')}</ul>`,
+  );
 
   if (pm.causes.length) h.push('<h2>Verdict</h2>', `<ul>${pm.causes.map((v) => `<li>${e(describeCause(v))}</li>`).join('')}</ul>`);
   if (pm.inconclusive.length) {
@@ -153,7 +160,12 @@ export function renderHtml(pm: Postmortem): string {
 
   h.push('<h2>Trigger</h2>', fill(pm.triggerPrompt));
 
-  h.push('<h2>Detection</h2>', fill('To fill:'), `<ul>${pm.detectionPrompts.map((p) => `<li>${e(p)}</li>`).join('')}</ul>`);
+  h.push(
+    '<h2>Detection</h2>',
+    ...detectionLines(pm).map((l) => `<p>${e(l)}</p>`),
+    fill('To fill:'),
+    `<ul>${pm.detectionPrompts.map((p) => `<li>${e(p)}</li>`).join('')}</ul>`,
+  );
   if (pm.startedAt) h.push(`<p>The incident record was started at ${e(utc(pm.startedAt))}.</p>`);
 
   h.push('<h2>Resolution</h2>');
@@ -222,6 +234,8 @@ export function renderHtml(pm: Postmortem): string {
     `<p><img class="map" alt="${e(`Runbook map of ${pm.map.title}, with the path taken`)}" src="data:image/svg+xml;base64,${svg}"></p>`,
   );
 
+  const files = evidenceFilesHtml(pm);
+  if (files) h.push(files);
   h.push('<h2>Evidence</h2>', ...pm.runs.map(evidence));
 
   h.push('<h2>Appendix: full outputs</h2>');

@@ -7,6 +7,7 @@ import { mermaidFlowchart } from './mermaid';
 import { mapMermaid } from './map/mermaid';
 import type { Postmortem, PostmortemRun } from './postmortem';
 import { code, escapeHtml, excerpt, fenced, mdText, oneLine, utc, valueText } from './text';
+import { detectionLines, evidenceFilesMarkdown, impactLines, statusMarkdown } from './lifecycleSections';
 
 const toFill = (prompt: string) => `_${mdText(prompt)}_`;
 
@@ -66,6 +67,7 @@ function evidence(run: PostmortemRun): string[] {
 
 export function renderMarkdown(pm: Postmortem): string {
   const md: string[] = [`# Postmortem: ${mdText(pm.title)}`, '', ...header(pm), ''];
+  md.push(...statusMarkdown(pm));
 
   md.push('## Summary', '', toFill(pm.summary.prompt), '');
   if (pm.summary.mostSevere) {
@@ -73,7 +75,7 @@ export function renderMarkdown(pm: Postmortem): string {
     md.push(`> Most severe finding: **${m.finding.severity}**: ${mdText(m.finding.message)}, from ${runRef({ ...m, label: m.evidence })}.`, '');
   }
 
-  md.push('## Impact', '', toFill('To fill:'), '', ...pm.impactPrompts.map((p) => `- ${mdText(p)}`), '');
+  md.push('## Impact', '', ...impactLines(pm).flatMap((l) => [mdText(l), '']), toFill('To fill:'), '', ...pm.impactPrompts.map((p) => `- ${mdText(p)}`), '');
 
   if (pm.causes.length) {
     // Only a cause its read-only steps confirmed is called the root cause.
@@ -104,7 +106,15 @@ export function renderMarkdown(pm: Postmortem): string {
 
   md.push('## Trigger', '', toFill(pm.triggerPrompt), '');
 
-  md.push('## Detection', '', toFill('To fill:'), '', ...pm.detectionPrompts.map((p) => `- ${mdText(p)}`), '');
+  md.push(
+    '## Detection',
+    '',
+    ...detectionLines(pm).flatMap((l) => [mdText(l), '']),
+    toFill('To fill:'),
+    '',
+    ...pm.detectionPrompts.map((p) => `- ${mdText(p)}`),
+    '',
+  );
   if (pm.startedAt) md.push(`The incident record was started at ${mdText(utc(pm.startedAt))}.`, '');
 
   md.push('## Resolution', '');
@@ -165,6 +175,7 @@ export function renderMarkdown(pm: Postmortem): string {
     '',
   );
 
+  md.push(...evidenceFilesMarkdown(pm));
   md.push('## Evidence', '');
   for (const run of pm.runs) md.push(...evidence(run));
 

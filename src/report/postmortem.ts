@@ -9,6 +9,15 @@ import { readOutputText, type JournalEntry, type StepEndEntry, type StepStartEnt
 import type { Runbook, Step } from '../runbook/model';
 import type { RunbookMapModel } from '../protocol/map';
 import { postmortemMap } from './map/graph';
+import {
+  buildEvidenceFiles,
+  buildLifecycle,
+  incidentStatusText,
+  lifecycleTimeline,
+  noteResult,
+  type PostmortemEvidenceFile,
+  type PostmortemLifecycle,
+} from './lifecycle';
 
 /** One run of one step on one host, with everything the report says about it. */
 export interface PostmortemRun {
@@ -117,6 +126,10 @@ export interface Postmortem {
   /** The whole runbook's decision graph with the path taken (docs/MAP.md). */
   map: RunbookMapModel;
   runs: PostmortemRun[];
+  /** Status, key times and durations from the journal's status, impact and detection entries. */
+  lifecycle: PostmortemLifecycle;
+  /** Files fetched from hosts into the record's evidence folder (`fetch=`). */
+  evidenceFiles: PostmortemEvidenceFile[];
 }
 
 export interface PostmortemInput {
@@ -173,17 +186,18 @@ function runResult(run: PostmortemRun): string {
   else if (run.termination === 'signal') parts.push(`killed by ${run.signal ?? 'a signal'}`);
   else parts.push(run.termination);
   if (run.error) parts.push(`${run.error.kind}: ${run.error.message}`);
+  if (run.evidence === 'inconclusive') parts.push(`inconclusive: ${run.inconclusive?.reason ?? 'no readable evidence'}`);
   for (const f of run.findings) parts.push(`${f.severity}: ${f.message}`);
   if (run.next) parts.push(run.next === 'end' ? `end${run.why ? ` (${run.why})` : ''}` : `next: ${run.next}${run.why ? ` (${run.why})` : ''}`);
   return parts.join('; ');
 }
 
-function buildTimeline(journal: readonly JournalEntry[], runs: PostmortemRun[]): TimelineEntry[] {
+function buildTimeline(journal: readonly JournalEntry[], runs: PostmortemRun[], stepTitle: (key: string) => string): TimelineEntry[] {
   const byRunId = new Map(runs.map((r) => [r.runId, r]));
-  const timeline: TimelineEntry[] = [];
+  const timeline: TimelineEntry[] = [...lifecycleTimeline(journal, stepTitle)];
   for (const e of journal) {
     if (e.type === 'incident-start') timeline.push({ time: e.time, result: `incident record started by ${e.responder}` });
-    else if (e.type === 'note') timeline.push({ time: e.time, result: `note by ${e.author}: ${e.text}` });
+    else if (e.type === 'note') timeline.push({ time: e.time, host: e.host, step: e.step ? stepTitle(e.step) : undefined, result: noteResult(e) });
     else if (e.type === 'incident-end')
       timeline.push({ time: e.time, result: `incident ended${e.status ? `: ${e.status}` : ''}${e.author ? ` (${e.author})` : ''}` });
     else if (e.type === 'step-start') {
@@ -271,6 +285,11 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     runs.map((run) => ({ step: run.stepKey, findings: run.findings })),
   );
   const inconclusive = runs.filter((run) => run.evidence === 'inconclusive');
+  const lifecycle = buildLifecycle(journal);
+  const stepTitle = (key: string, fallback?: string) => {
+    const step = runbook.steps.find((s) => s.key === key || s.id === key);
+    return step?.title ?? fallback ?? key;
+  };
 
   return {
     causes,
@@ -279,7 +298,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     date: startedAt ? startedAt.slice(0, 10) : '',
     authors,
     status: 'Draft',
-    incidentStatus: end ? `${end.status ?? 'ended'} at ${end.time}` : 'ongoing (no incident-end entry in the journal)',
+    incidentStatus: lifecycle.status === 'ongoing' && end ? `${end.status ?? 'ended'} at ${end.time}` : incidentStatusText(lifecycle),
     incidentId: meta?.id ?? start?.id,
     recordFile: path.basename(recordPath),
     template: meta?.template ?? start?.template,
@@ -287,7 +306,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     parameters: meta?.parameters ?? start?.parameters ?? {},
     tags: fm?.tags ?? [],
     startedAt,
-    endedAt: end?.time,
+    endedAt: lifecycle.resolvedAt ?? end?.time,
     generatedAt: (input.now ?? new Date()).toISOString(),
     summary: {
       prompt: 'To fill: in two or three sentences, what happened, who was affected, how it was fixed.',
@@ -311,9 +330,11 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
       wentWrong: 'To fill: what slowed the response or made it worse?',
       gotLucky: 'To fill: what went right by chance, and would not next time?',
     },
-    timeline: buildTimeline(journal, runs),
-    path: buildPath(runs, end !== undefined),
+    timeline: buildTimeline(journal, runs, stepTitle),
+    path: buildPath(runs, end !== undefined || lifecycle.status === 'Resolved'),
     map: postmortemMap(runbook, runs),
     runs,
+    lifecycle,
+    evidenceFiles: buildEvidenceFiles(journal, stepTitle),
   };
 }

@@ -133,4 +133,6 @@ export const KNOWN_ATTRIBUTES = [
   'batch',
   'max-hosts',
   'max-failures',
+  'fetch',
+  'fetch-max',
 ] as const;

@@ -140,6 +140,13 @@ function applyAttribute(step: Step, name: string, value: string, flag: boolean, 
       // Read by engine/compare.ts (stepRoles), which checks the names against the target's roles.
       if (flag || value.trim() === '') bad(`${name} needs a value, e.g. ${name === 'roles' ? 'roles=client,server' : 'compare=established-pairs'}`);
       break;
+    case 'fetch':
+    case 'fetch-max':
+      // Read by pipeline/evidenceFiles.ts (fetchPaths, fetchCap) after the step ran.
+      if (flag || value.trim() === '') bad(`${name} needs a value, e.g. ${name === 'fetch' ? 'fetch=/tmp/capture.pcap' : 'fetch-max=10MB'}`);
+      else if (name === 'fetch-max' && !/^\d+(\.\d+)?\s*(B|KB|MB|GB|KiB|MiB|GiB)?$/i.test(value.trim()))
+        bad(`fetch-max "${value}" is not a size: write e.g. fetch-max=10MB`);
+      break;
     default:
       unknown();
   }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { execWithSudo } from './sudo';
+import { copyLocalFile, type FetchedFile, type FetchRequest } from './fetch';
 import type { CapturedOutput, ExecRequest, ExecResult, Executor, Termination } from './types';
 import { RunbookError } from '../base/failure';
 
@@ -27,6 +28,11 @@ export class LocalExecutor implements Executor {
   private readonly running = new Set<ChildProcess>();
 
   constructor(private readonly options: LocalExecutorOptions = {}) {}
+
+  /** A copy on this machine, with the same cap as SFTP (ssh/fetch.ts). */
+  fetchFile(request: FetchRequest): Promise<FetchedFile> {
+    return copyLocalFile(request);
+  }
 
   exec(request: ExecRequest): Promise<ExecResult> {
     if (request.sudo) return execWithSudo((r) => this.execPlain(r), request, this.host, os.userInfo().username);

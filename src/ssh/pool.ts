@@ -5,6 +5,7 @@ import { CredentialCache } from './auth';
 import { SshConnection } from './connection';
 import { execOnConnection } from './exec';
 import { execWithSudo } from './sudo';
+import { fetchOverSftp, type FetchedFile, type FetchRequest } from './fetch';
 import type { ExecRequest, ExecResult, Executor } from './types';
 import { RunbookError } from '../base/failure';
 import type { Prompter } from '../base/prompter';
@@ -47,6 +48,7 @@ export class SshPool {
     return {
       host: host.name,
       exec: (request) => this.exec(host, request),
+      fetchFile: (request) => this.fetchFile(host, request),
       // Connections are shared between executors; closeAll() ends them.
       close: async () => {},
     };
@@ -108,6 +110,20 @@ export class SshPool {
         startedMs,
       });
     } finally {
+      if (conn.alive && conn.slots.inUse === 0) this.scheduleIdleClose(key, conn);
+    }
+  }
+
+  /** A file for the evidence folder, over SFTP on the step's own pooled connection (one session slot while it reads). */
+  private async fetchFile(host: HostConfig, request: FetchRequest): Promise<FetchedFile> {
+    const key = connectionKey(host);
+    const { conn } = await this.connection(host);
+    clearTimeout(this.idleTimers.get(key));
+    await conn.slots.acquire();
+    try {
+      return await fetchOverSftp(conn.client, request);
+    } finally {
+      conn.slots.release();
       if (conn.alive && conn.slots.inUse === 0) this.scheduleIdleClose(key, conn);
     }
   }

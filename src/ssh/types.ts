@@ -50,5 +50,7 @@ export interface ExecResult extends RunEnding {
 export interface Executor {
   readonly host: string;
   exec(request: ExecRequest): Promise<ExecResult>;
+  /** Reads a file from the host for the evidence folder (SFTP over the same connection; a copy for `local`). Absent: the engine cannot. */
+  fetchFile?(request: import('./fetch').FetchRequest): Promise<import('./fetch').FetchedFile>;
   close(): Promise<void>;
 }

@@ -70,7 +70,7 @@ describe('postmortem export of a recorded incident', function () {
       ['critical', 'warning'],
     );
     assert.match(pm.actionItems[0].action, /nf_conntrack_max/);
-    assert.match(pm.incidentStatus, /^resolved/);
+    assert.match(pm.incidentStatus, /^Resolved at 2026-11-23T08:31/);
   });
 
   it('builds the timeline from the journal in time order, with the confirmation and notes', function () {

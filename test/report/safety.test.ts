@@ -122,6 +122,7 @@ describe('postmortem export with hostile fields', function () {
     // Well formed: every section made it into the body, the payload `</details>` closed nothing early.
     const headings = [...document.querySelectorAll('h2')].map((h) => h.textContent);
     assert.deepEqual(headings, [
+      'Incident status',
       'Summary',
       'Impact',
       'Root cause candidates',
