@@ -35,6 +35,8 @@ export interface RunOptions {
   concurrency?: number;
   timeout?: string;
   quiet?: boolean;
+  onlyFailed?: boolean;
+  allHosts?: boolean;
 }
 
 export async function runCommand(file: string, options: RunOptions): Promise<number> {
@@ -94,11 +96,34 @@ async function runAuto(run: IncidentRun, options: RunOptions, signal: AbortSigna
 async function runListed(run: IncidentRun, options: RunOptions, signal: AbortSignal): Promise<number> {
   const steps = selectSteps(run.runbook, options);
   if (!steps) return EXIT.badInput;
+  if (options.onlyFailed) return runOnlyFailed(run, steps, options, signal);
   const { runs, stoppedBecause } = await run.steps(steps, {
     signal,
     onSkipped: (step) => process.stdout.write(`\n${bold(stepTitle(step))}\n  ${dim('skipped: it needs a yes and was not confirmed')}\n`),
   });
   if (stoppedBecause) process.stdout.write(`\n${bold('Stopped')}: ${stoppedBecause}\n`);
+  return exitCodeOf(runs);
+}
+
+/** `--only-failed`: each `--step` again on the hosts whose last result in the record needs another go. */
+async function runOnlyFailed(run: IncidentRun, steps: Step[], options: RunOptions, signal: AbortSignal): Promise<number> {
+  if (!options.step?.length || !run.runbook.frontMatter?.incident) {
+    process.stderr.write(`${run.runbook.fileName}: --only-failed re-runs a step of an incident record: give the record and --step ID.\n`);
+    return EXIT.badInput;
+  }
+  const runs = [];
+  for (const step of steps) {
+    const hosts = run.failedHostsOf(step);
+    if (hosts.length === 0) {
+      process.stdout.write(`\n${bold(stepTitle(step))}\n  ${dim('nothing to re-run: every host of its last result finished with evidence')}\n`);
+      continue;
+    }
+    process.stderr.write(
+      `Re-running ${stepTitle(step)} on ${hosts.length} failed host${hosts.length === 1 ? '' : 's'}: ${hosts.map((h) => h.name).join(', ')}\n`,
+    );
+    const stepRun = await run.step(step, { hosts, signal });
+    if (stepRun) runs.push(stepRun);
+  }
   return exitCodeOf(runs);
 }
 
@@ -110,11 +135,13 @@ function listenerFor(options: RunOptions): RunListener {
       progress = hosts.length > 1 ? groupProgress(hosts.length) : undefined;
     },
     ended: (hostRun) => progress?.ended(hostRun),
-    stepEnded: (stepRun) => {
+    progress: (p) => progress?.update(p),
+    stepEnded: (stepRun, saved) => {
+      progress?.finish();
       if (stepRun.hostRuns.length === 1 && !('comparison' in stepRun)) {
         process.stdout.write(`\n${bold(`▶ ${stepTitle(stepRun.step)}`)}\n${formatHostRun(stepRun.hostRuns[0], { showOutput: !options.quiet })}\n`);
       } else {
-        printGroupRun(stepRun);
+        printGroupRun(stepRun, saved, { allHosts: options.allHosts });
       }
     },
   };
