@@ -186,7 +186,7 @@ export function summarizeHosts(hosts: HostOutcome[], okExit?: number[]): GroupSu
   }
   const rank = (v: string) => (VERDICT_ORDER.includes(v) ? VERDICT_ORDER.indexOf(v) : VERDICT_ORDER.length);
   const finished = hosts.filter((h) => h.termination === 'exit' || h.termination === 'signal');
-  const numbers = finished.map((h) => ({ host: h.host, numbers: numericValues(h.values), findingSignature: findingSignature(h.findings) }));
+  const numbers = withoutAliases(finished.map((h) => ({ host: h.host, numbers: numericValues(h.values), findingSignature: findingSignature(h.findings) })));
   const byValue = new Map<string, number[]>();
   for (const n of numbers) for (const [k, v] of n.numbers) byValue.set(k, [...(byValue.get(k) ?? []), v]);
   const distribution = [...byValue.entries()].slice(0, MAX_COLUMNS * 2).map(([value, vs]) => ({
@@ -209,7 +209,7 @@ export function summarizeHosts(hosts: HostOutcome[], okExit?: number[]): GroupSu
     total: hosts.length,
     verdicts: [...verdicts.entries()].sort((a, b) => rank(a[0]) - rank(b[0])).map(([verdict, names]) => ({ verdict, hosts: names })),
     distribution,
-    outliers: findOutliers(withoutAliases(numbers)),
+    outliers: findOutliers(numbers),
     identical: groups.filter((g) => g.hosts.length > 1).sort((a, b) => b.hosts.length - a.hosts.length),
     unique: groups.filter((g) => g.hosts.length === 1).map((g) => g.hosts[0]),
     rerun: hosts.filter((h) => needsRerun({ ...h, okExit })).map((h) => h.host),
