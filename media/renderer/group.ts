@@ -137,7 +137,7 @@ export function renderGroupSummary(doc: Document, stepKey: string, summary: Grou
   }
   const unique = list(summary.unique).map(displayText);
   if (list(summary.identical).length && unique.length)
-    root.append(el(doc, 'div', 'irb-summary-unique', `${unique.length} hosts: own output — ${names(unique)}`));
+    root.append(el(doc, 'div', 'irb-summary-unique', `${unique.length} host${unique.length === 1 ? '' : 's'}: own output — ${names(unique)}`));
   const rerun = list(summary.rerun).map(displayText);
   if (rerun.length && post) {
     const button = el(doc, 'button', 'irb-button irb-rerun', `Re-run on ${rerun.length} failed host${rerun.length === 1 ? '' : 's'}`);
