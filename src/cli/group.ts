@@ -195,10 +195,10 @@ export function groupProgress(total: number, stream: NodeJS.WriteStream = proces
       const text = `  ${formatProgress(p)}`;
       const now = Date.now();
       if (tty) {
-        // At most ten redraws a second, and always the last one.
+        // At most ten redraws a second, and always the last one; a host's line redraws the latest count.
+        line = `\r\x1b[2K${text}`;
         if (p.remaining > 0 && now - lastDraw < 100) return;
         lastDraw = now;
-        line = `\r\x1b[2K${text}`;
         stream.write(line);
         return;
       }
