@@ -175,6 +175,7 @@ export function groupProgress(total: number, stream: NodeJS.WriteStream = proces
   let line = '';
   let lastDraw = 0;
   let lastTenth = 0;
+  let pending: ReturnType<typeof setTimeout> | undefined;
   const tty = Boolean(stream.isTTY);
   const clear = () => {
     if (tty && line) stream.write('\r\x1b[2K');
@@ -197,7 +198,16 @@ export function groupProgress(total: number, stream: NodeJS.WriteStream = proces
       if (tty) {
         // At most ten redraws a second, and always the last one; a host's line redraws the latest count.
         line = `\r\x1b[2K${text}`;
-        if (p.remaining > 0 && now - lastDraw < 100) return;
+        if (p.remaining > 0 && now - lastDraw < 100) {
+          // The held-back count is drawn when the tenth of a second is up, not at the next host.
+          pending ??= setTimeout(() => {
+            pending = undefined;
+            if (line) stream.write(line);
+            lastDraw = Date.now();
+          }, 100);
+          pending.unref?.();
+          return;
+        }
         lastDraw = now;
         stream.write(line);
         return;
@@ -209,6 +219,8 @@ export function groupProgress(total: number, stream: NodeJS.WriteStream = proces
     },
     /** The step ended: the updating line gives way to the step's result, with the last count kept. */
     finish() {
+      if (pending) clearTimeout(pending);
+      pending = undefined;
       if (tty && line) stream.write('\n');
       line = '';
     },

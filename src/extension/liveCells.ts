@@ -26,6 +26,8 @@ interface LiveCell {
   /** The group's progress line (done, failed, remaining, ETA), replaced as hosts end. */
   progress?: vscode.NotebookCellOutput;
   progressShownAt?: number;
+  latestProgress?: GroupProgress;
+  progressTimer?: ReturnType<typeof setTimeout>;
 }
 
 let executionOrder = 0;
@@ -98,6 +100,7 @@ export class LiveCells {
     const live = this.cells.get(run.step.key);
     if (!live) return;
     this.cells.delete(run.step.key);
+    if (live.progressTimer) clearTimeout(live.progressTimer);
     try {
       await live.queue;
       await live.execution.replaceOutput(stepRunOutputs(run, saved, !this.options.record));
@@ -106,13 +109,24 @@ export class LiveCells {
     }
   }
 
-  /** The group's progress as one line, replaced in place at most twice a second (and always the last). */
+  /** The group's progress as one line, replaced in place at most twice a second; a held-back count is shown when the half second is up. */
   private showProgress(p: GroupProgress): void {
     const live = this.cells.get(p.stepKey);
     if (!live) return;
-    const now = Date.now();
-    if (p.remaining > 0 && live.progressShownAt !== undefined && now - live.progressShownAt < 500) return;
-    live.progressShownAt = now;
+    live.latestProgress = p;
+    const wait = live.progressShownAt === undefined || p.remaining === 0 ? 0 : 500 - (Date.now() - live.progressShownAt);
+    if (wait > 0) {
+      live.progressTimer ??= setTimeout(() => {
+        live.progressTimer = undefined;
+        if (this.cells.get(p.stepKey) === live && live.latestProgress) this.writeProgress(live, live.latestProgress);
+      }, wait);
+      return;
+    }
+    this.writeProgress(live, p);
+  }
+
+  private writeProgress(live: LiveCell, p: GroupProgress): void {
+    live.progressShownAt = Date.now();
     const item = vscode.NotebookCellOutputItem.stdout(`${formatProgress(p)}\n`);
     live.queue = live.queue
       .then(async () => {
@@ -125,7 +139,10 @@ export class LiveCells {
 
   /** Ends executions that never got a result (an exception mid-run): none stays spinning. */
   endAll(): void {
-    for (const live of this.cells.values()) live.execution.end(false, Date.now());
+    for (const live of this.cells.values()) {
+      if (live.progressTimer) clearTimeout(live.progressTimer);
+      live.execution.end(false, Date.now());
+    }
     this.cells.clear();
     for (const throttle of this.throttles.values()) throttle.end();
     this.throttles.clear();

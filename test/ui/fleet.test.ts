@@ -11,7 +11,8 @@ import type { Page } from 'playwright-core';
 import { startTestSshd, type TestSshd } from '../../src/testbed/sshd';
 import { notebookCells, notebookOutputs, openFile, runCommand, runStepCell, startVsCode, visibleMessages, type VsCode } from './harness';
 
-const RUNBOOK = `---
+/** web03 (the third address) takes its time on the second step, so the group's progress can be seen mid-run. */
+const runbook = (slowAddress: string) => `---
 title: Fleet
 ---
 
@@ -19,6 +20,10 @@ title: Fleet
 
 \`\`\`sh {id=same title="Kernel line"}
 echo "kernel 6.1 same-everywhere"
+\`\`\`
+
+\`\`\`sh {id=slow title="Slow on one host" timeout=60s}
+set -- $SSH_CONNECTION; if [ "$3" = "${slowAddress}" ]; then sleep 12; fi; echo waited-here
 \`\`\`
 `;
 
@@ -61,7 +66,7 @@ describe('UI fleet: an Ansible pattern in the host picker, identical outputs mer
     sshd = await startTestSshd({ addresses: 4, firstAddress: 200 });
     restore = trustHostKeys(sshd);
     workspace = mkdtempSync(join(tmpdir(), 'runbook-ui-fleet-'));
-    writeFileSync(join(workspace, 'fleet.runbook.md'), RUNBOOK);
+    writeFileSync(join(workspace, 'fleet.runbook.md'), runbook(sshd.addresses[2]));
     writeFileSync(join(workspace, 'runbook-inventory.yaml'), inventory(sshd));
     vscode = await startVsCode({ workspace, trusted: true });
     await openFile(vscode.page, 'fleet.runbook.md');
@@ -117,5 +122,20 @@ describe('UI fleet: an Ansible pattern in the host picker, identical outputs mer
     assert.match(await single.innerText(), /^web04/);
     assert.equal(await notebookOutputs(vscode.page).locator('table.irb-hosts').count(), 0, 'no group table: one host ran');
     await vscode.screenshot('fleet-rerun-failed');
+  });
+
+  it('while a group step runs, the cell shows its progress: done, failed, remaining, ETA', async () => {
+    const page: Page = vscode.page;
+    await runStepCell(page, 'waited-here');
+    // web01 and the unreachable web04 end at once; web03 sleeps 12 s: the progress line says so.
+    const progress = notebookOutputs(page).getByText(/2\/3 hosts: 1 done, 1 failed, 1 remaining, ETA \d/);
+    await progress.first().waitFor({ timeout: 60_000 });
+    await vscode.screenshot('fleet-progress');
+    const done = notebookOutputs(page)
+      .locator('.irb-result')
+      .filter({ has: notebookOutputs(page).locator('.irb-title', { hasText: 'Slow on one host' }) });
+    await done.first().waitFor({ timeout: 90_000 });
+    assert.match(await done.first().innerText(), /2 hosts: identical output \(exit 0\) — web01, web03/);
+    assert.equal(await progress.count(), 0, 'the result replaces the progress line');
   });
 });
