@@ -4,6 +4,7 @@
 // given with --real (default 50: 4 sshds); the SSH host simulator (src/testbed/sshSimulator.ts,
 // executes nothing, canned output) for --sim sizes; simulated rows are labelled.
 // Run: npx tsx bench/fleet.ts [--real 50] [--sim 50,200,1000] [--tools ssh2,ansible-ours,pssh,ansible]
+//        [--ansible-warm-max 200] [--control-persist 900s]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +30,12 @@ const COMMAND = 'echo ok';
 const FORKS = 50;
 /** Above this many hosts the Ansible rows run cold only: a warm run costs as long again on 2 shared cores. */
 const ANSIBLE_WARM_MAX = Number(arg('ansible-warm-max', '200'));
+/**
+ * ControlPersist for both Ansible rows (`--control-persist 900s`); Ansible's default is 60 s. A cold
+ * run on 1,000 hosts takes minutes here, so with 60 s most masters are gone before the warm run
+ * starts and "warm" would be mostly cold: a warm row above 200 hosts needs it longer than the run.
+ */
+const CONTROL_PERSIST = arg('control-persist', '');
 
 interface Phase {
   wallMs: number;
@@ -105,6 +112,7 @@ async function measure(backend: string, hosts: HostConfig[], dir: string, sshCon
     ANSIBLE_PIPELINING: 'True',
     ANSIBLE_STDOUT_CALLBACK: 'oneline',
     ANSIBLE_LOAD_CALLBACK_PLUGINS: 'True',
+    ...(CONTROL_PERSIST ? { ANSIBLE_SSH_ARGS: `-C -o ControlMaster=auto -o ControlPersist=${CONTROL_PERSIST}` } : {}),
   });
   for (const tool of TOOLS) {
     process.stderr.write(`  ${backend} ${n} hosts: ${tool} ...\n`);

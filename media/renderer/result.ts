@@ -6,7 +6,7 @@ import { renderDecision, renderRoutes, type PostMessage } from './decision';
 import { displayText, el } from './dom';
 import { renderFindings } from './findings';
 import { describeRun } from './output';
-import { renderChart, renderHostTable } from './group';
+import { hostsOnDemand, renderChart, renderGroupSummary, renderHostTable } from './group';
 import { renderValues } from './values';
 
 export function renderStepResult(doc: Document, view: StepResultView, post: PostMessage | undefined): HTMLElement {
@@ -16,7 +16,8 @@ export function renderStepResult(doc: Document, view: StepResultView, post: Post
     root.append(renderHost(doc, view.hosts[0], true));
   } else if (view.hosts.length > 1) {
     const chartValues = Array.isArray(view.chartValues) ? view.chartValues.map(displayText) : [];
-    root.append(renderHostTable(doc, view.hosts, chartValues));
+    if (view.summary) root.append(renderGroupSummary(doc, view.stepKey, view.summary, post));
+    root.append(hostsOnDemand(doc, renderHostTable(doc, view.hosts, chartValues), view.hosts.length));
     for (const name of chartValues) root.append(renderChart(doc, view.hosts, name));
     for (const host of view.hosts) {
       if (host.error) root.append(renderError(doc, host));

@@ -45,6 +45,8 @@ program
   .option('--timeout <duration>', 'timeout for steps without their own, e.g. 30s')
   .option('--quiet', 'do not print raw outputs, only values, findings and decisions')
   .option('--reopen', 'reopen the incident if it was resolved (without a terminal, a resolved record refuses to run otherwise)')
+  .option('--only-failed', 'with --step on a record: re-run the step only on the hosts whose last result failed, was unreachable or inconclusive')
+  .option('--all-hosts', 'for a large group, list every host in the table, not only the summary')
   .action(async (file: string, options) => {
     const { runCommand } = await import('./run');
     process.exitCode = await runCommand(file, options);

@@ -36,6 +36,8 @@ export interface RunOptions {
   timeout?: string;
   quiet?: boolean;
   reopen?: boolean;
+  onlyFailed?: boolean;
+  allHosts?: boolean;
 }
 
 export async function runCommand(file: string, options: RunOptions): Promise<number> {
@@ -60,7 +62,8 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     run = await openIncidentRun({
       runbook,
       recordPath: isRecord ? recordPath : undefined,
-      targetNames,
+      // --only-failed goes back to the hosts the record was started on unless told otherwise.
+      targetNames: targetNames.length || !options.onlyFailed ? targetNames : (runbook.frontMatter?.incident?.target ?? []),
       targetOptions: targetOptions(options),
       given,
       prompter: { ...prompter, askSecret: async (q) => remember(await prompter.askSecret(q), redactor.addSecret) },
@@ -96,11 +99,34 @@ async function runAuto(run: IncidentRun, options: RunOptions, signal: AbortSigna
 async function runListed(run: IncidentRun, options: RunOptions, signal: AbortSignal): Promise<number> {
   const steps = selectSteps(run.runbook, options);
   if (!steps) return EXIT.badInput;
+  if (options.onlyFailed) return runOnlyFailed(run, steps, options, signal);
   const { runs, stoppedBecause } = await run.steps(steps, {
     signal,
     onSkipped: (step) => process.stdout.write(`\n${bold(stepTitle(step))}\n  ${dim('skipped: it needs a yes and was not confirmed')}\n`),
   });
   if (stoppedBecause) process.stdout.write(`\n${bold('Stopped')}: ${stoppedBecause}\n`);
+  return exitCodeOf(runs);
+}
+
+/** `--only-failed`: each `--step` again on the hosts whose last result in the record needs another go. */
+async function runOnlyFailed(run: IncidentRun, steps: Step[], options: RunOptions, signal: AbortSignal): Promise<number> {
+  if (!options.step?.length || !run.runbook.frontMatter?.incident) {
+    process.stderr.write(`${run.runbook.fileName}: --only-failed re-runs a step of an incident record: give the record and --step ID.\n`);
+    return EXIT.badInput;
+  }
+  const runs = [];
+  for (const step of steps) {
+    const hosts = run.failedHostsOf(step);
+    if (hosts.length === 0) {
+      process.stdout.write(`\n${bold(stepTitle(step))}\n  ${dim('nothing to re-run: every host of its last result finished with evidence')}\n`);
+      continue;
+    }
+    process.stderr.write(
+      `Re-running ${stepTitle(step)} on ${hosts.length} failed host${hosts.length === 1 ? '' : 's'}: ${hosts.map((h) => h.name).join(', ')}\n`,
+    );
+    const stepRun = await run.step(step, { hosts, signal });
+    if (stepRun) runs.push(stepRun);
+  }
   return exitCodeOf(runs);
 }
 
@@ -116,17 +142,17 @@ function listenerFor(options: RunOptions): RunListener {
       for (const f of files)
         process.stderr.write(
           f.file
-            ? `fetched ${f.host}:${f.remotePath} -> ${f.file} (${f.bytes} bytes, ${f.kind}, sha256 ${f.sha256})
-`
-            : `not fetched ${f.host}:${f.remotePath}: ${f.error}
-`,
+            ? `fetched ${f.host}:${f.remotePath} -> ${f.file} (${f.bytes} bytes, ${f.kind}, sha256 ${f.sha256})\n`
+            : `not fetched ${f.host}:${f.remotePath}: ${f.error}\n`,
         );
     },
-    stepEnded: (stepRun) => {
+    progress: (p) => progress?.update(p),
+    stepEnded: (stepRun, saved) => {
+      progress?.finish();
       if (stepRun.hostRuns.length === 1 && !('comparison' in stepRun)) {
         process.stdout.write(`\n${bold(`▶ ${stepTitle(stepRun.step)}`)}\n${formatHostRun(stepRun.hostRuns[0], { showOutput: !options.quiet })}\n`);
       } else {
-        printGroupRun(stepRun);
+        printGroupRun(stepRun, saved, { allHosts: options.allHosts });
       }
     },
   };

@@ -3,8 +3,10 @@
 
 import type { Finding } from '../checks/spec';
 import type { RoleStepRun } from './compare';
-import { findOutliers, numericValues, type HostValues, type Outlier } from './outliers';
-import type { StepResultView } from '../protocol/renderer';
+import { findOutliers, median, numericValues, type HostValues, type Outlier } from './outliers';
+import { needsRerun } from './progress';
+import type { SavedOutput } from '../runbook/model';
+import type { GroupSummaryView, StepResultView } from '../protocol/renderer';
 import { hostResultView, nextStepView, stepResultView } from './resultView';
 import type { HostRun, StepRun } from './runStep';
 
@@ -89,9 +91,10 @@ export function findingSignature(findings: Finding[]): string {
 }
 
 /** The renderer payload of a group (or two-ends) run: per-host results with outlier marks and chart values. */
-export function toGroupResultView(run: StepRun | RoleStepRun): StepResultView {
+export function toGroupResultView(run: StepRun | RoleStepRun, saved?: SavedOutput[]): StepResultView {
   const view = stepResultView(run);
   if (run.hostRuns.length < 2) return view;
+  view.summary = summaryView(summarizeRun(run, saved), Boolean(saved));
   const analysis = analyzeGroup(run);
   view.hosts = run.hostRuns.map((r) => hostResultView(r, [...(analysis.marks.get(r.host.name) ?? [])]));
   if (analysis.chartValues.length > 0) view.chartValues = analysis.chartValues;
@@ -109,4 +112,150 @@ export function toGroupResultView(run: StepRun | RoleStepRun): StepResultView {
     };
   }
   return view;
+}
+
+const PREVIEW_CHARS = 400;
+
+/** The renderer's summary; the output preview only from saved (redacted) outputs. */
+function summaryView(summary: GroupSummary, redacted: boolean): GroupSummaryView {
+  return {
+    total: summary.total,
+    verdicts: summary.verdicts,
+    distribution: summary.distribution,
+    identical: summary.identical.map((g) => ({
+      hosts: g.hosts,
+      termination: g.termination,
+      exitCode: g.exitCode,
+      ...(redacted ? { preview: g.text.slice(0, PREVIEW_CHARS) } : {}),
+    })),
+    unique: summary.unique,
+    rerun: summary.rerun,
+  };
+}
+
+/** One host's result as every front has it (a live run, a saved output, a postmortem's run). */
+export interface HostOutcome {
+  host: string;
+  termination: string;
+  exitCode: number | null;
+  /** The output as shown (stdout then stderr); compared to merge identical outputs. */
+  text: string;
+  findings: Finding[];
+  values: Record<string, unknown>;
+  evidence?: 'findings' | 'nothing-found' | 'inconclusive';
+  errorKind?: string;
+}
+
+export interface IdenticalOutput {
+  hosts: string[];
+  termination: string;
+  exitCode: number | null;
+  text: string;
+}
+
+/** A group's result in a few lines, however many hosts: what the CLI, the notebook and the postmortem lead with. */
+export interface GroupSummary {
+  total: number;
+  /** `critical`, `warning`, `info`, `nothing found`, `inconclusive`, `failed (timeout)`... most severe first, each with its hosts. */
+  verdicts: { verdict: string; hosts: string[] }[];
+  /** Per numeric value: how many hosts have it, and its spread. */
+  distribution: { value: string; hosts: number; min: number; median: number; max: number }[];
+  outliers: Outlier[];
+  /** Outputs shared by two hosts or more, the largest first: "47 hosts: identical output". */
+  identical: IdenticalOutput[];
+  /** Hosts whose output is their own. */
+  unique: string[];
+  /** Hosts to run again: failed, unreachable or inconclusive (`--only-failed`, "Re-run on N failed hosts"). */
+  rerun: string[];
+}
+
+const VERDICT_ORDER = ['critical', 'warning', 'info', 'nothing found', 'inconclusive'];
+
+export function verdictOf(h: HostOutcome, okExit?: number[]): string {
+  if (h.termination !== 'exit' && h.termination !== 'signal') return `failed (${h.errorKind ?? h.termination})`;
+  if (needsRerun({ ...h, okExit })) return 'inconclusive';
+  const worst = h.findings.map((f) => f.severity).sort((a, b) => VERDICT_ORDER.indexOf(a) - VERDICT_ORDER.indexOf(b))[0];
+  return worst ?? 'nothing found';
+}
+
+export function summarizeHosts(hosts: HostOutcome[], okExit?: number[]): GroupSummary {
+  const verdicts = new Map<string, string[]>();
+  for (const h of hosts) {
+    const v = verdictOf(h, okExit);
+    verdicts.set(v, [...(verdicts.get(v) ?? []), h.host]);
+  }
+  const rank = (v: string) => (VERDICT_ORDER.includes(v) ? VERDICT_ORDER.indexOf(v) : VERDICT_ORDER.length);
+  const finished = hosts.filter((h) => h.termination === 'exit' || h.termination === 'signal');
+  const numbers = withoutAliases(finished.map((h) => ({ host: h.host, numbers: numericValues(h.values), findingSignature: findingSignature(h.findings) })));
+  const byValue = new Map<string, number[]>();
+  for (const n of numbers) for (const [k, v] of n.numbers) byValue.set(k, [...(byValue.get(k) ?? []), v]);
+  const distribution = [...byValue.entries()].slice(0, MAX_COLUMNS * 2).map(([value, vs]) => ({
+    value,
+    hosts: vs.length,
+    min: Math.min(...vs),
+    median: median(vs),
+    max: Math.max(...vs),
+  }));
+
+  const same = new Map<string, IdenticalOutput>();
+  for (const h of hosts) {
+    const key = `${h.termination}\u0000${h.exitCode}\u0000${h.text}`;
+    const group = same.get(key);
+    if (group) group.hosts.push(h.host);
+    else same.set(key, { hosts: [h.host], termination: h.termination, exitCode: h.exitCode, text: h.text });
+  }
+  const groups = [...same.values()];
+  return {
+    total: hosts.length,
+    verdicts: [...verdicts.entries()].sort((a, b) => rank(a[0]) - rank(b[0])).map(([verdict, names]) => ({ verdict, hosts: names })),
+    distribution,
+    outliers: findOutliers(numbers),
+    identical: groups.filter((g) => g.hosts.length > 1).sort((a, b) => b.hosts.length - a.hosts.length),
+    unique: groups.filter((g) => g.hosts.length === 1).map((g) => g.hosts[0]),
+    rerun: hosts.filter((h) => needsRerun({ ...h, okExit })).map((h) => h.host),
+  };
+}
+
+/** `940 nothing found, 47 warning, 3 failed (timeout)` */
+export function verdictCounts(summary: GroupSummary): string {
+  return summary.verdicts.map((v) => `${v.hosts.length} ${v.verdict}`).join(', ');
+}
+
+/** A live host run as a HostOutcome; `text` is the saved (redacted) output when given. */
+export function outcomeOfHostRun(run: HostRun, saved?: SavedOutput): HostOutcome {
+  const { result } = run;
+  return {
+    host: run.host.name,
+    termination: result.termination,
+    exitCode: result.exitCode,
+    text: saved?.text ?? result.stdout.text + result.stderr.text,
+    findings: run.outcome?.findings ?? [],
+    values: run.outcome?.values ?? {},
+    evidence: run.outcome?.evidence,
+    errorKind: result.error?.kind,
+  };
+}
+
+export function summarizeRun(run: StepRun, saved?: SavedOutput[]): GroupSummary {
+  const byRun = new Map((saved ?? []).map((s) => [s.runId, s]));
+  return summarizeHosts(
+    run.hostRuns.map((r) => outcomeOfHostRun(r, byRun.get(r.runId))),
+    run.step.okExit,
+  );
+}
+
+/** A group run in a journal: consecutive runs of one step, each host once (a step runs on its hosts before the next starts). */
+export function groupsOfRuns<T extends { stepKey: string; host: string }>(runs: readonly T[]): T[][] {
+  const groups: T[][] = [];
+  let hosts = new Set<string>();
+  for (const run of runs) {
+    const last = groups[groups.length - 1];
+    if (last && last[0].stepKey === run.stepKey && !hosts.has(run.host)) last.push(run);
+    else {
+      groups.push([run]);
+      hosts = new Set();
+    }
+    hosts.add(run.host);
+  }
+  return groups;
 }

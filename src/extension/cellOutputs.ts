@@ -21,7 +21,7 @@ export function savedOutputCell(saved: SavedOutput, transient = false): vscode.N
 
 export function stepRunOutputs(run: StepRun, saved: SavedOutput[], transient = false): vscode.NotebookCellOutput[] {
   const outputs = saved.map((s) => savedOutputCell(s, transient));
-  outputs.push(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(toGroupResultView(run), RESULT_MIME)]));
+  outputs.push(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(toGroupResultView(run, saved), RESULT_MIME)]));
   const failed = failedRuns(run);
   if (failed.length) {
     const lines = failed.map((r) => {

@@ -7,6 +7,10 @@ import type { RunListener } from '../pipeline/incidentRun';
 import type { SavedOutput } from '../runbook/model';
 import { failedRuns } from '../engine/resultView';
 import { OutputThrottle } from '../engine/throttle';
+import { formatProgress, hostRunNeedsRerun, type GroupProgress } from '../engine/progress';
+
+/** Above this many hosts only failed hosts get a line of their own (as in the CLI). */
+const LARGE_GROUP = 50;
 import type { Step } from '../runbook/model';
 import { stepRunOutputs } from './cellOutputs';
 import type { HostStates } from './hostStates';
@@ -19,6 +23,11 @@ interface LiveCell {
   done: number;
   /** Hosts this run of the step goes to: one host streams its output, a group shows progress lines. */
   hosts: number;
+  /** The group's progress line (done, failed, remaining, ETA), replaced as hosts end. */
+  progress?: vscode.NotebookCellOutput;
+  progressShownAt?: number;
+  latestProgress?: GroupProgress;
+  progressTimer?: ReturnType<typeof setTimeout>;
 }
 
 let executionOrder = 0;
@@ -61,6 +70,7 @@ export class LiveCells {
     return {
       stepStarted: (step, hosts) => this.begin(step, hosts.length),
       stepEnded: (run, saved) => this.finish(run, saved),
+      progress: (p) => this.showProgress(p),
       started: (run) => {
         this.options.hostStates.started(run.host.name);
         if ((this.cells.get(run.step.key)?.hosts ?? 1) === 1) {
@@ -74,7 +84,8 @@ export class LiveCells {
         this.options.hostStates.ended(run);
         if (run.result.error?.kind === 'auth') this.options.onFailure(run);
         const live = this.cells.get(run.step.key);
-        if (live && live.hosts > 1) {
+        // A large group lists only the hosts that need another look; the progress line counts the rest.
+        if (live && live.hosts > 1 && (live.hosts <= LARGE_GROUP || hostRunNeedsRerun(run))) {
           live.done++;
           const r = run.result;
           const status = r.termination === 'exit' ? `exit ${r.exitCode}` : `${r.termination}${r.error ? ` (${r.error.kind})` : ''}`;
@@ -89,6 +100,7 @@ export class LiveCells {
     const live = this.cells.get(run.step.key);
     if (!live) return;
     this.cells.delete(run.step.key);
+    if (live.progressTimer) clearTimeout(live.progressTimer);
     try {
       await live.queue;
       await live.execution.replaceOutput(stepRunOutputs(run, saved, !this.options.record));
@@ -97,9 +109,40 @@ export class LiveCells {
     }
   }
 
+  /** The group's progress as one line, replaced in place at most twice a second; a held-back count is shown when the half second is up. */
+  private showProgress(p: GroupProgress): void {
+    const live = this.cells.get(p.stepKey);
+    if (!live) return;
+    live.latestProgress = p;
+    const wait = live.progressShownAt === undefined || p.remaining === 0 ? 0 : 500 - (Date.now() - live.progressShownAt);
+    if (wait > 0) {
+      live.progressTimer ??= setTimeout(() => {
+        live.progressTimer = undefined;
+        if (this.cells.get(p.stepKey) === live && live.latestProgress) this.writeProgress(live, live.latestProgress);
+      }, wait);
+      return;
+    }
+    this.writeProgress(live, p);
+  }
+
+  private writeProgress(live: LiveCell, p: GroupProgress): void {
+    live.progressShownAt = Date.now();
+    const item = vscode.NotebookCellOutputItem.stdout(`${formatProgress(p)}\n`);
+    live.queue = live.queue
+      .then(async () => {
+        if (live.progress) return live.execution.replaceOutputItems(item, live.progress);
+        live.progress = new vscode.NotebookCellOutput([item]);
+        return live.execution.appendOutput(live.progress);
+      })
+      .then(undefined, (e: unknown) => this.options.log.warn(`progress: ${String(e)}`));
+  }
+
   /** Ends executions that never got a result (an exception mid-run): none stays spinning. */
   endAll(): void {
-    for (const live of this.cells.values()) live.execution.end(false, Date.now());
+    for (const live of this.cells.values()) {
+      if (live.progressTimer) clearTimeout(live.progressTimer);
+      live.execution.end(false, Date.now());
+    }
     this.cells.clear();
     for (const throttle of this.throttles.values()) throttle.end();
     this.throttles.clear();

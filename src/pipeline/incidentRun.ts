@@ -16,6 +16,7 @@ import { runProgression, type ConfirmQuestion, type ConfirmedHosts, type Progres
 import type { Confirmation, HostRun, RunObserver, StepRun } from '../engine/runStep';
 import { outputPathFor } from '../engine/journal';
 import { IncidentSession } from '../engine/session';
+import { needsRerun, ProgressCounter, type GroupProgress } from '../engine/progress';
 import type { TargetOptions } from '../hosts/targets';
 import type { HostConfig } from '../hosts/types';
 import type { Redactor } from '../redact/redactor';
@@ -41,6 +42,8 @@ export interface RunListener extends RunObserver {
   stepEnded?(run: StepRun, saved: SavedOutput[]): void | Promise<void>;
   /** Files a step's `fetch=` brought into the evidence folder (or why not), before `stepEnded`. */
   evidenceFetched?(files: EvidenceFileEntry[]): void;
+  /** A group step's progress, after each host ends (done, failed, remaining, ETA). */
+  progress?(progress: GroupProgress): void;
 }
 
 export interface IncidentRunRequest {
@@ -96,11 +99,27 @@ export class IncidentRun {
       outputCapBytes: request.settings?.outputCapBytes,
       // With the Ansible engine every host of a step goes into one ansible run.
       concurrency: request.executors.concurrencyFor(targets.hosts.length, request.settings?.concurrency),
-      observer: request.listener,
+      observer: request.listener && this.progressObserver(request.listener),
       spillDir: this.spill.dir,
       sudoPassword: (host, wrongBefore) => this.sudoPassword(host, wrongBefore),
     });
   }
+
+  /** Counts the hosts of the group step running now; one step runs at a time. */
+  private progress?: ProgressCounter;
+
+  private progressObserver(listener: RunListener): RunObserver {
+    return {
+      started: (r) => listener.started?.(r),
+      output: (e) => listener.output?.(e),
+      ended: (r) => {
+        listener.ended?.(r);
+        if (this.progress && r.step.key === this.progressStep) listener.progress?.(this.progress.ended(r));
+      },
+    };
+  }
+
+  private progressStep?: string;
 
   /** Sudo passwords typed during this run, per host and user: in memory only, redacted everywhere. */
   private readonly sudoPasswords = new Map<string, Promise<string | undefined>>();
@@ -138,8 +157,12 @@ export class IncidentRun {
    * One step, asking first when it changes the host. Undefined when it was not confirmed.
    * `hosts` narrows the target (the notebook's "run on these hosts" of a route).
    */
-  async step(step: Step, options: { hosts?: HostConfig[]; signal?: AbortSignal } = {}): Promise<StepRun | undefined> {
+  async step(step: Step, options: { hosts?: HostConfig[]; signal?: AbortSignal; onlyFailed?: boolean } = {}): Promise<StepRun | undefined> {
     let hosts = this.hostsOfStep(step, options.hosts);
+    if (options.onlyFailed) {
+      hosts = this.failedHostsOf(step, hosts);
+      if (hosts.length === 0) return undefined;
+    }
     let confirmation: Confirmation | undefined;
     if (step.confirm) {
       const yes = await this.confirm({ step, hosts, ledBy: [] });
@@ -189,6 +212,28 @@ export class IncidentRun {
     });
   }
 
+  /**
+   * The hosts whose last result for this step in the record failed, was unreachable or inconclusive
+   * (`--only-failed`); none when every host's last result was good. Throws when the step has no
+   * result in the record, or its failed hosts are not among the targets.
+   */
+  failedHostsOf(step: Step, hosts: HostConfig[] = this.hostsOfStep(step)): HostConfig[] {
+    const last = new Map<string, SavedOutput>();
+    for (const o of step.outputs) if (!last.has(o.host) || last.get(o.host)!.startedAt <= o.startedAt) last.set(o.host, o);
+    const label = stepLabel(step);
+    if (last.size === 0)
+      throw new RunbookError('config', `${this.runbook.fileName}: ${label} has no result in this record to re-run from.`, 'Run the step on its hosts first.');
+    const failed = new Set([...last.values()].filter((o) => needsRerun({ ...o, okExit: step.okExit })).map((o) => o.host));
+    const chosen = hosts.filter((h) => failed.has(h.name));
+    if (chosen.length === 0 && failed.size > 0)
+      throw new RunbookError(
+        'config',
+        `${this.runbook.fileName}: the hosts that failed ${label} (${[...failed].join(', ')}) are not among this run's targets.`,
+        'Give the group or host they belong to (--group, --host).',
+      );
+    return chosen;
+  }
+
   close(): void {
     this.session.close();
     this.spill.remove();
@@ -197,6 +242,8 @@ export class IncidentRun {
   private async runOn(step: Step, hosts: HostConfig[], confirmation: Confirmation | undefined, signal: AbortSignal | undefined): Promise<StepRun> {
     refuseReparsedValues(this.runbook, step);
     this.request.listener?.stepStarted?.(step, hosts);
+    this.progress = hosts.length > 1 ? new ProgressCounter(step.key, hosts.length) : undefined;
+    this.progressStep = step.key;
     const policy = step.confirm && hosts.length > 1 ? rolloutPolicy(this.runbook, step) : undefined;
     const run = stepRoles(step, this.runbook.fileName).compare
       ? await runOnRoles(step, this.targets.roles, {

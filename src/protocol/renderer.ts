@@ -52,6 +52,22 @@ export interface StepResultView {
   routes?: RouteView[];
   /** Set for a step with `compare=...`: the two ends and what the check made of the comparison. */
   comparison?: ComparisonView;
+  /** Set for a group: counts per verdict, value spread, identical outputs merged, hosts to re-run. */
+  summary?: GroupSummaryView;
+}
+
+/** A group's result in a few lines, for any number of hosts (engine/groupView.ts summarizeHosts). */
+export interface GroupSummaryView {
+  total: number;
+  /** `critical`, `warning`, `nothing found`, `inconclusive`, `failed (timeout)`..., most severe first. */
+  verdicts: { verdict: string; hosts: string[] }[];
+  distribution: { value: string; hosts: number; min: number; median: number; max: number }[];
+  /** Hosts with the same output, largest first; `preview` is the start of that (redacted) output. */
+  identical: { hosts: string[]; termination: string; exitCode: number | null; preview?: string }[];
+  /** Hosts whose output is their own. */
+  unique: string[];
+  /** Failed, unreachable or inconclusive hosts: the "Re-run on N failed hosts" button runs the step on these. */
+  rerun: string[];
 }
 
 /** Hosts of a group run that go to the same next step: "web-3 -> raise-limit (CRITICAL)". */

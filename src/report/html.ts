@@ -3,6 +3,8 @@
 
 import { durationText, valuesToShow } from '../checks/display';
 import { describeCause } from '../engine/causes';
+import { groupsOfRuns } from '../engine/groupView';
+import { FOLD_HOSTS, groupSummaryHtml } from './groupSection';
 import { mermaidFlowchart } from './mermaid';
 import { renderMapSvg } from './map/svg';
 import type { Postmortem, PostmortemRun } from './postmortem';
@@ -236,7 +238,14 @@ export function renderHtml(pm: Postmortem): string {
 
   const files = evidenceFilesHtml(pm);
   if (files) h.push(files);
-  h.push('<h2>Evidence</h2>', ...pm.runs.map(evidence));
+  h.push('<h2>Evidence</h2>');
+  // A step on a group: its summary first, then the per-host evidence, folded for a large group.
+  for (const group of groupsOfRuns(pm.runs)) {
+    if (group.length > 1) h.push(groupSummaryHtml(group));
+    if (group.length > FOLD_HOSTS) h.push(`<details><summary>Per-host evidence: ${group.length} hosts</summary>`);
+    h.push(...group.map(evidence));
+    if (group.length > FOLD_HOSTS) h.push('</details>');
+  }
 
   h.push('<h2>Appendix: full outputs</h2>');
   for (const run of pm.runs) {

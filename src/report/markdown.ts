@@ -3,6 +3,8 @@
 
 import { describeCause } from '../engine/causes';
 import { durationText, valuesToShow } from '../checks/display';
+import { groupsOfRuns } from '../engine/groupView';
+import { FOLD_HOSTS, groupSummaryMarkdown } from './groupSection';
 import { mermaidFlowchart } from './mermaid';
 import { mapMermaid } from './map/mermaid';
 import type { Postmortem, PostmortemRun } from './postmortem';
@@ -177,7 +179,13 @@ export function renderMarkdown(pm: Postmortem): string {
 
   md.push(...evidenceFilesMarkdown(pm));
   md.push('## Evidence', '');
-  for (const run of pm.runs) md.push(...evidence(run));
+  // A step on a group: its summary first, then the per-host evidence, folded for a large group.
+  for (const group of groupsOfRuns(pm.runs)) {
+    if (group.length > 1) md.push(...groupSummaryMarkdown(group));
+    if (group.length > FOLD_HOSTS) md.push(`<details><summary>Per-host evidence: ${group.length} hosts</summary>`, '');
+    for (const run of group) md.push(...evidence(run));
+    if (group.length > FOLD_HOSTS) md.push('</details>', '');
+  }
 
   md.push('## Appendix: full outputs', '');
   for (const run of pm.runs) {

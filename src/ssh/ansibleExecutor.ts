@@ -168,8 +168,11 @@ export class AnsibleEngine {
         killGroup(child.pid, 'SIGTERM');
         setTimeout(() => child.pid !== undefined && killGroup(child.pid, 'SIGKILL'), 2000).unref();
       };
-      // Ansible's --task-timeout covers the command; this covers connecting and Ansible itself.
-      const timer = setTimeout(() => stop('timeout'), request.timeoutMs + 30_000 + hostCount * 50);
+      // Ansible's --task-timeout covers the command; this covers connecting and Ansible itself. Forks
+      // run the hosts in waves, each of which may take the whole task timeout: 1,000 hosts at -f 50
+      // took over 380 s on a loaded machine, and a healthy run cut short reads as 40 failed hosts.
+      const waves = Math.ceil(hostCount / Math.max(1, Math.min(this.options.forks ?? 50, hostCount)));
+      const timer = setTimeout(() => stop('timeout'), request.timeoutMs * waves + 30_000 + hostCount * 250);
       const onAbort = () => stop('cancelled');
       request.signal?.addEventListener('abort', onAbort, { once: true });
       if (child.pid !== undefined) this.running.add(child.pid);
