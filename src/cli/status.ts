@@ -23,20 +23,31 @@ export async function statusCommand(record: string, status: string | undefined, 
       process.stdout.write(describe(recordLifecycle(record)));
       return 0;
     }
-    if (!STATUSES.includes(status as IncidentStatus)) {
-      process.stderr.write(`"${status}" is not a status: use one of ${STATUSES.join(', ')}.\n`);
+    // "Resolved" at 3 a.m. means resolved.
+    const word = status.trim().toLowerCase() as IncidentStatus;
+    if (!STATUSES.includes(word)) {
+      recordLifecycle(record);
+      process.stderr.write(`${record}: "${status}" is not a status: use one of ${STATUSES.join(', ')}. Nothing was written.\n`);
       return 2;
     }
-    const when = (t: string | undefined) => (t ? parseWhen(t, now) : undefined);
+    // A bad time names the option it came from; nothing is written until every time reads.
+    const when = (option: string, t: string | undefined) => {
+      try {
+        return t ? parseWhen(t, now) : undefined;
+      } catch (error) {
+        if (isRunbookError(error)) error.message = `${record}: ${option} ${error.message} Nothing was written.`;
+        throw error;
+      }
+    };
     const detection =
       options.detectedBy || options.alert || options.detectedAt
-        ? { at: when(options.detectedAt), how: options.detectedBy ?? (options.alert ? 'alert' : 'unknown'), alert: options.alert }
+        ? { at: when('--detected-at', options.detectedAt), how: options.detectedBy ?? (options.alert ? 'alert' : 'unknown'), alert: options.alert }
         : undefined;
     const { lifecycle, warnings } = await setStatus(record, {
-      status: status as IncidentStatus,
-      at: when(options.at),
-      impactStart: when(options.impactStart),
-      impactEnd: when(options.impactEnd),
+      status: word,
+      at: when('--at', options.at),
+      impactStart: when('--impact-start', options.impactStart),
+      impactEnd: when('--impact-end', options.impactEnd),
       detection,
       text: options.text,
       author: options.author,

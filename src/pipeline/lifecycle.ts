@@ -9,6 +9,7 @@ import type { Prompter } from '../base/prompter';
 import { Journal, journalPathFor, readJournal, type IncidentStatus, type JournalEntry, type NoteEntry } from '../engine/journal';
 import { lifecycleOf, type Lifecycle } from '../engine/lifecycle';
 import { createRedactor, type Redactor } from '../redact/redactor';
+import { repeatWarnings } from './lifecycleChecks';
 
 export const STATUSES: IncidentStatus[] = ['declared', 'mitigated', 'resolved', 'reopened'];
 
@@ -41,8 +42,12 @@ export function parseWhen(text: string, now: Date = new Date()): Date {
     }
     return at;
   }
-  const iso = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(t);
+  const iso = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(t);
   if (iso) {
+    // Date() rolls 2026-02-30 over to March 2 and 24:00 to the next day: refuse what is not on the calendar.
+    const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(iso[i] ?? 0));
+    const daysInMonth = mo >= 1 && mo <= 12 ? new Date(Date.UTC(y, mo, 0)).getUTCDate() : 0;
+    if (d < 1 || d > daysInMonth || h > 23 || mi > 59 || s > 59) throw bad('not a valid date and time');
     const at = new Date(t.replace(' ', 'T'));
     if (Number.isNaN(at.getTime())) throw bad('not a valid date and time');
     if (at.getTime() > now.getTime() + 60_000) throw bad(`that is in the future (now is ${now.toISOString()})`);
@@ -72,11 +77,19 @@ export function currentUser(): string {
 
 /** The record's journal entries; a file that is not an incident record is refused with what to do. */
 export function recordEntries(recordPath: string): JournalEntry[] {
+  const refuse = (why: string, hint: string) => new RunbookError('config', `${recordPath}: ${why}`, hint);
+  if (!fs.existsSync(recordPath)) throw refuse('no such file.', 'Give the path of an incident record (incidents/*.runbook.md).');
+  if (fs.statSync(recordPath).isDirectory())
+    throw refuse('is a folder.', 'Give the incident record in it (a *.runbook.md file that has a *.journal.jsonl beside it).');
+  // The journal given for its record: say which file to give instead.
+  const asJournal = /\.journal\.jsonl$/i.test(recordPath) ? recordPath.replace(/\.journal\.jsonl$/i, '.runbook.md') : undefined;
+  if (asJournal && fs.existsSync(asJournal)) throw refuse("is the record's journal, not the record.", `Give the record: ${asJournal}`);
   const journal = journalPathFor(recordPath);
-  if (!fs.existsSync(recordPath))
-    throw new RunbookError('config', `${recordPath}: no such file.`, 'Give the path of an incident record (incidents/*.runbook.md).');
   if (!fs.existsSync(journal)) {
-    throw new RunbookError('config', `${recordPath}: not an incident record (no journal ${journal}).`, `Start one first: runbook start RUNBOOK.`);
+    throw refuse(
+      `not an incident record (no journal ${journal}).`,
+      `If it is a runbook, start an incident from it first (runbook start ${recordPath}) and give the record that prints.`,
+    );
   }
   return readJournal(journal).entries;
 }
@@ -146,6 +159,15 @@ export async function setStatus(recordPath: string, request: StatusRequest): Pro
   const now = request.now ?? new Date();
   const at = request.at ?? now;
   refuseTransition(recordPath, before, request.status);
+  // Every check before the first write: a refused request leaves the journal as it was.
+  const impactStart = request.impactStart ?? (before.impactStart ? new Date(before.impactStart) : undefined);
+  const impactEnd = request.impactEnd ?? (before.impactEnd ? new Date(before.impactEnd) : undefined);
+  if ((request.impactStart || request.impactEnd) && impactStart && impactEnd && impactEnd < impactStart)
+    throw new RunbookError(
+      'config',
+      `${recordPath}: the impact would end (${impactEnd.toISOString()}) before it starts (${impactStart.toISOString()}); nothing was written.`,
+      'Check --impact-start and --impact-end.',
+    );
   const author = request.author ?? currentUser();
   const time = now.toISOString();
   const warnings: string[] = [];
@@ -153,11 +175,10 @@ export async function setStatus(recordPath: string, request: StatusRequest): Pro
     warnings.push(`resolved at ${at.toISOString()} is before mitigated at ${before.mitigatedAt}.`);
   if (request.status === 'mitigated' && before.declaredAt && !request.impactStart && !before.impactStart && Date.parse(before.declaredAt) > at.getTime())
     warnings.push(`mitigated before the incident was declared (${before.declaredAt}): give --impact-start so the durations count from the impact.`);
+  warnings.push(...repeatWarnings(before, request.status, at));
   const text = request.text ? await redactor.redact(request.text) : undefined;
   await append(recordPath, { type: 'status', status: request.status, at: at.toISOString(), time, author, ...(text ? { text } : {}) }, redactor);
   if (request.impactStart || request.impactEnd) {
-    if (request.impactStart && request.impactEnd && request.impactEnd < request.impactStart)
-      throw new RunbookError('config', 'The impact ends before it starts.', 'Check --impact-start and --impact-end.');
     await append(
       recordPath,
       {

@@ -8,7 +8,7 @@ import type { HostConfig } from '../hosts/types';
 import { createRedactor } from '../redact/redactor';
 import type { Runbook, Step } from '../runbook/model';
 import { buildStepScript, type VariableRule, type VariableType } from '../ssh/script';
-import { fetchPaths, substitutePath } from './evidenceFiles';
+import { fetchCap, fetchPaths, substitutePath } from './evidenceFiles';
 import { guardLocalSteps, refuseReparsedValues } from './guards';
 import { blockingProblems } from './load';
 import { knownValue, parameterProblem, secretValues } from './parameters';
@@ -38,6 +38,8 @@ export interface PlannedStep {
   confirmBecause?: string;
   sudo: boolean;
   fetch: string[];
+  /** The size cap per fetched file (`fetch-max=` or the default), when the step fetches and it reads. */
+  fetchMax?: number;
   /** Why the run would refuse this step (a value a second shell parses again). */
   refused?: string;
 }
@@ -145,6 +147,7 @@ function planStep(
     ...(step.confirmBecause ? { confirmBecause: step.confirmBecause } : {}),
     sudo: Boolean(step.sudo),
     fetch: fetchPaths(step).map((p) => redact(plannedPath(p, params, rules))),
+    ...(fetchPaths(step).length ? plannedCap(step, runbook.fileName) : {}),
     ...(refused ? { refused } : {}),
   };
 }
@@ -157,6 +160,30 @@ function plannedPath(template: string, params: Record<string, string>, rules: Re
     if (!isRunbookError(error)) throw error;
     return `${template} (${error.message.replace(/^fetch=\S+: /, '')})`;
   }
+}
+
+/** The cap, so a capture planned larger than it is seen before it runs (a bad fetch-max= is already a file error). */
+function plannedCap(step: Step, fileName: string): { fetchMax?: number } {
+  try {
+    return { fetchMax: fetchCap(step, fileName) };
+  } catch (error) {
+    if (!isRunbookError(error)) throw error;
+    return {};
+  }
+}
+
+/** 1000 -> "1000 bytes", 1048576 -> "1 MiB", 50000000 -> "50 MB": as fetch-max= would be written. */
+function capText(bytes: number): string {
+  for (const [unit, size] of [
+    ['GB', 1e9],
+    ['GiB', 1024 ** 3],
+    ['MB', 1e6],
+    ['MiB', 1024 ** 2],
+    ['KB', 1e3],
+    ['KiB', 1024],
+  ] as const)
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  return `${bytes} bytes`;
 }
 
 function address(h: HostConfig): string {
@@ -185,7 +212,7 @@ export function planText(plan: RunPlan): string {
     out.push(`   hosts (${s.hostsFrom}): ${s.hosts.join(', ') || '(none)'}`);
     if (s.missingParameters.length) out.push(`   missing parameters: ${s.missingParameters.join(', ')}`);
     if (s.runtimeValues.length) out.push(`   values from earlier steps: ${s.runtimeValues.join(', ')}`);
-    if (s.fetch.length) out.push(`   fetches: ${s.fetch.join(', ')}`);
+    if (s.fetch.length) out.push(`   fetches: ${s.fetch.join(', ')}${s.fetchMax !== undefined ? ` (at most ${capText(s.fetchMax)} each)` : ''}`);
     if (s.refused) out.push(`   REFUSED: ${s.refused}`);
     out.push(...s.command.split('\n').map((l) => `   | ${l}`));
   });

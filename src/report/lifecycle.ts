@@ -3,6 +3,7 @@
 
 import type { JournalEntry } from '../engine/journal';
 import { durationsOf, lifecycleOf, spanText } from '../engine/lifecycle';
+import { utc } from './text';
 
 export interface PostmortemLifecycle {
   /** `Resolved`, `Mitigated`, or `ongoing`. */
@@ -90,9 +91,17 @@ export function lifecycleTimeline(
   stepTitle: (key: string, fallback?: string) => string,
 ): { time: string; host?: string; step?: string; result: string }[] {
   const rows: { time: string; host?: string; step?: string; result: string }[] = [];
+  const statuses = journal.filter((e): e is Extract<JournalEntry, { type: 'status' }> => e.type === 'status');
   for (const e of journal) {
-    if (e.type === 'status') rows.push({ time: e.at, result: `status: ${e.status} (set by ${e.author})${e.text ? `: ${e.text}` : ''}` });
-    else if (e.type === 'impact') {
+    if (e.type === 'status') {
+      // A declared or mitigated time given again replaces the earlier one (lifecycleOf): the reader is told which holds.
+      const later =
+        e.status === 'declared' || e.status === 'mitigated' ? statuses.slice(statuses.indexOf(e) + 1).find((x) => x.status === e.status) : undefined;
+      rows.push({
+        time: e.at,
+        result: `status: ${e.status} (set by ${e.author})${e.text ? `: ${e.text}` : ''}${later ? `; replaced by ${e.status} at ${utc(later.at)}` : ''}`,
+      });
+    } else if (e.type === 'impact') {
       if (e.start) rows.push({ time: e.start, result: `impact started (recorded by ${e.author})` });
       if (e.end) rows.push({ time: e.end, result: `impact ended (recorded by ${e.author})` });
     } else if (e.type === 'detection') rows.push({ time: e.at, result: `detected by ${e.how}${e.alert ? ` (${e.alert})` : ''}, recorded by ${e.author}` });

@@ -28,7 +28,7 @@ describe('cli: note, status, and a resolved record', function () {
     assert.match(note.stdout, /^Note at \S+ by \S+ \(local\): Paged by the on-call bot$/m);
     const bad = await runCli(['status', record, 'mitigated', '--at', '3:12pm']);
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /"3:12pm": not a time this can read\.\nGive HH:MM \(today, local time\)/);
+    assert.match(bad.stderr, /: --at "3:12pm": not a time this can read\. Nothing was written\.\nGive HH:MM \(today, local time\)/);
     const unknown = await runCli(['status', record, 'fixed']);
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /"fixed" is not a status: use one of declared, mitigated, resolved, reopened/);
@@ -37,6 +37,27 @@ describe('cli: note, status, and a resolved record', function () {
     assert.match(resolved.stdout, /^Status: resolved$/m);
     const shown = await runCli(['status', record]);
     assert.match(shown.stdout, /^Status: resolved\nDeclared: .*\nResolved: /m);
+  });
+
+  it('a typo is refused with the record named and the note shown again; "Mitigated" reads as mitigated', async function () {
+    const record = startIncident(path.join(dir, 'runbooks', 'r.runbook.md'), { responder: 'mei.lin', title: 'typos' }).recordPath;
+    const typo = await runCli(['note', record, 'restarted the pool', '--step', 'helo']);
+    assert.equal(typo.status, 2);
+    assert.match(typo.stderr, /: no step "helo" in this record\.\nIts steps are: hello\. .*\nThe note was not added: "restarted the pool"\n$/);
+    const badAt = await runCli(['note', record, 'paged', '--at', '3:12pm']);
+    assert.match(badAt.stderr, /typos\.runbook\.md: --at "3:12pm": not a time this can read\.[\s\S]*The note was not added: "paged"/);
+    const badImpact = await runCli(['status', record, 'mitigated', '--impact-start', '25:00']);
+    assert.equal(badImpact.status, 2);
+    assert.match(badImpact.stderr, /: --impact-start "25:00": not a time of day\. Nothing was written\./);
+    const unknown = await runCli(['status', record, 'fixed']);
+    assert.match(unknown.stderr, /typos\.runbook\.md: "fixed" is not a status: use one of declared, mitigated, resolved, reopened\. Nothing was written\./);
+    const noRecord = await runCli(['status', path.join(dir, 'nope.runbook.md'), 'fixed']);
+    assert.match(noRecord.stderr, /nope\.runbook\.md: no such file\./);
+    const capital = await runCli(['status', record, 'Mitigated']);
+    assert.equal(capital.status, 0, capital.stderr);
+    assert.match(capital.stdout, /^Status: mitigated$/m);
+    const twice = await runCli(['status', record, 'mitigated']);
+    assert.match(twice.stderr, /^warning: it was already mitigated at .*; the mitigated time is now /m);
   });
 
   it('without a terminal, a run in the resolved record refuses; with --reopen it runs and the reopen is journaled', async function () {

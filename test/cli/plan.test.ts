@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { planCommand } from '../../src/cli/plan';
-import { planRun } from '../../src/pipeline/plan';
+import { planRun, planText } from '../../src/pipeline/plan';
 import { parseRunbook } from '../../src/runbook/parse';
 import { golden } from '../report/golden';
 
@@ -117,7 +117,7 @@ describe('cli: runbook plan', function () {
         '  token: { secret: true, default: "hunter2-token-x" }',
         '---',
         '',
-        '```sh {id=look fetch=/tmp/cap-{{port}}.pcap}',
+        '```sh {id=look fetch=/tmp/cap-{{port}}.pcap fetch-max=2MiB}',
         'ss -tn state established "( sport = :{{port}} )" | wc -l',
         '```',
         '',
@@ -142,6 +142,13 @@ describe('cli: runbook plan', function () {
     assert.deepEqual(look.missingParameters, ['port']);
     assert.match(look.command, /<port: missing parameter>/);
     assert.deepEqual(look.fetch, ['/tmp/cap-{{port}}.pcap (no value for {{port}}.)'], 'a fetch path waits for its parameter');
+    assert.equal(look.fetchMax, 2 * 1024 * 1024);
+    assert.match(
+      planText(plan),
+      /^ {3}fetches: \/tmp\/cap-\{\{port\}\}\.pcap \(no value for \{\{port\}\}\.\) \(at most 2 MiB each\)$/m,
+      'the cap is shown before the capture runs',
+    );
+    assert.equal(fix.fetchMax, undefined, 'no cap for a step that fetches nothing');
     assert.deepEqual([fix.confirm, fix.sudo, fix.runtimeValues], [true, true, ['count']]);
     assert.match(fix.command, /<count: from an earlier step>/);
     assert.equal(fix.command.includes('hunter2-token-x'), false, 'a secret is never shown');

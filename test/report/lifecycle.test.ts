@@ -222,4 +222,25 @@ describe('postmortem: verdict, inconclusive steps and the lifecycle', function (
       [['conn-cap.evidence/r3/cap.pcap', 'binary', 'b'.repeat(64)]],
     );
   });
+
+  it('a mitigated time given again: the timeline says which one holds', function () {
+    const base = { type: 'status' as const, time: '2026-11-23T08:50:00.000Z', author: 'mei.lin' };
+    const again: JournalEntry[] = [
+      ...entries,
+      { ...base, status: 'declared', at: '2026-11-23T07:55:00.000Z' },
+      { ...base, status: 'mitigated', at: '2026-11-23T08:30:00.000Z' },
+    ];
+    const pm = buildPostmortem({ runbook, journal: again, recordPath: record, now: NOW });
+    const rows = pm.timeline.filter((t) => /^status: (mitigated|declared)/.test(t.result)).map((t) => `${t.time} ${t.result}`);
+    assert.deepEqual(rows.filter((r) => /replaced by/.test(r)).length, rows.length - 2, rows.join('\n'));
+    assert.ok(
+      rows.some((r) => r.startsWith('2026-11-23T08:30:00.000Z status: mitigated (set by mei.lin)') && !/replaced/.test(r)),
+      rows.join('\n'),
+    );
+    assert.ok(
+      rows.some((r) => /status: mitigated .*; replaced by mitigated at 2026-11-23 08:30:00 UTC$/.test(r)),
+      rows.join('\n'),
+    );
+    assert.equal(pm.lifecycle.mitigatedAt, '2026-11-23T08:30:00.000Z');
+  });
 });

@@ -11,6 +11,7 @@ import { renderHtml, REPORT_CSP } from '../../src/report/html';
 import { renderMarkdown } from '../../src/report/markdown';
 import { validateMermaid } from '../../src/report/mermaid';
 import { buildPostmortem, type Postmortem } from '../../src/report/postmortem';
+import { evidenceRefFor } from '../../src/pipeline/evidenceFiles';
 import { buildRunbook, recordRun, type StepSpec } from './fixture';
 
 const P = {
@@ -178,6 +179,73 @@ describe('postmortem export with hostile fields', function () {
     for (const table of document.querySelectorAll('table')) {
       const width = table.querySelectorAll('thead th').length;
       for (const row of table.querySelectorAll('tbody tr')) assert.equal(row.querySelectorAll('td').length, width, row.textContent!);
+    }
+  });
+});
+
+// Evidence files: the one place the HTML links out. A hostile name on the host becomes a plain file
+// name (evidenceRefFor); a hand-edited journal's `file` that is not a plain relative path is shown, not linked.
+describe('postmortem export: evidence-file links with hostile names', function () {
+  let dir: string;
+  let pm: Postmortem;
+  let safeRef: string;
+  const hostileFiles = [
+    'javascript:alert(10)',
+    'x.evidence/r1/a" onmouseover="alert(11)',
+    '../../../etc/passwd',
+    '//evil.example/x.pcap',
+    'data:text/html,<script>alert(12)</script>',
+    '/etc/shadow',
+    'x.evidence/r1/%2e%2e/leak',
+  ];
+  before(function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'postmortem-files-'));
+    const recordPath = path.join(dir, 'rec.runbook.md');
+    const step: StepSpec = { key: 'cap', title: 'Capture', command: 'true' };
+    const runbook = buildRunbook([step]);
+    const remote = `/tmp/"><img src=x onerror=alert(13)> ${P.script}.pcap`;
+    safeRef = evidenceRefFor(recordPath, 'r1', remote);
+    const journal = Journal.open(recordPath);
+    const file = { type: 'evidence-file' as const, runId: 'r1', step: { key: 'cap' }, host: `h ${P.img}`, time: '2026-11-23T08:02:00.000Z' };
+    journal.append({ ...file, remotePath: remote, file: safeRef, bytes: 16, sha256: 'a'.repeat(64), kind: 'binary' });
+    for (const hostile of hostileFiles)
+      journal.append({ ...file, remotePath: `/tmp/${P.script}`, file: hostile, bytes: 1, sha256: 'b'.repeat(64), kind: 'text' });
+    journal.close();
+    pm = buildPostmortem({ runbook, journal: readJournal(journal.path).entries, recordPath, now: new Date('2026-11-23T09:00:00.000Z') });
+  });
+  after(function () {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Every link is the one plain relative evidence path; nothing else links, loads or runs. */
+  function assertOnlyTheSafeLink(document: Document, what: string): void {
+    const links = [...document.querySelectorAll('[href], [src]')].filter((el) => !el.classList.contains('map'));
+    assert.deepEqual(
+      links.map((el) => el.getAttribute('href')),
+      [safeRef],
+      `${what}: links`,
+    );
+    assert.match(safeRef, /^rec\.evidence\/r1\/[A-Za-z0-9._-]+$/);
+    for (const el of document.querySelectorAll('*'))
+      for (const attr of el.getAttributeNames()) assert.equal(/^on/i.test(attr), false, `${what}: ${el.tagName} has ${attr}`);
+    assert.equal(document.querySelectorAll('script, iframe, object, embed, form, base').length, 0, `${what}: active elements`);
+  }
+
+  it('HTML: the hostile remote path is text, its stored name a plain relative link; hostile journal names are not linked', function () {
+    const { document } = new JSDOM(renderHtml(pm)).window;
+    assertMapImageInert(document, 'html');
+    assertOnlyTheSafeLink(document, 'html');
+    const table = document.querySelector('table.files')!;
+    assert.equal(table.querySelectorAll('tbody tr').length, 1 + hostileFiles.length);
+    assert.match(table.textContent!, /"><img src=x onerror=alert\(13\)> <script>alert\(1\)<\/script>\.pcap/, 'the remote path is shown as text');
+  });
+
+  it('Markdown: the same, rendered with and without inline HTML', function () {
+    const md = renderMarkdown(pm);
+    for (const html of [true, false]) {
+      const { document } = new JSDOM(`<!DOCTYPE html><body>${new MarkdownIt({ html }).render(md)}</body>`).window;
+      assertMapImageInert(document, `markdown-it html:${html}`);
+      assertOnlyTheSafeLink(document, `markdown-it html:${html}`);
     }
   });
 });
