@@ -17,12 +17,13 @@ export const secretPatterns: readonly SecretPattern[] = [
   {
     // Authorization / Proxy-Authorization headers anywhere (curl -H, wget --header, logs): keep the scheme, hide the credential.
     name: 'authorization-header',
-    regex: /\b(?:proxy-)?authorization\s*:\s*(?:(?:bearer|basic|token|digest|negotiate|apikey)\s+)?(?<secret>[^\s"'\\]+)/gi,
+    // After a literal `\n` (printf 'a\nAuthorization: ...') there is no word boundary: accept one there too.
+    regex: /(?:\b|(?<=\\[nrt]))(?:proxy-)?authorization\s*:\s*(?:(?:bearer|basic|token|digest|negotiate|apikey)\s+)?(?<secret>[^\s"'\\]+)/gi,
   },
   {
     // API-key style headers in curl command lines (gitleaks `curl-auth-header`).
     name: 'api-key-header',
-    regex: /\b(?:x-api-key|api-key|x-auth-token|x-access-token|private-token)\s*:\s*(?<secret>[^\s"'\\]+)/gi,
+    regex: /(?:\b|(?<=\\[nrt]))(?:x-api-key|api-key|x-auth-token|x-access-token|private-token)\s*:\s*(?<secret>[^\s"'\\]+)/gi,
   },
   {
     // curl -u user:password / --user user:password.
@@ -30,9 +31,17 @@ export const secretPatterns: readonly SecretPattern[] = [
     regex: /(?:\s-u\s*|--user[\s=]+)["']?[^\s:"']+:(?<secret>[^\s"']+)/g,
   },
   {
-    // password=..., passwd:..., token=..., secret=... in URLs, config dumps and environment listings.
+    // password=..., passwd:..., token=..., secret=..., DB_PASS=... in URLs, config dumps (also JSON and
+    // YAML with a quoted key) and environment listings. The secret stops at a backslash, so a literal
+    // `\n` in a command line does not swallow the next assignment or header.
     name: 'password-assignment',
-    regex: /\b(?:[A-Za-z0-9_]*(?:password|passwd|pwd|passphrase|secret|token|api_?key|access_?key))\s*[=:]\s*["']?(?<secret>[^\s"'&;,]{3,})/gi,
+    regex:
+      /\b(?:[A-Za-z0-9_]*(?:password|passwd|pwd|passphrase|secret|token|api_?key|access_?key)|(?:[A-Za-z0-9]+_)*pass|[A-Za-z0-9_]*_pass)["']?\s*[=:]\s*["']?(?<secret>[^\s"'&;,\\]{3,})/gi,
+  },
+  {
+    // A JSON Web Token anywhere (header.payload.signature, both first parts base64url JSON).
+    name: 'jwt',
+    regex: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
   },
   {
     // user:password@host in any URL scheme (the preset's basic-auth rule covers http(s) only).

@@ -94,6 +94,30 @@ describe('redactor', function () {
     assert.match(out, /user=ops&password=\[REDACTED:password-assignment\]/);
   });
 
+  it('masks secrets in fetched config files: JSON keys, *_PASS variables, JWTs, and a secret ending at a literal \\n', async function () {
+    // A fetch= brings whole config files into the record: these came through unchanged before.
+    const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJvcHMiLCJpYXQiOjE3NjQ1NTAwMDB9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';
+    const text = [
+      '{"password": "Hunter22secret", "user": "ops"}',
+      "{'api_key': 'k3y-Value-77'}",
+      'DB_PASS=Pa55-for-db',
+      'export PGPASSWORD=Other-Pa55 REDIS_PASS=Third-Pa55',
+      `session ${jwt}`,
+      "printf 'a\\npassword=x1y2z3\\nAuthorization: Bearer abc.def-ghi_jkl'",
+    ].join('\n');
+    const out = await createRedactor().redact(text);
+    for (const secret of ['Hunter22secret', 'k3y-Value-77', 'Pa55-for-db', 'Other-Pa55', 'Third-Pa55', jwt, 'x1y2z3', 'abc.def-ghi_jkl']) {
+      assert.equal(out.includes(secret), false, `${secret} survived:\n${out}`);
+    }
+    assert.match(out, /"user": "ops"/);
+    assert.match(out, /Authorization: Bearer \[REDACTED/);
+  });
+
+  it('leaves words that merely contain "pass" alone', async function () {
+    const text = 'bypass=on compass: north passes=3 PASSED: 12';
+    assert.equal(await createRedactor().redact(text), text);
+  });
+
   it('anonymises IPs and host names with stable stand-ins, keeping loopback', async function () {
     const redactor = createRedactor({ anonymize: true, hosts: ['web-1', 'db.prod.example'] });
     const out = await redactor.redact(
