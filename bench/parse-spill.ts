@@ -7,7 +7,7 @@
 // port, peer address; lsof: command, pid, type, state). Medians of several runs, interleaved.
 // Also: peak RSS of a 1 GB single-line output through a streaming parser.
 //
-// Run: npx tsx bench/parse-spill.ts [--lines=1000000,5000000] [--reps=5] [--formats=ss-tan,netstat,lsof] [--oneline-mb=1024] [--keep=DIR]
+// Run: npx tsx bench/parse-spill.ts [--lines=1000000,5000000] [--reps=5] [--formats=ss-tan,netstat,lsof] [--peers=mawk,gawk] [--oneline-mb=1024] [--keep=DIR]
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -175,7 +175,10 @@ async function main(): Promise<void> {
   const { canonicalState } = await import('../src/checks/tcpStates');
   try {
     const bundle = await bundleChild(dir);
-    const peers = ['mawk', 'gawk'].map((name) => ({ name, path: spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim() }));
+    // `--peers=mawk` leaves gawk out (its equivalent program takes ~5x mawk's time: minutes at 5M lines on a loaded machine).
+    const peers = arg('peers', 'mawk,gawk')
+      .split(',')
+      .map((name) => ({ name, path: spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim() }));
     console.log(`node ${process.version}; peers: ${peers.map((p) => `${p.name}=${p.path || 'missing'}`).join(', ')}; ${reps} runs each, interleaved, medians`);
     console.log(
       '| input | lines | MB | load before | ours wall | ours CPU | ours peak RSS | mawk min. | mawk equiv. | gawk min. | gawk equiv. | ours / mawk equiv. (wall, CPU) | ours / mawk min. (wall, CPU) | states agree |',

@@ -1,6 +1,7 @@
-// Patterns a runbook author writes (`extract:`, `matches`) run on RE2 (re2js): time linear in the input,
-// so a pattern like `(a+)+$` on hostile host output ends at once instead of blocking the process.
-// RE2 has no backreferences or lookaround; those are refused with the reason and the position.
+// Every pattern a runbook author writes (`extract:`, `matches`, the `regex` parser's `pattern`) runs on
+// RE2 (re2js): time linear in the input, so a pattern like `(a+)+$` on hostile host output ends at once
+// instead of blocking the process. RE2 has no backreferences or lookaround; those are refused with the
+// reason and the position. This is the one place patterns are compiled.
 import { RE2JS } from 're2js';
 
 export interface PatternMatch {
@@ -12,7 +13,9 @@ export interface PatternMatch {
 
 export interface UserPattern {
   readonly source: string;
-  /** No part of the pattern can match a line break, so each line can be searched on its own. */
+  /** The compiled program, for callers that walk matches themselves (the regex parser's matcher). */
+  readonly regex: RE2JS;
+  /** No match can reach across a line break, so each line can be searched on its own (see canSpanLines). */
   readonly lineLocal: boolean;
   test(text: string): boolean;
   /** First match, or undefined. */
@@ -22,9 +25,11 @@ export interface UserPattern {
 export type UserPatternResult = { ok: true; pattern: UserPattern } | { ok: false; message: string; offset: number };
 
 export interface UserPatternFlags {
-  /** `^` and `$` match at each line (extract: reads a whole output). */
+  /** `^` and `$` match at each line (extract: reads a whole output; the regex parser always). */
   multiline?: boolean;
   ignoreCase?: boolean;
+  /** `.` matches a line break too (the regex parser's `s` flag). */
+  dotAll?: boolean;
 }
 
 /** What RE2 refuses that JavaScript accepts, said the way an author can act on. */
@@ -33,17 +38,31 @@ const unsupported: { test: RegExp; say: string }[] = [
   { test: /\(\?<?[=!]/, say: 'lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported' },
 ];
 
+/** JavaScript flag letters (the regex parser's `flags`) as flags; `g`, `u` and `y` change nothing here. */
+export function flagsFromLetters(letters: string): UserPatternFlags | { unknown: string } {
+  const flags: UserPatternFlags = {};
+  for (const letter of letters) {
+    if (letter === 'i') flags.ignoreCase = true;
+    else if (letter === 'm') flags.multiline = true;
+    else if (letter === 's') flags.dotAll = true;
+    else if (letter !== 'g' && letter !== 'u' && letter !== 'y') return { unknown: letter };
+  }
+  return flags;
+}
+
 export function compileUserPattern(source: string, flags: UserPatternFlags = {}): UserPatternResult {
   if (typeof source !== 'string') return { ok: false, message: 'a pattern must be text', offset: 0 };
   let re: RE2JS;
   try {
-    re = RE2JS.compile(source, (flags.multiline ? RE2JS.MULTILINE : 0) | (flags.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0));
+    const bits = (flags.multiline ? RE2JS.MULTILINE : 0) | (flags.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) | (flags.dotAll ? RE2JS.DOTALL : 0);
+    re = RE2JS.compile(source, bits);
   } catch (err) {
     return { ok: false, ...explain(source, err instanceof Error ? err.message : String(err)) };
   }
   const pattern: UserPattern = {
     source,
-    lineLocal: isLineLocal(source),
+    regex: re,
+    lineLocal: !canSpanLines(re),
     test: (text) => re.test(text),
     exec(text) {
       // Typed `any[]` by re2js; at run time it is shaped like RegExpExecArray (index, groups).
@@ -57,12 +76,36 @@ export function compileUserPattern(source: string, flags: UserPatternFlags = {})
   return { ok: true, pattern };
 }
 
+// re2js program instructions: EMPTY_WIDTH (op 4) carries the assertion in `arg`; \A is 4, \z is 8.
+const EMPTY_WIDTH = 4;
+const BEGIN_TEXT = 4;
+const END_TEXT = 8;
+
+interface Instruction {
+  op: number;
+  arg: number;
+  runes: ArrayLike<number>;
+}
+
 /**
- * Conservative: anything that could match `\n` (`\s`, `\S`, `\W`, `\D`, `[^...]`, `\n`, hex or octal
- * escapes, Unicode classes, `\C`, the `s` flag) makes the pattern whole-text.
+ * True when a match could reach across a line break: some part of the pattern matches `\n` (`\s`,
+ * `[^x]`, `\n`, `.` with `s`), or it asserts the start or end of the whole text (`\A`, `\z`). A pattern
+ * for which this is false finds the same matches line by line as in the whole text, so it can stream.
+ * Read from the compiled program, so it is exact, not a guess from the source.
  */
-function isLineLocal(source: string): boolean {
-  return !/\\[nsSWDpPCx0-7]|\[\^|\(\?[a-zA-Z]*s/.test(source) && !source.includes('\n');
+export function canSpanLines(regex: RE2JS): boolean {
+  const instructions = (regex.re2().prog as { inst: Instruction[] }).inst;
+  for (const inst of instructions) {
+    if (inst.op === EMPTY_WIDTH && (inst.arg & (BEGIN_TEXT | END_TEXT)) !== 0) return true;
+    const runes = inst.runes;
+    if (!runes || runes.length === 0) continue;
+    if (runes.length === 1) {
+      if (runes[0] === 10) return true;
+      continue;
+    }
+    for (let i = 0; i + 1 < runes.length; i += 2) if (runes[i] <= 10 && 10 <= runes[i + 1]) return true;
+  }
+  return false;
 }
 
 /** Whole-text search of a pattern that may cross lines: bounded so one huge output cannot stall the run for long. */
@@ -105,7 +148,15 @@ function explain(source: string, raw: string): { message: string; offset: number
   const detail = raw.replace(/^error parsing regexp:\s*/, '');
   const quoted = /`([^`]+)`/.exec(detail)?.[1];
   const found = quoted ? source.indexOf(quoted) : -1;
-  return { message: `not a pattern RE2 can run: ${detail} (syntax: https://github.com/google/re2/wiki/Syntax)`, offset: found >= 0 ? found : 0 };
+  // A quote of what re2js compiled (flags prepended, `(?m)(`) rather than of the source points nowhere.
+  const said = quoted && found < 0 ? detail.replace(/: `[^`]+`$/, '') : detail;
+  const offset = found >= 0 ? found : 0;
+  try {
+    new RegExp(source); // compiling only: nothing is matched, so no backtracking can happen here
+  } catch {
+    return { message: `not a valid regular expression: ${said}`, offset };
+  }
+  return { message: `not a pattern RE2 can run: ${said} (syntax: https://github.com/google/re2/wiki/Syntax)`, offset };
 }
 
 // `matches` may see the same pattern for every rule and every host: compile each once.

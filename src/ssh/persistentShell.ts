@@ -24,8 +24,14 @@ interface RunningStep {
   io: LaneStepIO;
   exitCode?: number;
   status?: number;
+  /** The step's part of each stream is complete: its shell's `X` or the loop's `E` came on it. */
   stdoutEnded: boolean;
   stderrEnded: boolean;
+  /** The loop's `E` came on each stream: nothing of this step can follow, the lane can take the next. */
+  stdoutClosed: boolean;
+  stderrClosed: boolean;
+  /** The outcome was given (at both streams' ends); until both `E`s the lane is draining. */
+  resolved: boolean;
   pgidGiven: boolean;
   resolve: (outcome: LaneOutcome) => void;
 }
@@ -38,6 +44,8 @@ export class ShellLane {
   private readonly out: MarkerScanner;
   private readonly err: MarkerScanner;
   private readonly closeListeners = new Set<() => void>();
+  /** Steps waiting for the previous step's `E`s (the lane hands them out at its shell's `X`). */
+  private readonly drained: Array<() => void> = [];
   private startup: { resolve: () => void; reject: (e: Error) => void } | undefined;
 
   private constructor(
@@ -83,16 +91,14 @@ export class ShellLane {
     return lane;
   }
 
-  get busy(): boolean {
-    return this.step !== undefined;
-  }
-
   /** Runs one step; the script goes to the step's own shell (already waiting), not to the loop. */
-  run(script: Buffer, io: LaneStepIO): Promise<LaneOutcome> {
-    if (!this.alive) return Promise.resolve({ kind: 'lane-closed' });
+  async run(script: Buffer, io: LaneStepIO): Promise<LaneOutcome> {
+    // The previous step ended at its shell's X; the loop's E (after it ended that step's leftovers) is near.
+    while (this.alive && this.step?.resolved) await new Promise<void>((r) => this.drained.push(r));
+    if (!this.alive) return { kind: 'lane-closed' };
     if (this.step) throw new Error('lane is busy');
     return new Promise<LaneOutcome>((resolve) => {
-      this.step = { io, stdoutEnded: false, stderrEnded: false, pgidGiven: false, resolve };
+      this.step = { io, stdoutEnded: false, stderrEnded: false, stdoutClosed: false, stderrClosed: false, resolved: false, pgidGiven: false, resolve };
       this.channel.write(stepRequest(script));
       if (this.nextPgid !== undefined) this.givePgid(this.step, this.nextPgid);
     });
@@ -112,7 +118,13 @@ export class ShellLane {
   }
 
   private data(stream: 'stdout' | 'stderr', chunk: Buffer): void {
-    if (this.step) return this.step.io[stream](chunk);
+    if (this.step && !this.step.resolved) return this.step.io[stream](chunk);
+    if (this.step) {
+      this.log(
+        `persistent shell on ${this.host}: ${chunk.length} bytes on ${stream} after the step's shell exited were dropped (a background job it left; ended now)`,
+      );
+      return;
+    }
     // Between steps only a process that escaped its step's process group (setsid, a daemon) can write.
     if (!this.startup) this.log(`persistent shell on ${this.host}: ${chunk.length} bytes on ${stream} outside any step were dropped`);
   }
@@ -127,7 +139,7 @@ export class ShellLane {
     // One step shell at a time, and it reports after the previous step's end on the same stream: a pid is
     // the running step's if it has none yet, else the next step's.
     if (m.kind === 'P') {
-      if (this.step && !this.step.pgidGiven) return this.givePgid(this.step, Number(m.value));
+      if (this.step && !this.step.resolved && !this.step.pgidGiven) return this.givePgid(this.step, Number(m.value));
       this.nextPgid = Number(m.value);
       return;
     }
@@ -137,18 +149,27 @@ export class ShellLane {
       return;
     }
     const step = this.step;
-    if (!step) return;
-    if (m.kind === 'X') step.exitCode = Number(m.value);
-    if (m.kind !== 'E') return;
-    step.status = Number(m.value);
-    if (stream === 'stdout') step.stdoutEnded = true;
+    if (!step || (m.kind !== 'X' && m.kind !== 'E')) return;
+    if (m.kind === 'X') step.exitCode ??= Number(m.value);
     else {
-      step.stderrEnded = true;
-      this.nextPgid = undefined;
+      step.status = Number(m.value);
+      if (stream === 'stdout') step.stdoutClosed = true;
+      else {
+        step.stderrClosed = true;
+        this.nextPgid = undefined;
+      }
     }
-    if (!step.stdoutEnded || !step.stderrEnded) return;
-    this.step = undefined;
-    step.resolve({ kind: 'ended', status: step.status, exitCode: step.exitCode });
+    if (stream === 'stdout') step.stdoutEnded = true;
+    else step.stderrEnded = true;
+    if (!step.resolved && step.stdoutEnded && step.stderrEnded) {
+      step.resolved = true;
+      // Ended at the shell's X: its code is the status (the loop's E, 128+n, matters only without an X).
+      step.resolve({ kind: 'ended', status: step.status ?? step.exitCode ?? 0, exitCode: step.exitCode });
+    }
+    if (step.stdoutClosed && step.stderrClosed) {
+      this.step = undefined;
+      for (const wake of this.drained.splice(0)) wake();
+    }
   }
 
   private closed(): void {
@@ -156,7 +177,8 @@ export class ShellLane {
     this.startup?.reject(new LaneUnavailable('the session ended before the shell loop answered (ForceCommand or a restricted shell?)'));
     const step = this.step;
     this.step = undefined;
-    step?.resolve({ kind: 'lane-closed' });
+    if (step && !step.resolved) step.resolve({ kind: 'lane-closed' });
+    for (const wake of this.drained.splice(0)) wake();
     for (const l of this.closeListeners) l();
   }
 }

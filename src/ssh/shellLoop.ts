@@ -14,8 +14,10 @@ export const LINE_READ_MAX_BYTES = 2048;
  * reads `RBSTEP L <lines>` or `RBSTEP B <bytes>` and the script from the channel, and runs the script with
  * stdin from /dev/null.
  * At the end of input (the channel closed) it ends itself with USR2, which tells the loop to end too.
- * The EXIT trap tells a normal exit from death by a signal (a signalled shell runs no trap), which the
- * loop's `wait` (128+n) cannot.
+ * The EXIT trap writes `X <code>` on both streams: it tells a normal exit from death by a signal (a
+ * signalled shell runs no trap), which the loop's `wait` (128+n) cannot, and it lets the client end the
+ * step when its shell is done rather than one process hop later at the loop's `E` (what a background job
+ * prints in between is not the step's: the loop ends that job before the next step's shell starts).
  */
 const LEADER = [
   `printf '\\036rb%s P %s\\n' "$1" "$$" >&2`,
@@ -26,7 +28,7 @@ const LEADER = [
   `"RBSTEP B "*) s=$(head -c "\${h#RBSTEP B }");;`,
   `*) exit 90;;`,
   `esac`,
-  `trap "printf '\\\\036rb$1 X %s\\\\n' \\"\\$?\\" >&2" EXIT`,
+  `trap "c=\\$?; printf '\\\\036rb$1 X %s\\\\n' \\"\\$c\\" 2>/dev/null; printf '\\\\036rb$1 X %s\\\\n' \\"\\$c\\" >&2" EXIT`,
   `unset h n l`,
   `set --`,
   `exec </dev/null`,

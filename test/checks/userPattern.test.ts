@@ -44,10 +44,15 @@ describe('user patterns (RE2)', () => {
   it('searches line by line where the pattern cannot cross lines, with the same first match', () => {
     const crlf = 'proc_pid=417\r\nnofile_soft=1024\r\n';
     assert.deepEqual(extractValues(crlf, { soft: '^nofile_soft=(\\d+)$' }).values, { soft: 1024 }, 'CRLF output: $ is the end of the line');
-    const anchored = compileUserPattern('^a=(\\d+)$');
+    const anchored = compileUserPattern('^a=(\\d+)$', { multiline: true });
     assert.equal(anchored.ok && anchored.pattern.lineLocal, true);
-    for (const p of ['a\\sb', 'a[^x]b', 'a\\nb', '(?s)a.b', 'a\\Sb']) {
-      const c = compileUserPattern(p);
+    // Read from the compiled program: `\S` and `[^\n]` cannot match a line break, `\s` and `[^x]` can.
+    for (const p of ['a\\Sb', 'a[^\\n]b', 'a\\x41']) {
+      const c = compileUserPattern(p, { multiline: true });
+      assert.equal(c.ok && c.pattern.lineLocal, true, p);
+    }
+    for (const p of ['a\\sb', 'a[^x]b', 'a\\nb', '(?s)a.b', '\\Aa', 'a\\z']) {
+      const c = compileUserPattern(p, { multiline: true });
       assert.equal(c.ok && c.pattern.lineLocal, false, p);
     }
     // A pattern that spans lines still works on the whole text.

@@ -67,6 +67,25 @@ describe('ssh: one persistent shell per connection', function () {
     }
   });
 
+  it("what a background job prints after its step's shell exited is neither that step's output nor the next step's", async () => {
+    const user = logins()[0]!;
+    // The job ignores TERM (set before it starts, so no TERM can come first), so the loop's TERM leaves it
+    // 0.2 s until KILL: it prints in between, as soon as the step's shell ($$ in the job) is gone (a
+    // builtin loop: no process to start under load). The old lane, ending steps at the loop's E, gave it
+    // to the step.
+    const r = await run(user, `trap '' TERM; (while kill -0 $$ 2>/dev/null; do :; done; echo late; echo late-err >&2) & echo now`);
+    assert.deepEqual([r.termination, r.exitCode, r.stdout.text, r.stderr.text], ['exit', 0, 'now\n', '']);
+    const next = await run(user, 'echo next');
+    assert.deepEqual([next.stdout.text, next.stderr.text], ['next\n', '']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const third = await run(user, 'echo third');
+    assert.deepEqual([third.stdout.text, third.stderr.text], ['third\n', '']);
+    assert.ok(
+      logLines.some((l) => /bytes on std(out|err) after the step's shell exited were dropped/.test(l)),
+      logLines.join('\n'),
+    );
+  });
+
   it('exit codes and signals: exit 3, exit 143 (not a signal), kill -TERM $$, kill -KILL $$, a trap of the step on EXIT', async () => {
     const user = logins()[0]!;
     const three = await run(user, 'echo out; echo err >&2; exit 3');

@@ -65,7 +65,10 @@ export class ByteCounts {
   private lengths = new Int32Array(64);
   private hashes = new Int32Array(64);
   private counts = new Float64Array(64);
-  private names: string[] = [];
+  /** Key texts, decoded when first asked for (a key seen once costs no string while the output streams). */
+  private names: (string | undefined)[] = [];
+  /** Every key byte so far is ASCII: the keys decode as one latin1 text, cut by position. */
+  private ascii = true;
   private table = new Int32Array(128);
   private last = -1;
   size = 0;
@@ -119,7 +122,24 @@ export class ByteCounts {
 
   /** The key as text; `(other)` for -1, a key past the limit. */
   name(index: number): string {
-    return index >= 0 ? this.names[index] : '(other)';
+    if (index < 0) return '(other)';
+    const at = this.starts[index];
+    return (this.names[index] ??= Buffer.from(this.keys.buffer, this.keys.byteOffset, this.used).toString('utf8', at, at + this.lengths[index]));
+  }
+
+  /**
+   * Every key's text, in the order first seen. ASCII keys (addresses, ports, names) are cut from one
+   * decoded text: one native call instead of one per key, which is most of what 10,000 peers cost.
+   */
+  private allNames(): (string | undefined)[] {
+    const names = this.names;
+    if (!this.ascii) {
+      for (let i = 0; i < this.size; i++) if (names[i] === undefined) this.name(i);
+      return names;
+    }
+    const all = Buffer.from(this.keys.buffer, this.keys.byteOffset, this.used).toString('latin1');
+    for (let i = 0; i < this.size; i++) names[i] ??= all.slice(this.starts[i], this.starts[i] + this.lengths[i]);
+    return names;
   }
 
   count(index: number): number {
@@ -128,14 +148,32 @@ export class ByteCounts {
 
   /** Key -> count, in the order first seen. Two byte keys that decode alike (invalid UTF-8) add up. */
   toMap(): Map<string, number> {
+    const names = this.allNames();
     const out = new Map<string, number>();
-    for (let i = 0; i < this.size; i++) out.set(this.names[i], (out.get(this.names[i]) ?? 0) + this.counts[i]);
+    for (let i = 0; i < this.size; i++) out.set(names[i]!, (out.get(names[i]!) ?? 0) + this.counts[i]);
     return out;
   }
 
-  /** Copies the counts into `out` (a prototype-less object). */
-  copyTo(out: Record<string, number>): Record<string, number> {
-    for (const [k, n] of this.toMap()) out[k] = (out[k] ?? 0) + n;
+  /** The key counted most often (the first one seen of equals), or undefined when there is none. */
+  max(): { key: string; count: number } | undefined {
+    if (!this.ascii) {
+      let best: { key: string; count: number } | undefined;
+      for (const [key, count] of this.toMap()) if (!best || count > best.count) best = { key, count };
+      return best;
+    }
+    let at = -1;
+    for (let i = 0; i < this.size; i++) if (at < 0 || this.counts[i] > this.counts[at]) at = i;
+    return at < 0 ? undefined : { key: this.name(at), count: this.counts[at] };
+  }
+
+  /**
+   * Copies the counts into `out` (a prototype-less object), adding to what it has. `fresh`: `out` has
+   * none of these keys yet, so ASCII keys (distinct texts for distinct bytes) are stored without a read.
+   */
+  copyTo(out: Record<string, number>, fresh = false): Record<string, number> {
+    const names = this.allNames();
+    const store = fresh && this.ascii;
+    for (let i = 0; i < this.size; i++) out[names[i]!] = store ? this.counts[i] : (out[names[i]!] ?? 0) + this.counts[i];
     return out;
   }
 
@@ -151,6 +189,7 @@ export class ByteCounts {
     const length = end - start;
     if (this.used + length > this.keys.length) this.keys = grow(this.keys, this.used + length);
     this.keys.set(bytes.subarray(start, end), this.used);
+    if (this.ascii) for (let i = start; i < end; i++) if (bytes[i] > 127) this.ascii = false;
     const index = this.size++;
     if (index === this.starts.length) {
       this.starts = grow(this.starts, index + 1);
@@ -162,7 +201,6 @@ export class ByteCounts {
     this.lengths[index] = length;
     this.hashes[index] = h;
     this.counts[index] = 1;
-    this.names.push(bytes.toString('utf8', start, end));
     this.used += length;
     return index;
   }

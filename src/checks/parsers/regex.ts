@@ -1,13 +1,13 @@
 // A regular expression from the check block (`options.pattern`): named groups become values, from
 // the first match or (with `all: true`) every match. The pattern runs on a linear-time engine
-// (userPattern.ts). A pattern that cannot reach across a line break is matched line by line, so any
+// (../userPattern.ts). A pattern that cannot reach across a line break is matched line by line, so any
 // output streams; one that can (`\s`, `[^x]`, `\n`) is matched on the text, of which it keeps at most
 // SPANNING_TEXT_LIMIT characters.
 import type { Matcher, RE2JS } from 're2js';
 import type { LineAccumulator, ParserOptions, ParseResult } from './types';
 import { newMap, numberOrString, unsafeKeys } from './text';
 import { lineParser } from './byteLines';
-import { canSpanLines, compileUserPattern } from './userPattern';
+import { compileUserPattern, flagsFromLetters } from '../userPattern';
 
 /** The text a line-spanning pattern searches at most: the whole output of any ordinary command, bounded for a runaway one. */
 const SPANNING_TEXT_LIMIT = 16 * 1024 * 1024;
@@ -67,14 +67,15 @@ function failed(problem: string): LineAccumulator {
 
 export function createRegexAccumulator(options: ParserOptions): LineAccumulator {
   if (typeof options.pattern !== 'string' || options.pattern === '') return failed('the regex parser needs `options: { pattern: ... }`');
-  const flags = 'm' + (typeof options.flags === 'string' ? options.flags.replace(/[^is]/g, '') : '');
-  const compiled = compileUserPattern(options.pattern, flags);
-  if (!compiled.ok) return failed(`options.pattern: ${compiled.problem}`);
-  const regex: RE2JS = compiled.regex;
+  const flags = flagsFromLetters(typeof options.flags === 'string' ? options.flags.replace(/[^is]/g, '') : '');
+  if ('unknown' in flags) return failed(`options.flags: unknown flag "${flags.unknown}" (use i or s)`);
+  const compiled = compileUserPattern(options.pattern, { ...flags, multiline: true });
+  if (!compiled.ok) return failed(`options.pattern \`${options.pattern}\`: ${compiled.message}`);
+  const regex: RE2JS = compiled.pattern.regex;
   const names = Object.keys(regex.namedGroups());
   const found = new Collected(options.all === true, typeof options.maxRows === 'number' ? options.maxRows : 1000, names);
   const matcher = regex.matcher('');
-  if (!canSpanLines(regex)) {
+  if (compiled.pattern.lineLocal) {
     return {
       push(line) {
         if (!found.done) found.search(matcher, line);
