@@ -1,6 +1,7 @@
 // `runbook export RECORD --format md|html`: the postmortem of an incident record and its journal.
 
 import fs from 'node:fs';
+import path from 'node:path';
 import { journalPathFor, readJournal } from '../engine/journal';
 import { createRedactor } from '../redact/redactor';
 import { exportPostmortem } from '../report/export';
@@ -26,9 +27,18 @@ export async function exportCommand(record: string, options: { format: 'md' | 'h
     .map((p) => runbook.frontMatter?.incident?.parameters?.[p.name])
     .filter((v): v is string => Boolean(v));
   const redactor = createRedactor({ secrets, anonymize: options.anonymize });
-  const text = await exportPostmortem({ runbook, journal: entries, recordPath: record, redactor, format: options.format === 'html' ? 'html' : 'markdown' });
   const output = options.output ?? record.replace(/(\.runbook)?\.md$/i, `.postmortem.${options.format}`);
-  writeFileAtomic(output, text);
+  const format = options.format === 'html' ? 'html' : 'markdown';
+  const text = await exportPostmortem({ runbook, journal: entries, recordPath: record, outputPath: output, redactor, format });
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(output)), { recursive: true });
+    writeFileAtomic(output, text);
+  } catch (error) {
+    process.stderr.write(
+      `${output}: cannot write the postmortem (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give another path with -o\n`,
+    );
+    return 2;
+  }
   process.stdout.write(`${output}\n`);
   return 0;
 }

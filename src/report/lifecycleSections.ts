@@ -14,6 +14,12 @@ export function safeRelativeLink(ref: string | undefined): string | undefined {
   return ref;
 }
 
+/** A checked link, from where the postmortem is written (the base is ours, computed from two local paths). */
+function linkTo(pm: Postmortem, link: string): string {
+  const base = pm.evidenceLinkBase;
+  return base && /^[A-Za-z0-9._/-]+$/.test(base) ? base + link : link;
+}
+
 function keyTimes(pm: Postmortem): [string, string][] {
   const lc = pm.lifecycle;
   const rows: [string, string | undefined][] = [
@@ -81,14 +87,14 @@ export function evidenceFilesMarkdown(pm: Postmortem): string[] {
   const md = [
     '## Evidence files',
     '',
-    "_Fetched from the hosts into the record's evidence folder; links are relative to the record. Text files are redacted; binaries are listed, never shown._",
+    "_Fetched from the hosts into the record's evidence folder; links open the files there. Text files are redacted; binaries are listed, never shown._",
     '',
     '| File | Host | Step | Size | Kind | sha256 |',
     '|---|---|---|---|---|---|',
   ];
   for (const f of pm.evidenceFiles) {
     const link = safeRelativeLink(f.file);
-    const name = link ? `[${mdText(f.remotePath)}](${link})` : code(f.remotePath);
+    const name = link ? `[${mdText(f.remotePath)}](${linkTo(pm, link)})` : code(f.remotePath);
     const kind = f.error ? `not fetched: ${mdText(f.error)}` : mdText(kindText(f));
     md.push(`| ${cell(name)} | ${cell(code(f.host))} | ${cell(mdText(f.step))} | ${sizeText(f)} | ${cell(kind)} | ${f.sha256 ? code(f.sha256) : ''} |`);
   }
@@ -101,13 +107,13 @@ export function evidenceFilesHtml(pm: Postmortem): string {
   const e = (t: string) => escapeHtml(oneLine(t));
   const rows = pm.evidenceFiles.map((f) => {
     const link = safeRelativeLink(f.file);
-    const name = link ? `<a href="${escapeHtml(link)}"><code>${e(f.remotePath)}</code></a>` : `<code>${e(f.remotePath)}</code>`;
+    const name = link ? `<a href="${escapeHtml(linkTo(pm, link))}"><code>${e(f.remotePath)}</code></a>` : `<code>${e(f.remotePath)}</code>`;
     const kind = f.error ? `not fetched: ${e(f.error)}` : e(kindText(f));
     return `<tr><td>${name}</td><td><code>${e(f.host)}</code></td><td>${e(f.step)}</td><td>${sizeText(f)}</td><td>${kind}</td><td>${f.sha256 ? `<code>${e(f.sha256)}</code>` : ''}</td></tr>`;
   });
   return [
     '<h2>Evidence files</h2>',
-    '<p class="muted">Fetched from the hosts into the record\'s evidence folder; links are relative to the record. Text files are redacted; binaries are listed, never shown.</p>',
+    '<p class="muted">Fetched from the hosts into the record\'s evidence folder; links open the files there. Text files are redacted; binaries are listed, never shown.</p>',
     '<table class="files"><thead><tr><th>File</th><th>Host</th><th>Step</th><th>Size</th><th>Kind</th><th>sha256</th></tr></thead><tbody>',
     ...rows,
     '</tbody></table>',

@@ -1,9 +1,9 @@
 // The postmortem as plain data, built from an incident record and its journal, following
 // Google SRE's postmortem template. The Markdown and HTML renderers only lay this model out.
 
+import path from 'node:path';
 import { causeVerdicts, type CauseVerdict } from '../engine/causes';
 import type { Termination } from '../base/run';
-import path from 'node:path';
 import type { Finding, FindingSeverity } from '../checks/spec';
 import { readOutputText, type JournalEntry, type StepEndEntry, type StepStartEntry } from '../engine/journal';
 import type { Runbook, Step } from '../runbook/model';
@@ -130,6 +130,8 @@ export interface Postmortem {
   lifecycle: PostmortemLifecycle;
   /** Files fetched from hosts into the record's evidence folder (`fetch=`). */
   evidenceFiles: PostmortemEvidenceFile[];
+  /** Prefix of evidence links: '' beside the record, else the way from the postmortem's folder to the record's. */
+  evidenceLinkBase: string;
 }
 
 export interface PostmortemInput {
@@ -137,6 +139,8 @@ export interface PostmortemInput {
   journal: readonly JournalEntry[];
   recordPath: string;
   now?: Date;
+  /** Where the postmortem is written, when not beside the record: evidence links are made relative to it. */
+  outputPath?: string;
 }
 
 const SEVERITY_RANK: Record<FindingSeverity, number> = { critical: 3, warning: 2, info: 1 };
@@ -336,5 +340,16 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     runs,
     lifecycle,
     evidenceFiles: buildEvidenceFiles(journal, stepTitle),
+    evidenceLinkBase: evidenceLinkBase(input.recordPath, input.outputPath),
   };
+}
+
+/** The way from the postmortem's folder to the record's, as a link prefix ('' when they are the same folder). */
+function evidenceLinkBase(recordPath: string, outputPath: string | undefined): string {
+  if (!outputPath) return '';
+  const way = path
+    .relative(path.dirname(path.resolve(outputPath)), path.dirname(path.resolve(recordPath)))
+    .split(path.sep)
+    .join('/');
+  return way ? `${way}/` : '';
 }

@@ -206,6 +206,29 @@ describe('postmortem: verdict, inconclusive steps and the lifecycle', function (
     assert.equal((inconclusive.match(/^- /gm) ?? []).length, 1, 'only the step that could not tell');
   });
 
+  it('evidence links still open the files when the postmortem is written to another folder (-o)', async function () {
+    const elsewhere = path.join(path.dirname(record), 'shared', 'postmortems', 'pm.html');
+    for (const format of ['markdown', 'html'] as const) {
+      const text = await exportPostmortem({
+        runbook,
+        journal: entries,
+        recordPath: record,
+        outputPath: elsewhere,
+        now: NOW,
+        redactor: createRedactor(),
+        format,
+      });
+      const links = [...text.matchAll(format === 'html' ? /href="([^"]+)"/g : /\]\(([^)]+)\)/g)].map((m) => m[1]!).filter((l) => l.includes('.evidence/'));
+      assert.ok(links.length > 0, `${format}: no evidence link`);
+      const file = path.join(path.dirname(record), 'conn-cap.evidence', 'r3', 'cap.pcap');
+      assert.deepEqual(
+        links.map((link) => path.resolve(path.dirname(elsewhere), link)),
+        [file],
+        `${format}: ${links.join(' ')}`,
+      );
+    }
+  });
+
   it('status, key times and durations from the journal; notes in the timeline at their times', function () {
     const pm = buildPostmortem({ runbook, journal: entries, recordPath: record, now: NOW });
     assert.equal(pm.incidentStatus, 'Resolved at 2026-11-23T08:40:00.000Z');
