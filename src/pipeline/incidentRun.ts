@@ -22,7 +22,7 @@ import type { Redactor } from '../redact/redactor';
 import type { Runbook, SavedOutput, Step } from '../runbook/model';
 import { guardLocalSteps, refuseAutoWithErrors, refuseReparsedValues } from './guards';
 import { blockingProblems } from './load';
-import { resolveRunParameters, secretValues } from './parameters';
+import { parametersUsed, resolveRunParameters, secretValues } from './parameters';
 import type { RunPrompter } from './prompts';
 import { resolveRunTargets, type RunTargets } from './targets';
 
@@ -202,6 +202,7 @@ export class IncidentRun {
       : policy
         ? await this.rollOut(step, hosts, policy, confirmation, signal)
         : await this.session.run(step, hosts, { confirmation, signal });
+    run.parameters = parametersUsed(this.runbook, step.command, this.params);
     const saved = await Promise.all(run.hostRuns.map((r) => this.session.savedOutput(r)));
     const comparison = 'comparison' in run ? (run as RoleStepRun).comparison : undefined;
     // Each end's record carries what the comparison of both ends found and where it leads.

@@ -52,6 +52,8 @@ export interface StepResultView {
   routes?: RouteView[];
   /** Set for a step with `compare=...`: the two ends and what the check made of the comparison. */
   comparison?: ComparisonView;
+  /** The declared parameters the step's command used and their values ("port" -> "8080"; a secret is "[secret]"), for the output header. */
+  parameters?: Record<string, string>;
 }
 
 /** Hosts of a group run that go to the same next step: "web-3 -> raise-limit (CRITICAL)". */

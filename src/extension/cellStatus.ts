@@ -1,0 +1,107 @@
+// Cell status bar items of a runbook notebook (what each step is, at a glance: cellLabels.ts), and
+// check cells folded to their one-line summary when a notebook opens (the user can unfold them).
+
+import * as vscode from 'vscode';
+import type { Step } from '../runbook/model';
+import type { NotebookRunbook } from '../runbook/runbookOfCells';
+import { checkLabel, runLabel, stepLabels, type CellLabel } from './cellLabels';
+import { notebookRunbook } from './openNotebook';
+import { NOTEBOOK_TYPE } from './serializer';
+import { readSettings } from './settings';
+import { CHECK_LANGUAGE } from '../protocol/ids';
+
+export class CellStatus implements vscode.NotebookCellStatusBarItemProvider, vscode.Disposable {
+  private readonly cache = new Map<string, { version: number; nb?: NotebookRunbook }>();
+  private readonly folded = new Set<string>();
+  /** Check cells whose YAML is folded (by us, or by a click on their summary). */
+  private readonly foldedCells = new Set<string>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCellStatusBarItems = this.changed.event;
+
+  provideCellStatusBarItems(cell: vscode.NotebookCell): vscode.NotebookCellStatusBarItem[] {
+    const nb = this.runbookOf(cell.notebook);
+    if (!nb) return [];
+    const step = nb.stepAt.get(cell.index);
+    if (step) {
+      // 60 s is the engine's default (engine/runStep.ts), not imported: activation stays light.
+      const timeout = readSettings(cell.notebook.uri).defaultTimeoutMs ?? 60_000;
+      const items = stepLabels(step, timeout).map((l) => item(l, vscode.NotebookCellStatusBarAlignment.Left));
+      const run = item(runLabel(step), vscode.NotebookCellStatusBarAlignment.Right);
+      run.command = { title: 'Run Step', command: 'runbook.runStep', arguments: [cell.notebook.uri, cell.index] };
+      return [...items, run];
+    }
+    const owner = cell.document.languageId === CHECK_LANGUAGE ? stepAbove(nb, cell.index) : undefined;
+    const label = owner && checkLabel(owner);
+    if (!label) return [];
+    const check = item(label, vscode.NotebookCellStatusBarAlignment.Left);
+    check.command = { title: 'Show or hide the check', command: 'runbook.toggleCheck', arguments: [cell.notebook.uri, cell.index] };
+    return [check];
+  }
+
+  /** Check cells start folded (once per notebook opened): the YAML is a click away. */
+  async foldChecks(editor: vscode.NotebookEditor): Promise<void> {
+    const notebook = editor.notebook;
+    if (notebook.notebookType !== NOTEBOOK_TYPE || this.folded.has(notebook.uri.toString())) return;
+    this.folded.add(notebook.uri.toString());
+    const ranges = notebook
+      .getCells()
+      .filter((c) => c.document.languageId === CHECK_LANGUAGE)
+      .map((c) => ({ start: c.index, end: c.index + 1 }));
+    for (const c of notebook.getCells()) if (c.document.languageId === CHECK_LANGUAGE) this.foldedCells.add(c.document.uri.toString());
+    if (ranges.length > 0) await vscode.commands.executeCommand('notebook.cell.collapseCellInput', { ranges, document: notebook.uri });
+  }
+
+  /** A click on a check's summary shows its YAML, the next click folds it again. */
+  async toggle(uri: vscode.Uri, index: number): Promise<void> {
+    const cell = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString())?.cellAt(index);
+    if (!cell) return;
+    const key = cell.document.uri.toString();
+    const fold = !this.foldedCells.has(key);
+    if (fold) this.foldedCells.add(key);
+    else this.foldedCells.delete(key);
+    const args = { ranges: [{ start: index, end: index + 1 }], document: uri };
+    await vscode.commands.executeCommand(fold ? 'notebook.cell.collapseCellInput' : 'notebook.cell.expandCellInput', args);
+  }
+
+  refresh(notebook: vscode.NotebookDocument): void {
+    this.cache.delete(notebook.uri.toString());
+    this.changed.fire();
+  }
+
+  forget(notebook: vscode.NotebookDocument): void {
+    this.cache.delete(notebook.uri.toString());
+    this.folded.delete(notebook.uri.toString());
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  private runbookOf(notebook: vscode.NotebookDocument): NotebookRunbook | undefined {
+    const key = notebook.uri.toString();
+    const cached = this.cache.get(key);
+    if (cached && cached.version === notebook.version) return cached.nb;
+    let nb: NotebookRunbook | undefined;
+    try {
+      nb = notebookRunbook(notebook);
+    } catch {
+      nb = undefined; // a broken fence: the language server says where
+    }
+    this.cache.set(key, { version: notebook.version, nb });
+    return nb;
+  }
+}
+
+function stepAbove(nb: NotebookRunbook, index: number): Step | undefined {
+  for (let i = index - 1; i >= 0; i--) {
+    const step = nb.stepAt.get(i);
+    if (step) return step;
+  }
+  return undefined;
+}
+
+function item(label: CellLabel, alignment: vscode.NotebookCellStatusBarAlignment): vscode.NotebookCellStatusBarItem {
+  const it = new vscode.NotebookCellStatusBarItem(label.text, alignment);
+  it.tooltip = label.tooltip;
+  return it;
+}
