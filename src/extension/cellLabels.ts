@@ -31,8 +31,8 @@ export function stepLabels(step: Step, defaultTimeoutMs: number): CellLabel[] {
     tooltip: step.id ? 'Step id (next: and links use it)' : 'This step has no id: other steps cannot name it.',
   });
   labels.push({
-    text: `$(clock) ${seconds(step.timeoutMs ?? defaultTimeoutMs)}${step.timeoutMs === undefined ? ' (default)' : ''}`,
-    tooltip: step.timeoutMs === undefined ? 'Timeout: runbook.step.defaultTimeout' : 'Timeout (timeout= attribute)',
+    text: `$(clock) ${seconds(step.timeoutMs ?? defaultTimeoutMs)}`,
+    tooltip: step.timeoutMs === undefined ? 'Timeout: the default (setting runbook.step.defaultTimeout)' : 'Timeout (timeout= attribute)',
   });
   labels.push(
     step.hosts?.length
@@ -48,7 +48,7 @@ export function stepLabels(step: Step, defaultTimeoutMs: number): CellLabel[] {
 /** The run affordance: a host-changing step's says it asks first. */
 export function runLabel(step: Step): CellLabel {
   return step.confirm
-    ? { text: '$(warning) Run… (asks first)', tooltip: 'Run this host-changing step: a dialog shows the command and hosts and asks for a yes', warning: true }
+    ? { text: '$(warning) Run… (asks)', tooltip: 'Run this host-changing step: a dialog shows the command and hosts and asks for a yes', warning: true }
     : { text: '$(play) Run step', tooltip: 'Run this read-only step on the notebook target' };
 }
 
@@ -65,6 +65,6 @@ export function checkLabel(step: Step): CellLabel | undefined {
   ];
   return {
     text: `$(checklist) ${parts.join(' · ')}`,
-    tooltip: `Check of step ${step.id ?? step.key}: how its output is read. Click to show or hide the YAML.`,
+    tooltip: `Check of step ${step.id ?? step.key}: how its output is read. Click to fold it to one line (click the folded line to open it again).`,
   };
 }

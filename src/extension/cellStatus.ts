@@ -27,6 +27,8 @@ export class CellStatus implements vscode.NotebookCellStatusBarItemProvider, vsc
       const timeout = readSettings(cell.notebook.uri).defaultTimeoutMs ?? 60_000;
       const items = stepLabels(step, timeout).map((l) => item(l, vscode.NotebookCellStatusBarAlignment.Left));
       const run = item(runLabel(step), vscode.NotebookCellStatusBarAlignment.Right);
+      // Kept when the cell is narrow: the run affordance matters more than the language label.
+      run.priority = 1000;
       run.command = { title: 'Run Step', command: 'runbook.runStep', arguments: [cell.notebook.uri, cell.index] };
       return [...items, run];
     }
@@ -34,33 +36,41 @@ export class CellStatus implements vscode.NotebookCellStatusBarItemProvider, vsc
     const label = owner && checkLabel(owner);
     if (!label) return [];
     const check = item(label, vscode.NotebookCellStatusBarAlignment.Left);
-    check.command = { title: 'Show or hide the check', command: 'runbook.toggleCheck', arguments: [cell.notebook.uri, cell.index] };
+    check.command = { title: 'Fold the check', command: 'runbook.foldCheck', arguments: [cell.notebook.uri, cell.index] };
     return [check];
   }
+
+  constructor(private readonly log?: vscode.LogOutputChannel) {}
 
   /** Check cells start folded (once per notebook opened): the YAML is a click away. */
   async foldChecks(editor: vscode.NotebookEditor): Promise<void> {
     const notebook = editor.notebook;
     if (notebook.notebookType !== NOTEBOOK_TYPE || this.folded.has(notebook.uri.toString())) return;
     this.folded.add(notebook.uri.toString());
-    const ranges = notebook
-      .getCells()
-      .filter((c) => c.document.languageId === CHECK_LANGUAGE)
-      .map((c) => ({ start: c.index, end: c.index + 1 }));
-    for (const c of notebook.getCells()) if (c.document.languageId === CHECK_LANGUAGE) this.foldedCells.add(c.document.uri.toString());
-    if (ranges.length > 0) await vscode.commands.executeCommand('notebook.cell.collapseCellInput', { ranges, document: notebook.uri });
+    const checks = notebook.getCells().filter((c) => c.document.languageId === CHECK_LANGUAGE);
+    for (const c of checks) this.foldedCells.add(c.document.uri.toString());
+    if (checks.length === 0) return;
+    // A notebook editor that just became visible may not have laid out its cells yet, and folding
+    // then does nothing (seen in code-server 1.139 on a busy machine): fold again a few times while it
+    // settles. Only cells still meant to be folded: a check the user opened stays open.
+    for (const delay of [0, 300, 1000, 2500, 5000]) {
+      await new Promise((r) => setTimeout(r, delay));
+      if (notebook.isClosed) return;
+      const ranges = checks.filter((c) => this.foldedCells.has(c.document.uri.toString())).map((c) => ({ start: c.index, end: c.index + 1 }));
+      if (ranges.length === 0) return;
+      await vscode.commands.executeCommand('notebook.cell.collapseCellInput', { ranges, document: notebook.uri }).then(
+        () => undefined,
+        (error: unknown) => this.log?.warn(`folding check cells: ${String(error)}`),
+      );
+    }
   }
 
-  /** A click on a check's summary shows its YAML, the next click folds it again. */
-  async toggle(uri: vscode.Uri, index: number): Promise<void> {
+  /** Folds a check again: its summary is in the cell's status bar, which VS Code shows only while the check is unfolded. */
+  async fold(uri: vscode.Uri, index: number): Promise<void> {
     const cell = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString())?.cellAt(index);
     if (!cell) return;
-    const key = cell.document.uri.toString();
-    const fold = !this.foldedCells.has(key);
-    if (fold) this.foldedCells.add(key);
-    else this.foldedCells.delete(key);
-    const args = { ranges: [{ start: index, end: index + 1 }], document: uri };
-    await vscode.commands.executeCommand(fold ? 'notebook.cell.collapseCellInput' : 'notebook.cell.expandCellInput', args);
+    this.foldedCells.add(cell.document.uri.toString());
+    await vscode.commands.executeCommand('notebook.cell.collapseCellInput', { ranges: [{ start: index, end: index + 1 }], document: uri });
   }
 
   refresh(notebook: vscode.NotebookDocument): void {

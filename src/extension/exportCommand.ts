@@ -34,7 +34,7 @@ async function runbookToExport(): Promise<vscode.NotebookDocument | undefined> {
   if (open.length <= 1) return open[0];
   const picked = await vscode.window.showQuickPick(
     open.map((n) => ({ label: vscode.workspace.asRelativePath(n.uri), notebook: n })),
-    { title: 'Export the postmortem of which runbook?' },
+    { title: 'Export the postmortem of which runbook?', ignoreFocusOut: true },
   );
   return picked?.notebook;
 }
@@ -51,7 +51,8 @@ export async function exportPostmortem(runner: NotebookRunner, log: vscode.LogOu
       { label: 'Markdown', description: '.postmortem.md', format: 'markdown' as const, ext: 'md' },
       { label: 'HTML', description: '.postmortem.html (self-contained, no scripts; opens in a preview)', format: 'html' as const, ext: 'html' },
     ],
-    { title: `Export postmortem of ${vscode.workspace.asRelativePath(notebook.uri)} as` },
+    // ignoreFocusOut: from a preview (a webview) the focus can move back to it while the pick is open.
+    { title: `Export postmortem of ${vscode.workspace.asRelativePath(notebook.uri)} as`, ignoreFocusOut: true },
   );
   if (!format) return;
   const file = notebook.uri.fsPath;

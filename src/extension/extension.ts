@@ -40,9 +40,9 @@ export function activate(context: vscode.ExtensionContext): void {
     onRan: (notebook, summary) => status.ran(notebook, summary),
     onParameters: () => status.update(),
   });
-  const cells = new CellStatus();
+  const cells = new CellStatus(log);
   context.subscriptions.push(status, cells, vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, cells));
-  context.subscriptions.push(vscode.commands.registerCommand('runbook.toggleCheck', (uri: vscode.Uri, index: number) => cells.toggle(uri, index)));
+  context.subscriptions.push(vscode.commands.registerCommand('runbook.foldCheck', (uri: vscode.Uri, index: number) => cells.fold(uri, index)));
   trackRunbookNotebooks(context);
 
   context.subscriptions.push(log, createStepController(runner), targets, runner);

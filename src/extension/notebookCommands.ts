@@ -55,6 +55,8 @@ export function registerNotebookCommands({ runner, status, register }: NotebookC
     const change = await askParameterChange(runbook, runner.parametersOf(editor.notebook));
     if (!change) return;
     runner.setParameter(editor.notebook, change.name, change.value);
+    const secret = runbook.frontMatter?.parameters.find((p) => p.name === change.name)?.secret;
+    if (runbook.frontMatter?.incident && !secret) await recordParameter(editor.notebook, change.name, change.value);
   });
 
   register('runbook.showRunStop', async () => {
@@ -68,6 +70,17 @@ export function registerNotebookCommands({ runner, status, register }: NotebookC
     }
     await revealCell(editor.notebook, index);
   });
+}
+
+/** In a record, the new value goes into its front matter cell (and the file), as the runs that use it do. */
+async function recordParameter(notebook: vscode.NotebookDocument, name: string, value: string): Promise<void> {
+  const cell = notebook.getCells().find((c) => (c.metadata as { role?: string } | undefined)?.role === 'front-matter');
+  const { withRecordedParameter } = await import('./recordParameters');
+  const text = cell && withRecordedParameter(cell.document.getText(), name, value);
+  if (!cell || text === undefined) return;
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(cell.document.uri, new vscode.Range(0, 0, cell.document.lineCount, 0), text);
+  if ((await vscode.workspace.applyEdit(edit)) && notebook.uri.scheme === 'file') await notebook.save();
 }
 
 /** The cell toolbar passes the cell (a NotebookCell); the status bar passes [uri, index]. */

@@ -2,6 +2,7 @@
 // a recorded secret placeholder is asked again, and typed values are checked against their type.
 import assert from 'node:assert/strict';
 import { knownParameters, parameterProblem, parameterSummary } from '../../src/extension/parameterValues';
+import { withRecordedParameter } from '../../src/extension/recordParameters';
 import { parametersUsed, resolveRunParameters, setParameterProblem } from '../../src/pipeline/parameters';
 import { parseRunbook } from '../../src/runbook/parse';
 
@@ -80,5 +81,15 @@ describe('pipeline/parameters: Set Parameter and --var are checked the same way'
       port: '9090',
       token: '[secret]',
     });
+  });
+});
+
+describe('extension/recordParameters: Set Parameter in a record writes incident.parameters', () => {
+  it('changes that one value and keeps the rest of the YAML as written', () => {
+    const yaml = 'title: Ports # the title\nparams:\n  port: { type: port }\nincident:\n  id: x\n  parameters:\n    port: "8080"\n    service: nginx\n';
+    const out = withRecordedParameter(yaml, 'port', '9191')!;
+    assert.equal(out, yaml.replace('port: "8080"', 'port: "9191"'));
+    assert.match(withRecordedParameter('title: t\nincident:\n  id: x\n', 'port', '1')!, /incident:\n {2}id: x\n {2}parameters:\n {4}port: "1"\n/);
+    assert.equal(withRecordedParameter('title: template\n', 'port', '1'), undefined, 'a template is not written');
   });
 });

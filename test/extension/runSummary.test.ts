@@ -83,12 +83,12 @@ describe('extension/cellLabels: what a cell says in its status bar', () => {
     );
     assert.deepEqual(
       stepLabels(owner, 60_000).map((l) => l.text),
-      ['id: close-wait-owner', '$(clock) 1m (default)', '$(server) web-1, web-2'],
+      ['id: close-wait-owner', '$(clock) 1m', '$(server) web-1, web-2'],
     );
     const marks = stepLabels(restart, 60_000);
     assert.equal(marks[0].text, '$(warning) CHANGES THE HOST');
     assert.equal(marks[0].warning, true);
-    assert.equal(runLabel(restart).text, '$(warning) Run… (asks first)');
+    assert.equal(runLabel(restart).text, '$(warning) Run… (asks)');
     assert.equal(runLabel(listeners).text, '$(play) Run step');
   });
 
