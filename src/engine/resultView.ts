@@ -74,6 +74,7 @@ export function stepResultView(run: StepRun): StepResultView {
     next: run.hostRuns.some(finishedRun) ? nextStepView(run.decision) : undefined,
   };
   if (!run.step.title) delete view.stepTitle;
+  if (run.parameters && Object.keys(run.parameters).length > 0) view.parameters = run.parameters;
   return view;
 }
 

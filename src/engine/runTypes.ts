@@ -38,6 +38,8 @@ export interface StepRun {
   decision: Decision;
   /** The hosts that finished, grouped by where they go next. */
   routes: Route[];
+  /** The declared parameters the step's command used, with their values (secrets as "[secret]"); set by the pipeline. */
+  parameters?: Record<string, string>;
 }
 
 /** Hosts that finished the step and go to the same next step. */

@@ -9,16 +9,21 @@ import type { VsCodePrompter } from './prompter';
 import { refuseUntrusted, type NotebookRunner } from './runner';
 import { NOTEBOOK_TYPE } from './serializer';
 import { readSettings } from './settings';
+import { exportPostmortem } from './exportCommand';
+import { registerNotebookCommands } from './notebookCommands';
+import { askIncidentParameters } from './parameterPrompts';
+import type { RunStatus } from './runStatus';
 
 export interface CommandParts {
   runner: NotebookRunner;
   targets: HostTargets;
   prompter: VsCodePrompter;
   log: vscode.LogOutputChannel;
+  status: RunStatus;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, parts: CommandParts): void {
-  const { runner, targets, prompter, log } = parts;
+  const { runner, targets, prompter, log, status } = parts;
   const register = (id: string, run: (...args: never[]) => unknown) =>
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: never[]) => {
@@ -39,23 +44,7 @@ export function registerCommands(context: vscode.ExtensionContext, parts: Comman
     else await targets.pick(notebook);
   });
 
-  register('runbook.runStep', async () => {
-    const editor = activeRunbookEditor();
-    if (!editor || !(await trusted())) return;
-    const index = editor.selections[0]?.start ?? 0;
-    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: editor.notebook.uri });
-  });
-
-  // From the current cell to the end: the controller runs it as automatic progression.
-  register('runbook.runToNextDecision', async () => {
-    const editor = activeRunbookEditor();
-    if (!editor || !(await trusted())) return;
-    const index = editor.selections[0]?.start ?? 0;
-    await vscode.commands.executeCommand('notebook.cell.execute', {
-      ranges: [{ start: index, end: editor.notebook.cellCount }],
-      document: editor.notebook.uri,
-    });
-  });
+  registerNotebookCommands({ runner, status, register });
 
   register('runbook.cancel', () => {
     const notebook = activeRunbook();
@@ -64,7 +53,7 @@ export function registerCommands(context: vscode.ExtensionContext, parts: Comman
 
   register('runbook.startIncident', (uri?: vscode.Uri) => startIncidentFromTemplate(parts, uri));
 
-  register('runbook.exportPostmortem', () => exportPostmortemOfActive(parts));
+  register('runbook.exportPostmortem', () => exportPostmortem(runner, log));
 
   register('runbook.openBundledRunbook', () => openBundledRunbook(context));
 
@@ -109,6 +98,9 @@ async function startIncidentFromTemplate(parts: CommandParts, uri?: vscode.Uri):
     ignoreFocusOut: true,
   });
   if (title === undefined) return;
+  // Every parameter now, prefilled: a default that does not fit this incident (port 8080) is seen before any step runs.
+  const values = await askIncidentParameters(template, notebook ? runner.parametersOf(notebook) : {});
+  if (values === undefined) return;
   const { startIncident } = await import('../engine/incident');
   const target = notebook ? targets.targetOf(notebook)?.names : undefined;
   const { recordPath, incident } = startIncident(templateUri.fsPath, {
@@ -116,49 +108,14 @@ async function startIncidentFromTemplate(parts: CommandParts, uri?: vscode.Uri):
     workspaceRoot: folder.uri.fsPath,
     title: title.trim() || undefined,
     target,
-    parameters: notebook ? withoutSecrets(runner.parametersOf(notebook), template.frontMatter?.parameters ?? []) : undefined,
+    parameters: withoutSecrets({ ...(notebook ? runner.parametersOf(notebook) : {}), ...values }, template.frontMatter?.parameters ?? []),
   });
   log.info(`incident ${incident.id} started from ${template.fileName}: ${recordPath}`);
   const record = await vscode.workspace.openNotebookDocument(vscode.Uri.file(recordPath));
+  // Secrets typed here stay in memory for this record's runs, never in its file.
+  for (const [name, value] of Object.entries(values)) runner.setParameter(record, name, value);
   await vscode.window.showNotebookDocument(record);
   if (target?.length) await targets.select(record, target);
-}
-
-/** The postmortem of the record in front, as Markdown or HTML, beside the record. */
-async function exportPostmortemOfActive(parts: CommandParts): Promise<void> {
-  const { runner, log } = parts;
-  const notebook = activeRunbook();
-  if (!notebook || notebook.uri.scheme !== 'file') return;
-  if (notebook.isDirty) await notebook.save();
-  const format = await vscode.window.showQuickPick(
-    [
-      { label: 'Markdown', description: '.postmortem.md', format: 'markdown' as const, ext: 'md' },
-      { label: 'HTML', description: '.postmortem.html (self-contained, no scripts)', format: 'html' as const, ext: 'html' },
-    ],
-    { title: 'Export postmortem as' },
-  );
-  if (!format) return;
-  const file = notebook.uri.fsPath;
-  const [{ readJournal, journalPathFor }, { exportPostmortem }, { createRedactor }, fs] = await Promise.all([
-    import('../engine/journal'),
-    import('../report/export'),
-    import('../redact/redactor'),
-    import('node:fs'),
-  ]);
-  const runbook = parseRunbook(fs.readFileSync(file, 'utf8'), vscode.workspace.asRelativePath(notebook.uri));
-  const journalFile = journalPathFor(file);
-  const { entries, problems } = fs.existsSync(journalFile) ? readJournal(journalFile) : { entries: [], problems: [] };
-  for (const problem of problems) log.warn(`${journalFile}: ${problem}`);
-  const params = { ...runbook.frontMatter?.incident?.parameters, ...runner.parametersOf(notebook) };
-  const secrets = (runbook.frontMatter?.parameters ?? []).filter((p) => p.secret && params[p.name]).map((p) => params[p.name]);
-  const text = await exportPostmortem({ runbook, journal: entries, recordPath: file, redactor: createRedactor({ secrets }), format: format.format });
-  const output = vscode.Uri.file(file.replace(/(\.runbook)?\.md$/i, `.postmortem.${format.ext}`));
-  await vscode.workspace.fs.writeFile(output, new TextEncoder().encode(text));
-  if (!runbook.frontMatter?.incident)
-    void vscode.window.showWarningMessage(
-      'This is a runbook template, not an incident record: the postmortem holds only what the file itself has. Start an incident to journal the runs.',
-    );
-  await vscode.window.showTextDocument(output);
 }
 
 /** The runbooks shipped with the extension, in a quick pick, opened as notebooks. */

@@ -15,6 +15,9 @@ import { createStepController, listenToRenderer } from './controller';
 import { NotebookRunner } from './runner';
 import { NOTEBOOK_TYPE, registerRunbookSerializer } from './serializer';
 import { readSettings } from './settings';
+import { CellStatus } from './cellStatus';
+import { trackRunbookNotebooks } from './exportCommand';
+import { RunStatus } from './runStatus';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerRunbookSerializer(context);
@@ -27,7 +30,21 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   const hostStates = new HostStates();
   const targets = new HostTargets(context, log);
-  const runner = new NotebookRunner({ log, hostStates, redactor, prompter, targets });
+  // The status bar keeps the parameters and the last run's summary of the notebook in front.
+  const status: RunStatus = new RunStatus((notebook) => runner.parametersOf(notebook));
+  const runner: NotebookRunner = new NotebookRunner({
+    log,
+    hostStates,
+    redactor,
+    prompter,
+    targets,
+    onRan: (notebook, summary) => status.ran(notebook, summary),
+    onParameters: () => status.update(),
+  });
+  const cells = new CellStatus(log);
+  context.subscriptions.push(status, cells, vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, cells));
+  context.subscriptions.push(vscode.commands.registerCommand('runbook.foldCheck', (uri: vscode.Uri, index: number) => cells.fold(uri, index)));
+  trackRunbookNotebooks(context);
 
   context.subscriptions.push(log, createStepController(runner), targets, runner);
 
@@ -36,16 +53,26 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(listenToRenderer(runner, log));
 
-  registerCommands(context, { runner, targets, prompter, log });
+  registerCommands(context, { runner, targets, prompter, log, status });
   registerIncidentCommands(context, { runner, targets, log });
   registerMapView(context, log);
 
   const refresh = () => {
     targets.updateStatusBar();
+    status.update();
+    for (const editor of vscode.window.visibleNotebookEditors) void cells.foldChecks(editor);
     void vscode.commands.executeCommand('setContext', 'runbook.trusted', vscode.workspace.isTrusted);
   };
   context.subscriptions.push(
     vscode.window.onDidChangeActiveNotebookEditor(refresh),
+    vscode.window.onDidChangeVisibleNotebookEditors(refresh),
+    // Edits change what a cell's status bar says; streamed outputs do not.
+    vscode.workspace.onDidChangeNotebookDocument(
+      (e) =>
+        e.notebook.notebookType === NOTEBOOK_TYPE &&
+        (e.contentChanges.length > 0 || e.cellChanges.some((c) => c.document !== undefined || c.metadata !== undefined)) &&
+        cells.refresh(e.notebook),
+    ),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       refresh();
       hostsView.refresh();
@@ -54,6 +81,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidCloseNotebookDocument((notebook) => {
       runner.forget(notebook);
       targets.forget(notebook);
+      status.forget(notebook);
+      cells.forget(notebook);
     }),
     vscode.workspace.onDidChangeConfiguration(
       (e) => e.affectsConfiguration('runbook') && log.info('settings changed: they apply from the next run (SSH settings after a reload)'),

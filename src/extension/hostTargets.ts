@@ -63,6 +63,8 @@ export class HostTargets implements vscode.Disposable {
       return undefined;
     }
     const current = this.targetOf(notebook)?.names ?? [];
+    // Enter takes the last remote target of this runbook; `local` is never preselected.
+    const preselected = this.memory.preselect(this.runbookKey(notebook))?.[0];
     type Item = vscode.QuickPickItem & { name?: string };
     const items: Item[] = [];
     const section = (label: string, list: TargetEntry[]) => {
@@ -72,7 +74,14 @@ export class HostTargets implements vscode.Disposable {
         items.push({
           name: e.name,
           label: `${current.includes(e.name) ? '$(check) ' : ''}${e.kind === 'group' ? '$(server-environment)' : e.kind === 'local' ? '$(vm)' : '$(server)'} ${e.name}`,
-          description: [e.kind === 'group' ? `group of ${e.members?.length ?? 0}` : undefined, e.source].filter(Boolean).join(' · '),
+          description: [
+            e.kind === 'local' ? 'this machine' : undefined,
+            e.kind === 'group' ? `group of ${e.members?.length ?? 0}` : undefined,
+            e.name === preselected ? 'last used for this runbook' : undefined,
+            e.source,
+          ]
+            .filter(Boolean)
+            .join(' · '),
           detail:
             [
               e.description,
@@ -105,7 +114,7 @@ export class HostTargets implements vscode.Disposable {
       'This machine (steps run here, as you)',
       entries.filter((e) => e.kind === 'local'),
     );
-    const picked = await pickWithPattern(items, async (pattern) => {
+    const picked = await pickWithPattern(items, preselected, async (pattern) => {
       const { matchTargets } = await import('../hosts/targets');
       return (await matchTargets(pattern, this.targetOptions(notebook))).map((e) => e.name);
     });
@@ -135,6 +144,19 @@ export class HostTargets implements vscode.Disposable {
       showTargetError(error);
       return undefined;
     }
+  }
+
+  /** The notebook ran on `names`: a remote target is what the picker preselects next time for this runbook. */
+  async ranOn(notebook: vscode.NotebookDocument, names: string[]): Promise<void> {
+    await this.memory.ranOn(this.runbookKey(notebook), names);
+  }
+
+  /** A record and its template share their memory: both are known by the template's file name. */
+  private runbookKey(notebook: vscode.NotebookDocument): string {
+    const key = notebook.uri.toString();
+    if (!this.frontMatters.has(key)) this.frontMatters.set(key, frontMatterOf(notebook));
+    const template = this.frontMatters.get(key)?.incident?.template;
+    return (template ?? notebook.uri.path).split('/').pop() ?? key;
   }
 
   async used(hosts: HostConfig[]): Promise<void> {
@@ -169,6 +191,7 @@ export class HostTargets implements vscode.Disposable {
  */
 async function pickWithPattern(
   items: Array<vscode.QuickPickItem & { name?: string }>,
+  preselected: string | undefined,
   match: (pattern: string) => Promise<string[]>,
 ): Promise<string | undefined> {
   type Item = vscode.QuickPickItem & { name?: string };
@@ -178,6 +201,8 @@ async function pickWithPattern(
   quickPick.matchOnDescription = true;
   quickPick.matchOnDetail = true;
   quickPick.items = items;
+  const first = items.find((i) => i.name !== undefined && i.name === preselected) ?? items.find((i) => i.name !== undefined && i.name !== 'local');
+  if (first) quickPick.activeItems = [first];
   let typed = 0;
   quickPick.onDidChangeValue((value) => {
     const mine = ++typed;

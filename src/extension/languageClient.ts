@@ -33,6 +33,8 @@ async function start(context: vscode.ExtensionContext): Promise<LanguageClient> 
         { language: RUNBOOK_TEXT_LANGUAGE },
         { notebook: NOTEBOOK_TYPE, language: CHECK_LANGUAGE },
         { notebook: NOTEBOOK_TYPE, language: STEP_LANGUAGE },
+        // Prose cells too: a fence opened in prose and never closed (it swallows the rest of the file) is only seen there.
+        { notebook: NOTEBOOK_TYPE, language: 'markdown' },
       ],
     },
   );

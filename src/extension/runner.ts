@@ -6,7 +6,6 @@ import * as vscode from 'vscode';
 import type { Executors } from '../engine/executors';
 import type { IncidentRun } from '../pipeline/incidentRun';
 import type { Redactor } from '../redact/redactor';
-import type { Step } from '../runbook/model';
 import type { HostStates } from './hostStates';
 import type { HostTargets } from './hostTargets';
 import { LiveCells } from './liveCells';
@@ -15,6 +14,7 @@ import { isStepCell, type NotebookRunbook } from '../runbook/runbookOfCells';
 import type { VsCodePrompter } from './prompter';
 import { vscodeRunPrompter } from './runPrompter';
 import { readSettings, type RunSettings } from './settings';
+import { progressionSummary, stepSummary, type RunSummary } from './runSummary';
 
 interface NotebookState {
   /** Parameters typed for this notebook (asked once per incident). */
@@ -32,6 +32,10 @@ export interface RunnerParts {
   redactor: Redactor;
   prompter: VsCodePrompter;
   targets: HostTargets;
+  /** A run ended: its one-line summary (the status bar keeps it until the next run). */
+  onRan?: (notebook: vscode.NotebookDocument, summary: RunSummary) => void;
+  /** Parameters changed (typed, set, or given at Start Incident). */
+  onParameters?: (notebook: vscode.NotebookDocument) => void;
 }
 
 export class NotebookRunner implements vscode.Disposable {
@@ -78,15 +82,20 @@ export class NotebookRunner implements vscode.Disposable {
       const narrowed = state.narrowed?.stepKey === first.key ? state.narrowed.hosts : undefined;
       state.narrowed = undefined;
       const only = narrowed ? run.hosts.filter((h) => narrowed.includes(h.name)) : undefined;
+      this.parts.onParameters?.(notebook);
       if (steps.length === 1) {
-        await run.step(first, { hosts: only, signal: abort.signal });
+        const ran = await run.step(first, { hosts: only, signal: abort.signal });
+        if (ran) this.parts.onRan?.(notebook, stepSummary(ran));
       } else {
         const result = await run.auto(first, { signal: abort.signal, hosts: only });
         this.parts.log.info(`${nb.runbook.fileName}: ${result.explanation}`);
+        const summary = progressionSummary(result);
+        this.parts.onRan?.(notebook, summary);
         const said = [...result.verdicts, result.explanation].join('\n');
-        void this.tellWhereItStopped(notebook, nb, said, result.reason === 'end' ? undefined : result.stoppedAt);
+        void this.tellWhereItStopped(notebook, nb, said, summary.revealKey);
       }
       await this.parts.targets.used(run.hosts);
+      await this.parts.targets.ranOn(notebook, target.names);
     } catch (error) {
       this.showFailure(error);
     } finally {
@@ -107,6 +116,12 @@ export class NotebookRunner implements vscode.Disposable {
     const batch = this.states.get(notebook.uri.toString())?.batch;
     batch?.abort();
     return Boolean(batch);
+  }
+
+  /** Sets a parameter for the next runs of this notebook (validated by the caller: pipeline/parameters.ts). */
+  setParameter(notebook: vscode.NotebookDocument, name: string, value: string): void {
+    this.stateOf(notebook).params[name] = value;
+    this.parts.onParameters?.(notebook);
   }
 
   /** Parameters typed in this session for the notebook (given to a new incident record). */
@@ -224,15 +239,14 @@ export class NotebookRunner implements vscode.Disposable {
     return true;
   }
 
-  private async tellWhereItStopped(notebook: vscode.NotebookDocument, nb: NotebookRunbook, explanation: string, at: Step | undefined): Promise<void> {
-    const index = at ? nb.cellOf.get(at.key) : undefined;
+  /** The view moves to the step where the run stopped at once; the message says why (the status bar keeps it). */
+  private async tellWhereItStopped(notebook: vscode.NotebookDocument, nb: NotebookRunbook, explanation: string, atKey: string | undefined): Promise<void> {
+    const index = atKey ? nb.cellOf.get(atKey) : undefined;
     const text = explanation.charAt(0).toUpperCase() + explanation.slice(1);
-    if (index === undefined) {
-      await vscode.window.showInformationMessage(text);
-      return;
-    }
+    if (index !== undefined && !notebook.isClosed) await revealCell(notebook, index);
     const reveal = 'Show Step';
-    if ((await vscode.window.showInformationMessage(text, reveal)) === reveal) await revealCell(notebook, index);
+    if ((await vscode.window.showInformationMessage(text, ...(index === undefined ? [] : [reveal]))) === reveal && index !== undefined)
+      await revealCell(notebook, index);
   }
 }
 

@@ -17,6 +17,9 @@ export interface Target {
 }
 
 const LAST_USED = 'runbook.target.lastUsed';
+const LAST_REMOTE = 'runbook.target.lastRemote';
+const remoteFor = (runbook: string) => `runbook.target.lastRemote:${runbook}`;
+const isRemote = (names: string[]) => names.length > 0 && !names.includes('local');
 const perNotebook = (notebook: string) => `runbook.target:${notebook}`;
 
 export class TargetMemory {
@@ -42,6 +45,24 @@ export class TargetMemory {
   /** A run on a target makes it the default for notebooks that name none. */
   async used(names: string[]): Promise<void> {
     await this.store.update(LAST_USED, names);
+  }
+
+  /**
+   * A run of `runbook` (its template, so a record and its template share it) on `names`: a remote
+   * target becomes the one the host picker preselects for it; `local` never does (Enter must not run on this machine).
+   */
+  async ranOn(runbook: string, names: string[]): Promise<void> {
+    if (!isRemote(names)) return;
+    await this.store.update(remoteFor(runbook), names);
+    await this.store.update(LAST_REMOTE, names);
+  }
+
+  /** What the picker preselects: the last remote target of this runbook, else the last remote one of any; never `local`. */
+  preselect(runbook: string): string[] | undefined {
+    const mine = this.store.get<string[]>(remoteFor(runbook));
+    if (mine && isRemote(mine)) return mine;
+    const any = this.store.get<string[]>(LAST_REMOTE);
+    return any && isRemote(any) ? any : undefined;
   }
 }
 

@@ -26,7 +26,7 @@ import { guardResolvedRecord } from './lifecycle';
 import { fetchEvidence, fetchPaths } from './evidenceFiles';
 import type { EvidenceFileEntry } from '../engine/journal';
 import { blockingProblems } from './load';
-import { resolveRunParameters, secretValues } from './parameters';
+import { parametersUsed, resolveRunParameters, secretValues } from './parameters';
 import type { RunPrompter } from './prompts';
 import { hostsOfStep, resolveRunTargets, type RunTargets } from './targets';
 
@@ -254,6 +254,7 @@ export class IncidentRun {
       : policy
         ? await this.rollOut(step, hosts, policy, confirmation, signal)
         : await this.session.run(step, hosts, { confirmation, signal });
+    run.parameters = parametersUsed(this.runbook, step.command, this.params);
     if (this.request.recordPath && fetchPaths(step).length > 0) {
       const { recordPath, executors, redactor } = this.request;
       const files = await fetchEvidence({

@@ -75,3 +75,45 @@ export function knownValue(p: Parameter, given: Record<string, string>, recorded
 export function secretValues(runbook: Runbook, values: Record<string, string>): string[] {
   return (runbook.frontMatter?.parameters ?? []).filter((p) => p.secret && values[p.name]).map((p) => values[p.name]);
 }
+
+/** The value each declared parameter has now: given (typed this session), else the record's (not a redacted placeholder), else the default. */
+export function currentParameters(runbook: Runbook, given: Record<string, string>): Record<string, string | undefined> {
+  const recorded = runbook.frontMatter?.incident?.parameters ?? {};
+  const out: Record<string, string | undefined> = {};
+  for (const p of runbook.frontMatter?.parameters ?? []) {
+    const fromRecord = recorded[p.name] === undefined || isRedactedPlaceholder(String(recorded[p.name])) ? undefined : String(recorded[p.name]);
+    const value = isRedactedPlaceholder(given[p.name]) ? undefined : (given[p.name] ?? fromRecord ?? p.default);
+    out[p.name] = value === undefined ? undefined : String(value);
+  }
+  return out;
+}
+
+/**
+ * What is wrong with setting `name` to `value` in this runbook (not declared, or not of its type or
+ * pattern), else undefined. The notebook's Set Parameter and Start Incident use it; `--var` is
+ * checked by resolveRunParameters with the same parameterProblem, so both fronts agree.
+ */
+export function setParameterProblem(runbook: Runbook, name: string, value: string): string | undefined {
+  const declared = runbook.frontMatter?.parameters ?? [];
+  const p = declared.find((d) => d.name === name);
+  if (!p) return `${runbook.fileName} declares no parameter "${name}" (it has: ${declared.map((d) => d.name).join(', ') || 'none'}).`;
+  if (value.trim() === '') return 'A value is needed.';
+  return parameterProblem(p, value.trim());
+}
+
+const PLACEHOLDER_NAME = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
+
+/**
+ * The declared parameters a step's command uses, with the values it ran with (a secret shown as
+ * "[secret]"): what the step's output header shows, so a run on port 8080 is never mistaken for 9090.
+ */
+export function parametersUsed(runbook: Runbook, command: string, values: Record<string, string>): Record<string, string> {
+  const declared = new Map((runbook.frontMatter?.parameters ?? []).map((p) => [p.name, p]));
+  const out: Record<string, string> = {};
+  for (const m of command.matchAll(PLACEHOLDER_NAME)) {
+    const p = declared.get(m[1]);
+    if (!p || values[p.name] === undefined || m[1] in out) continue;
+    out[p.name] = p.secret ? '[secret]' : values[p.name];
+  }
+  return out;
+}

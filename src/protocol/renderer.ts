@@ -54,6 +54,8 @@ export interface StepResultView {
   comparison?: ComparisonView;
   /** Set for a group: counts per verdict, value spread, identical outputs merged, hosts to re-run. */
   summary?: GroupSummaryView;
+  /** The declared parameters the step's command used and their values ("port" -> "8080"; a secret is "[secret]"), for the output header. */
+  parameters?: Record<string, string>;
 }
 
 /** A group's result in a few lines, for any number of hosts (engine/groupView.ts summarizeHosts). */

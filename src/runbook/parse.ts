@@ -67,14 +67,7 @@ export function parseRunbook(text: string, fileName = 'runbook.md'): Runbook {
     const block = blocks[i];
     const previous = drafts[drafts.length - 1];
     if (block.type === 'fence' && !block.closed) {
-      diagnostics.push(
-        diagnostic(
-          lines.lineRange(block.start, block.start + 1),
-          'error',
-          'unclosed-fence',
-          'this fenced block is never closed, so everything after it is part of it; add a closing fence line',
-        ),
-      );
+      diagnostics.push(diagnostic(lines.lineRange(block.start, block.start + 1), 'error', 'unclosed-fence', unclosedFenceMessage(lines.content(block.start))));
     } else if (block.type === 'fence' && SHELL_LANGUAGES.includes(block.language ?? '')) {
       const step = readStep(lines, block.start, block.end, diagnostics);
       runbook.steps.push(step);
@@ -127,6 +120,14 @@ export function parseRunbook(text: string, fileName = 'runbook.md'): Runbook {
   runbook.parts = drafts.map((draft, k) => toPart(draft, lines, k + 1 < drafts.length ? drafts[k + 1].start : lines.lineCount, runbook));
   reportBinary(lines, outputTexts, diagnostics);
   return runbook;
+}
+
+/** Says which fence, how much of the file it swallows, and the exact line to add. */
+function unclosedFenceMessage(line: string): string {
+  const fence = readFenceLine(line);
+  const marker = fence?.marker ?? '```';
+  const opened = fence ? `${marker}${fence.info}`.trim() : 'fenced block';
+  return `the fence "${opened}" is never closed, so everything after it to the end of the file is read as its content and no step after it runs: add a line with just ${marker} where its content ends`;
 }
 
 function topLevelBlocks(lines: LineIndex, first: number): Block[] {

@@ -17,7 +17,9 @@ export type { ExecContext } from './execContext';
 
 const CHANNEL_RETRIES = 20;
 
-export async function execOnConnection(conn: SshConnection, request: ExecRequest, ctx: ExecContext): Promise<ExecResult> {
+export async function execOnConnection(conn: SshConnection, request: ExecRequest, given: ExecContext): Promise<ExecResult> {
+  // Own copy: the clock is restarted below when the command starts on the host.
+  const ctx: ExecContext = { ...given };
   const host = conn.host.name;
   const cap = request.outputCapBytes ?? DEFAULT_OUTPUT_CAP;
   const stdout = new CapturedStream(cap, request.spillDir, 'stdout', request.onStdout);
@@ -56,6 +58,7 @@ export async function execOnConnection(conn: SshConnection, request: ExecRequest
   }
   if (lane && lanes) {
     timings.channelMs = performance.now() - channelStart;
+    startClock(ctx);
     try {
       return await runOnLane(conn, lane, script, request, ctx, capture, () => lostError(conn));
     } finally {
@@ -72,7 +75,18 @@ export async function execOnConnection(conn: SshConnection, request: ExecRequest
     return refused(conn, request, err, result);
   }
   timings.channelMs = performance.now() - channelStart;
+  startClock(ctx);
   return runChannel(conn, channel, script, request, ctx, capture);
+}
+
+/**
+ * A step's duration starts when its command starts on the host: connecting, the host-key and
+ * password prompts and waiting for a session slot are not the command's time (they are in
+ * `timings.connectMs`/`authMs`/`channelMs`). A step that never started keeps the earlier clock.
+ */
+function startClock(ctx: ExecContext): void {
+  ctx.startedAt = new Date();
+  ctx.startedMs = performance.now();
 }
 
 function refused(conn: SshConnection, request: ExecRequest, err: unknown, result: Capture['result']): ExecResult {

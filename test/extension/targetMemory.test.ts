@@ -41,3 +41,16 @@ describe('extension/targetMemory: the target per notebook', () => {
     assert.deepEqual(new TargetMemory(shared).targetFor('file:///a', withGroup)?.names, ['web-1']);
   });
 });
+
+describe('extension/targetMemory: the host picker preselects the last remote target of the runbook', () => {
+  it('remembers per runbook, never preselects local, and falls back to the last remote of any runbook', async () => {
+    const memory = new TargetMemory(store());
+    assert.equal(memory.preselect('triage.runbook.md'), undefined, 'nothing run yet: nothing preselected');
+    await memory.ranOn('triage.runbook.md', ['web-1']);
+    await memory.ranOn('triage.runbook.md', ['local']);
+    assert.deepEqual(memory.preselect('triage.runbook.md'), ['web-1'], 'a run on local does not replace the remote host');
+    await memory.ranOn('conntrack.runbook.md', ['db-2']);
+    assert.deepEqual(memory.preselect('triage.runbook.md'), ['web-1'], 'each runbook keeps its own');
+    assert.deepEqual(memory.preselect('other.runbook.md'), ['db-2'], 'a runbook never run here gets the last remote target');
+  });
+});
