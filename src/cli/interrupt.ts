@@ -2,6 +2,8 @@
 // (the remote process group is killed, the run journaled as cancelled, what was captured kept);
 // a second one forces the exit. The exit code is then 130 (SIGINT) or 143 (SIGTERM).
 
+import { setMaxListeners } from 'node:events';
+
 export interface Interruptions {
   signal: AbortSignal;
   /** 130/143 once interrupted, else undefined. */
@@ -11,6 +13,8 @@ export interface Interruptions {
 
 export function interruptions(stderr: NodeJS.WritableStream = process.stderr): Interruptions {
   const abort = new AbortController();
+  // Every host of a group listens for the cancel: 1,000 listeners are expected, not a leak.
+  setMaxListeners(0, abort.signal);
   let code: number | undefined;
   const on = (name: 'SIGINT' | 'SIGTERM', exit: number) => () => {
     if (code !== undefined) {
