@@ -35,6 +35,12 @@ export interface HostResultView {
   error?: ErrorView;
   /** Set for group runs: this host stands out from the group (value far from the median, other findings). */
   outlier?: string[];
+  /** What the check could tell; absent in payloads of older versions (then: findings or nothing found). */
+  evidence?: 'findings' | 'nothing-found' | 'inconclusive';
+  /** Why the evidence could not be judged, and the way out (run as root, pass pid, use sudo). */
+  inconclusive?: { reason: string; hint?: string };
+  /** Set when the run had `samples=N`: when each sample was taken (ISO 8601). */
+  samples?: string[];
 }
 
 /** The payload of a RESULT_MIME output item. */
@@ -52,6 +58,8 @@ export interface StepResultView {
   routes?: RouteView[];
   /** Set for a step with `compare=...`: the two ends and what the check made of the comparison. */
   comparison?: ComparisonView;
+  /** Set when the view was rebuilt from the outputs saved in an incident record (a reopened record): when that run started. */
+  savedAt?: string;
 }
 
 /** Hosts of a group run that go to the same next step: "web-3 -> raise-limit (CRITICAL)". */
@@ -87,7 +95,14 @@ export interface RevealStepMessage {
   stepKey: string;
 }
 
-export type RendererToExtensionMessage = RunStepMessage | RevealStepMessage;
+/** Renderer -> extension: the user clicked a runbook named in a hint or message (`runbooks/conn-cap.runbook.md`): open it. */
+export interface OpenRunbookMessage {
+  type: 'openRunbook';
+  /** As written in the text; the extension resolves it (next to the notebook, in the workspace, then the bundled runbooks). */
+  path: string;
+}
+
+export type RendererToExtensionMessage = RunStepMessage | RevealStepMessage | OpenRunbookMessage;
 
 /** The payload of an OUTPUT_MIME output item (a SavedOutput carries these fields and more). */
 export interface OutputView {
