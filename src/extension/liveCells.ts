@@ -23,6 +23,20 @@ interface LiveCell {
 
 let executionOrder = 0;
 
+/**
+ * Brings a finished step's verdict (the top of its outputs) into view when the user scrolled past
+ * it while output streamed: the cell is scrolled to the top unless it already starts in view. Only
+ * in an editor already showing the notebook: a run never steals focus.
+ */
+export function revealVerdict(notebook: vscode.NotebookDocument, index: number): void {
+  const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === notebook);
+  if (!editor) return;
+  const visible = editor.visibleRanges;
+  const startsInView = visible.some((r) => r.start < index && index < r.end) || (visible[0]?.start === index && index === 0);
+  if (startsInView) return;
+  editor.revealRange(new vscode.NotebookRange(index, index + 1), vscode.NotebookEditorRevealType.AtTop);
+}
+
 export class LiveCells {
   private readonly cells = new Map<string, LiveCell>();
   private readonly throttles = new Map<string, OutputThrottle>();
@@ -95,6 +109,8 @@ export class LiveCells {
     } finally {
       live.execution.end(failedRuns(run).length === 0, Date.now());
     }
+    const index = this.cellOf.get(run.step.key);
+    if (index !== undefined) revealVerdict(this.notebook, index);
   }
 
   /** Ends executions that never got a result (an exception mid-run): none stays spinning. */
