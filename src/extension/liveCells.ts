@@ -24,16 +24,15 @@ interface LiveCell {
 let executionOrder = 0;
 
 /**
- * Brings a finished step's verdict (the top of its outputs) into view when the user scrolled past
- * it while output streamed: the cell is scrolled to the top unless it already starts in view. Only
- * in an editor already showing the notebook: a run never steals focus.
+ * Brings a finished step's verdict (the top of its outputs) into view: the cell is scrolled to the
+ * top unless it lies wholly inside the visible cells. The first or last visible cell is only partly
+ * in view: its verdict may be above or below the fold (its code at the bottom, the result out of
+ * sight). Only in an editor already showing the notebook: a run never steals focus.
  */
 export function revealVerdict(notebook: vscode.NotebookDocument, index: number): void {
   const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === notebook);
   if (!editor) return;
-  const visible = editor.visibleRanges;
-  const startsInView = visible.some((r) => r.start < index && index < r.end) || (visible[0]?.start === index && index === 0);
-  if (startsInView) return;
+  if (editor.visibleRanges.some((r) => r.start < index && index < r.end - 1)) return;
   editor.revealRange(new vscode.NotebookRange(index, index + 1), vscode.NotebookEditorRevealType.AtTop);
 }
 
