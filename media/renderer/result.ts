@@ -20,8 +20,11 @@ export function renderStepResult(doc: Document, view: StepResultView, post: Post
   const next = view.next !== undefined ? view.next : view.hosts.length === 1 ? view.hosts[0].next : undefined;
   if (view.hosts.length === 1) {
     const host = view.hosts[0];
-    root.append(el(doc, 'div', 'irb-meta', describeRun(host) + samplesText(host)));
-    appendVerdict(root, doc, host, post, false);
+    // Where and how it ran, then what the evidence says: one block, as the group view has one per host.
+    const hostResult = el(doc, 'div', 'irb-host-result');
+    hostResult.append(el(doc, 'div', 'irb-meta', describeRun(host) + samplesText(host)));
+    appendVerdict(hostResult, doc, host, post, false);
+    root.append(hostResult);
     if (next !== undefined) root.append(renderDecision(doc, next, post));
     if (Object.keys(host.values).length > 0) root.append(renderValues(doc, host.values));
     return root;

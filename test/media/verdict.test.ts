@@ -15,8 +15,11 @@ function render(view: StepResultView, ctx: RendererContext = { workspace: { isTr
   return element;
 }
 
-/** Class names of the result's top-level parts, in the order the user reads them. */
-const order = (root: HTMLElement) => [...root.querySelector('.irb-result')!.children].map((c) => c.className.split(' ')[0]);
+/** Class names of the result's parts, in the order the user reads them (the host block opened). */
+const order = (root: HTMLElement) =>
+  [...root.querySelector('.irb-result')!.children].flatMap((c) =>
+    c.classList.contains('irb-host-result') ? [...c.children].map((h) => h.className.split(' ')[0]) : [c.className.split(' ')[0]],
+  );
 
 // What triage's server-sockets step said over SSH with a namespace that does not exist (test/runbooks/triage.e2e.test.ts).
 function inconclusive(): StepResultView {
