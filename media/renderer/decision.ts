@@ -3,6 +3,7 @@
 
 import type { NextStepView, RendererToExtensionMessage, RouteView } from '../../src/protocol/renderer';
 import { displayText, el } from './dom';
+import { linkedText } from './links';
 
 /** Present only when the extension can receive messages and the workspace is trusted. */
 export type PostMessage = (message: RendererToExtensionMessage) => void;
@@ -49,7 +50,7 @@ export function renderDecision(doc: Document, next: NextStepView | null, post: P
   const line = el(doc, 'div', 'irb-next');
   line.append(el(doc, 'span', 'irb-label', 'Next: '));
   line.append(el(doc, 'span', 'irb-step', next.title ? displayText(next.title) : stepKey));
-  if (next.why) line.append(el(doc, 'span', 'irb-why', ` — because ${displayText(next.why)}`));
+  if (next.why) line.append(linkedText(doc, 'irb-why', ` — because ${displayText(next.why)}`, post));
   root.append(line);
   if (post) root.append(nextButtons(doc, next, post));
   return root;

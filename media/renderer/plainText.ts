@@ -5,18 +5,22 @@ import type { OutputView, StepResultView } from '../../src/protocol/renderer';
 import { parseAnsi } from './ansi';
 import { displayText, el } from './dom';
 import { DEFAULT_OUTPUT_LIMITS, describeRun, truncationNote } from './output';
-import { flattenValues } from './values';
+import { displayValues } from '../../src/checks/display';
 
 export function plainStepResult(doc: Document, view: StepResultView): HTMLElement {
   const lines = [view.stepTitle ? displayText(view.stepTitle) : view.stepKey];
   for (const host of view.hosts) {
     lines.push(`host ${host.host}`);
-    for (const [name, value] of flattenValues(host.values)) lines.push(`  ${name} = ${displayText(value)}`);
+    if (host.evidence === 'inconclusive') {
+      lines.push(`  INCONCLUSIVE: ${displayText(host.inconclusive?.reason ?? 'the output could not answer the rules')}`);
+      if (host.inconclusive?.hint) lines.push(`    what to do: ${displayText(host.inconclusive.hint)}`);
+    }
+    if (host.error) lines.push(`  error (${displayText(host.error.kind)}): ${displayText(host.error.message)}`);
     for (const finding of host.findings) {
       lines.push(`  [${displayText(finding.severity)}] ${displayText(finding.message)}`);
       if (finding.hint) lines.push(`    hint: ${displayText(finding.hint)}`);
     }
-    if (host.error) lines.push(`  error (${displayText(host.error.kind)}): ${displayText(host.error.message)}`);
+    for (const line of displayValues(host.values)) lines.push(`  ${line.name} = ${line.text}`);
   }
   const next = view.next !== undefined ? view.next : view.hosts[0]?.next;
   if (next === null) lines.push('End of runbook');

@@ -1,29 +1,22 @@
-// Parsed values as a compact table: nested maps (e.g. `states`) become a sub-table, long lists and
-// wide maps are capped with "+N more" so one odd output cannot flood the notebook.
+// Parsed values as a person reads them, through the formatter the CLI and the postmortem use
+// (src/checks/display.ts): scalars, counts with their top entries, socket rows as a small table
+// behind a "show table" button. Never JSON.
 
-import { displayText, el } from './dom';
+import { displayValues, type ValueTable } from '../../src/checks/display';
+import { el } from './dom';
 import { isObject } from './payload';
 
-export const MAX_LIST_ITEMS = 10;
-export const MAX_ROWS = 40;
 const MAX_DEPTH = 3;
 
-export function renderValues(doc: Document, values: Record<string, unknown>, depth = 0): HTMLElement {
-  const entries = Object.entries(values);
-  const table = el(doc, 'table', depth === 0 ? 'irb-values' : 'irb-values irb-subtable');
+export function renderValues(doc: Document, values: Record<string, unknown>): HTMLElement {
+  const table = el(doc, 'table', 'irb-values');
   const body = el(doc, 'tbody');
-  for (const [name, value] of entries.slice(0, MAX_ROWS)) {
+  for (const line of displayValues(values, { top: 5, maxLines: 40 })) {
     const row = el(doc, 'tr');
-    row.append(el(doc, 'th', 'irb-name', name));
+    row.append(el(doc, 'th', 'irb-name', line.name));
     const cell = el(doc, 'td', 'irb-value');
-    cell.append(renderValue(doc, value, depth));
-    row.append(cell);
-    body.append(row);
-  }
-  if (entries.length > MAX_ROWS) {
-    const row = el(doc, 'tr');
-    const cell = el(doc, 'td', 'irb-more', `+${entries.length - MAX_ROWS} more`);
-    (cell as HTMLTableCellElement).colSpan = 2;
+    if (line.table) cell.append(collapsibleTable(doc, line.text, line.table));
+    else cell.append(el(doc, 'span', /^-?[\d,.]+(\/s)?$/.test(line.text) ? 'irb-number' : 'irb-text', line.text));
     row.append(cell);
     body.append(row);
   }
@@ -31,17 +24,39 @@ export function renderValues(doc: Document, values: Record<string, unknown>, dep
   return table;
 }
 
-function renderValue(doc: Document, value: unknown, depth: number): Node {
-  if (isObject(value) && depth < MAX_DEPTH) {
-    return Object.keys(value).length === 0 ? el(doc, 'span', 'irb-empty', '(none)') : renderValues(doc, value, depth + 1);
+/** The summary line, and the rows behind a button: a table of 300 sockets is there when asked for. */
+function collapsibleTable(doc: Document, summary: string, data: ValueTable): HTMLElement {
+  const root = el(doc, 'div', 'irb-rows');
+  const line = el(doc, 'div', 'irb-rows-summary');
+  line.append(el(doc, 'span', 'irb-text', summary));
+  const toggle = el(doc, 'button', 'irb-button irb-link irb-rows-toggle', 'show table');
+  line.append(toggle);
+  root.append(line);
+  const table = el(doc, 'table', 'irb-values irb-subtable irb-rows-table irb-collapsed');
+  const head = el(doc, 'thead');
+  const headRow = el(doc, 'tr');
+  for (const column of data.columns) headRow.append(el(doc, 'th', 'irb-name', column));
+  head.append(headRow);
+  const body = el(doc, 'tbody');
+  for (const cells of data.rows) {
+    const row = el(doc, 'tr');
+    for (const text of cells) row.append(el(doc, 'td', 'irb-value', text));
+    body.append(row);
   }
-  if (Array.isArray(value)) {
-    const shown = value.slice(0, MAX_LIST_ITEMS).map(displayText).join(', ');
-    const span = el(doc, 'span', 'irb-list', value.length === 0 ? '(none)' : shown);
-    if (value.length > MAX_LIST_ITEMS) span.append(el(doc, 'span', 'irb-more', ` +${value.length - MAX_LIST_ITEMS} more`));
-    return span;
+  if (data.more > 0) {
+    const row = el(doc, 'tr');
+    const cell = el(doc, 'td', 'irb-more', `+${data.more} more groups`);
+    (cell as HTMLTableCellElement).colSpan = data.columns.length;
+    row.append(cell);
+    body.append(row);
   }
-  return el(doc, 'span', typeof value === 'number' ? 'irb-number' : 'irb-text', displayText(value));
+  table.append(head, body);
+  root.append(table);
+  toggle.addEventListener('click', () => {
+    const hidden = table.classList.toggle('irb-collapsed');
+    toggle.textContent = hidden ? 'show table' : 'hide table';
+  });
+  return root;
 }
 
 /**

@@ -5,6 +5,7 @@
 
 import { evaluateCheck } from '../checks/evaluate';
 import { evaluateSamples } from '../checks/samples';
+import { splitSampleText } from './sampleText';
 import type { CheckOutcome, Finding, FindingSeverity } from '../checks/spec';
 import type { Runbook, SavedOutput, Step } from '../runbook/model';
 import { decideNext, findStep } from './decide';
@@ -105,7 +106,7 @@ function replayHost(runbook: Runbook, captures: readonly Capture[], parameters: 
     verdict.path.push(step.key);
     const failed = runInconclusive(step, capture);
     if (failed) return { inconclusive: failed };
-    const samples = splitSamples(capture.text);
+    const samples = splitSampleText(capture.text);
     const outcome: ContractOutcome | undefined = step.check?.spec
       ? samples.length > 1
         ? evaluateSamples(step.check.spec, samples, values.scope())
@@ -172,14 +173,6 @@ function replayHost(runbook: Runbook, captures: readonly Capture[], parameters: 
 }
 
 type CauseStatus = 'confirmed' | 'refuted' | 'unconfirmed';
-
-/** A capture of a `samples=N` step holds each sample under a "── sample i of N at TIME ──" line (runStep.ts). */
-function splitSamples(text: string): { text: string; at: Date }[] {
-  const heading = /^── sample (\d+) of (\d+) at (\S+) ──\n/gm;
-  const marks = [...text.matchAll(heading)];
-  if (marks.length < 2) return [];
-  return marks.map((m, i) => ({ at: new Date(m[3]), text: text.slice(m.index! + m[0].length, i + 1 < marks.length ? marks[i + 1].index : text.length) }));
-}
 
 /** CONTRACT.md's verification: each raised cause with `verify` steps is confirmed, refuted or left unconfirmed. */
 function verifyCauses(raised: ContractFinding[], runVerify: (step: string) => ContractFinding[] | undefined): Map<string, CauseStatus> {

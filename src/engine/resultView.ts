@@ -6,6 +6,8 @@ import type { FailureKind, RunbookError } from '../base/failure';
 import type { Decision } from './decide';
 import type { ErrorView, HostResultView, NextStepView, StepResultView } from '../protocol/renderer';
 import type { HostRun, StepRun } from './runStep';
+import { inconclusiveRun } from './evidence';
+import { splitSampleText } from './sampleText';
 
 /** What to do about each kind of failure, when the error itself carries no hint. */
 const ADVICE: Record<FailureKind, string> = {
@@ -58,7 +60,19 @@ export function hostResultView(run: HostRun, outlier?: string[]): HostResultView
   if (result.error) view.error = errorView(result.error);
   else if (run.decision.problem) view.error = { kind: 'config', message: run.decision.problem, hint: 'Fix the check block, then run the step again.' };
   if (outlier?.length) view.outlier = outlier;
+  Object.assign(view, evidenceView(run));
+  const samples = splitSampleText(result.stdout.text);
+  if (samples.length > 1) view.samples = samples.map((s) => s.at.toISOString());
   return view;
+}
+
+/** The evidence state the renderer shows first: inconclusive with why and what to do, else findings or nothing found. */
+export function evidenceView(run: HostRun): Pick<HostResultView, 'evidence' | 'inconclusive'> {
+  const unsure = inconclusiveRun(run);
+  if (unsure) return { evidence: 'inconclusive', inconclusive: { reason: unsure.reason, ...(unsure.hint ? { hint: unsure.hint } : {}) } };
+  // A run that did not finish has its error box; it read no evidence either way.
+  if (!finishedRun(run)) return {};
+  return { evidence: (run.outcome?.findings.length ?? 0) > 0 ? 'findings' : 'nothing-found' };
 }
 
 /**

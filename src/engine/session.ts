@@ -8,6 +8,7 @@ import type { Runbook, SavedOutput, Step } from '../runbook/model';
 import type { VariableType } from '../ssh/script';
 import type { Executor } from '../ssh/types';
 import { inconclusiveRun } from './evidence';
+import { splitSampleText } from './sampleText';
 import { Journal, writeOutput } from './journal';
 import { runStep, type Confirmation, type HostRun, type RunObserver, type StepRun } from './runStep';
 import { ValueStore } from './scope';
@@ -92,6 +93,11 @@ export class IncidentSession {
       why: fields(run.decision.why),
       runId: run.runId,
       ...evidenceFields(run, fields),
+      // What the live view showed for a host that did not finish, so a reopened record shows it too.
+      ...(result.error
+        ? { error: { kind: result.error.kind, message: fields(result.error.message), ...(result.error.hint ? { hint: fields(result.error.hint) } : {}) } }
+        : {}),
+      ...sampleFields(result.stdout.text),
     };
   }
 
@@ -180,6 +186,12 @@ function evidenceFields(run: HostRun, redact: (t: string) => string): Pick<Saved
   const unsure = inconclusiveRun(run);
   if (unsure) return { evidence: 'inconclusive', inconclusive: { reason: redact(unsure.reason), ...(unsure.hint ? { hint: redact(unsure.hint) } : {}) } };
   return { evidence: (run.outcome?.findings.length ?? 0) > 0 ? 'findings' : 'nothing-found' };
+}
+
+/** The times of a `samples=N` run's samples, so a record says how its `delta.`/`rate.` values were taken. */
+function sampleFields(stdout: string): Pick<SavedOutput, 'samples'> {
+  const samples = splitSampleText(stdout);
+  return samples.length > 1 ? { samples: samples.map((s) => s.at.toISOString()) } : {};
 }
 
 function safeUserName(): string {

@@ -1,5 +1,6 @@
-// A step cell's outputs after a run: per host the saved output (what a save writes into the file,
-// shown as text by our renderer), then our result view, then an error output when a host failed.
+// A step cell's outputs after a run: the verdict first (our result view), then per host the saved
+// output (what a save writes into the file, its raw text collapsed by our renderer), then an error
+// output when a host failed. A reopened record shows the same order (serializer.ts).
 
 import * as vscode from 'vscode';
 import { RESULT_MIME } from '../protocol/renderer';
@@ -20,8 +21,8 @@ export function savedOutputCell(saved: SavedOutput, transient = false): vscode.N
 }
 
 export function stepRunOutputs(run: StepRun, saved: SavedOutput[], transient = false): vscode.NotebookCellOutput[] {
-  const outputs = saved.map((s) => savedOutputCell(s, transient));
-  outputs.push(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(toGroupResultView(run, saved), RESULT_MIME)]));
+  const outputs = [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(toGroupResultView(run, saved), RESULT_MIME)])];
+  outputs.push(...saved.map((s) => savedOutputCell(s, transient)));
   const failed = failedRuns(run);
   if (failed.length) {
     const lines = failed.map((r) => {

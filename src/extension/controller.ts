@@ -6,6 +6,7 @@ import { findStep } from '../engine/decide';
 import { NOTEBOOK_TYPE, RENDERER_ID, STEP_LANGUAGE } from '../protocol/ids';
 import type { RendererToExtensionMessage } from '../protocol/renderer';
 import { notebookRunbook } from './openNotebook';
+import { openLinkedRunbook } from './rendererLinks';
 import { revealCell, type NotebookRunner } from './runner';
 
 export const CONTROLLER_ID = 'incident-runbook-steps';
@@ -30,6 +31,9 @@ async function onRendererMessage(
   log: vscode.LogOutputChannel,
   runner: NotebookRunner,
 ): Promise<void> {
+  // A runbook named in a hint: open it (rendererLinks.ts checks the name).
+  if (editor.notebook.notebookType === NOTEBOOK_TYPE && message?.type === 'openRunbook' && typeof message.path === 'string')
+    return openLinkedRunbook(editor.notebook, message.path);
   if (editor.notebook.notebookType !== NOTEBOOK_TYPE || (message.type !== 'runStep' && message.type !== 'revealStep') || typeof message.stepKey !== 'string')
     return;
   let index: number | undefined;

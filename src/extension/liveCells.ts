@@ -32,6 +32,19 @@ interface LiveCell {
 
 let executionOrder = 0;
 
+/**
+ * Brings a finished step's verdict (the top of its outputs) into view: the cell is scrolled to the
+ * top unless it lies wholly inside the visible cells. The first or last visible cell is only partly
+ * in view: its verdict may be above or below the fold (its code at the bottom, the result out of
+ * sight). Only in an editor already showing the notebook: a run never steals focus.
+ */
+export function revealVerdict(notebook: vscode.NotebookDocument, index: number): void {
+  const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === notebook);
+  if (!editor) return;
+  if (editor.visibleRanges.some((r) => r.start < index && index < r.end - 1)) return;
+  editor.revealRange(new vscode.NotebookRange(index, index + 1), vscode.NotebookEditorRevealType.AtTop);
+}
+
 export class LiveCells {
   private readonly cells = new Map<string, LiveCell>();
   private readonly throttles = new Map<string, OutputThrottle>();
@@ -107,6 +120,8 @@ export class LiveCells {
     } finally {
       live.execution.end(failedRuns(run).length === 0, Date.now());
     }
+    const index = this.cellOf.get(run.step.key);
+    if (index !== undefined) revealVerdict(this.notebook, index);
   }
 
   /** The group's progress as one line, replaced in place at most twice a second; a held-back count is shown when the half second is up. */

@@ -4,7 +4,9 @@
 import * as vscode from 'vscode';
 import { OUTPUT_MIME, savedOutputFromJson, fromNotebook, toNotebook, type CellMetadata, type NotebookCell, type NotebookModel } from '../runbook/cells';
 import { readRunbookBytes } from '../runbook/decode';
-import type { SavedOutput } from '../runbook/model';
+import type { Runbook, SavedOutput } from '../runbook/model';
+import { savedResultView, savedRuns } from '../engine/savedResultView';
+import { RESULT_MIME } from '../protocol/renderer';
 
 import { NOTEBOOK_TYPE } from '../protocol/ids';
 
@@ -13,8 +15,9 @@ export { NOTEBOOK_TYPE };
 export class RunbookSerializer implements vscode.NotebookSerializer {
   /** Throws (never returns an empty notebook) when the file cannot round-trip: a save would overwrite it. */
   deserializeNotebook(content: Uint8Array, _token: vscode.CancellationToken): vscode.NotebookData {
-    const model = toNotebook(readRunbookBytes(content, 'This runbook'));
-    const data = new vscode.NotebookData(model.cells.map(toCellData));
+    const runbook = readRunbookBytes(content, 'This runbook');
+    const model = toNotebook(runbook);
+    const data = new vscode.NotebookData(model.cells.map((cell) => toCellData(cell, runbook)));
     data.metadata = { runbook: model.metadata };
     return data;
   }
@@ -28,17 +31,31 @@ export class RunbookSerializer implements vscode.NotebookSerializer {
   }
 }
 
-function toCellData(cell: NotebookCell): vscode.NotebookCellData {
+function toCellData(cell: NotebookCell, runbook: Runbook): vscode.NotebookCellData {
   const kind = cell.kind === 'markup' ? vscode.NotebookCellKind.Markup : vscode.NotebookCellKind.Code;
   const data = new vscode.NotebookCellData(kind, cell.value, cell.languageId);
   data.metadata = { ...cell.metadata };
-  data.outputs = cell.outputs.map(
-    (output) =>
-      new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(output, OUTPUT_MIME), vscode.NotebookCellOutputItem.text(output.text)], {
-        runId: output.runId,
-      }),
-  );
+  const step = cell.metadata.stepKey ? runbook.steps.find((s) => s.key === cell.metadata.stepKey) : undefined;
+  // Each saved run as the live run showed it: its verdict first, then the raw outputs. Only the raw
+  // outputs carry OUTPUT_MIME, so only they are written back (fromCellData).
+  data.outputs = savedRuns(cell.outputs).flatMap((run) => [...savedVerdict(runbook, step, run), ...run.map(savedOutputCell)]);
   return data;
+}
+
+function savedOutputCell(output: SavedOutput): vscode.NotebookCellOutput {
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(output, OUTPUT_MIME), vscode.NotebookCellOutputItem.text(output.text)], {
+    runId: output.runId,
+  });
+}
+
+function savedVerdict(runbook: Runbook, step: Runbook['steps'][number] | undefined, run: SavedOutput[]): vscode.NotebookCellOutput[] {
+  if (!step) return [];
+  try {
+    return [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(savedResultView(runbook, step, run), RESULT_MIME)])];
+  } catch {
+    // A hand-edited record whose outputs cannot be read as a run still opens, with its raw outputs.
+    return [];
+  }
 }
 
 function fromCellData(cell: vscode.NotebookCellData): NotebookCell {

@@ -35,6 +35,12 @@ export interface HostResultView {
   error?: ErrorView;
   /** Set for group runs: this host stands out from the group (value far from the median, other findings). */
   outlier?: string[];
+  /** What the check could tell; absent in payloads of older versions (then: findings or nothing found). */
+  evidence?: 'findings' | 'nothing-found' | 'inconclusive';
+  /** Why the evidence could not be judged, and the way out (run as root, pass pid, use sudo). */
+  inconclusive?: { reason: string; hint?: string };
+  /** Set when the run had `samples=N`: when each sample was taken (ISO 8601). */
+  samples?: string[];
 }
 
 /** The payload of a RESULT_MIME output item. */
@@ -54,6 +60,8 @@ export interface StepResultView {
   comparison?: ComparisonView;
   /** Set for a group: counts per verdict, value spread, identical outputs merged, hosts to re-run. */
   summary?: GroupSummaryView;
+  /** Set when the view was rebuilt from the outputs saved in an incident record (a reopened record): when that run started. */
+  savedAt?: string;
   /** The declared parameters the step's command used and their values ("port" -> "8080"; a secret is "[secret]"), for the output header. */
   parameters?: Record<string, string>;
 }
@@ -105,7 +113,14 @@ export interface RevealStepMessage {
   stepKey: string;
 }
 
-export type RendererToExtensionMessage = RunStepMessage | RevealStepMessage;
+/** Renderer -> extension: the user clicked a runbook named in a hint or message (`runbooks/conn-cap.runbook.md`): open it. */
+export interface OpenRunbookMessage {
+  type: 'openRunbook';
+  /** As written in the text; the extension resolves it (next to the notebook, in the workspace, then the bundled runbooks). */
+  path: string;
+}
+
+export type RendererToExtensionMessage = RunStepMessage | RevealStepMessage | OpenRunbookMessage;
 
 /** The payload of an OUTPUT_MIME output item (a SavedOutput carries these fields and more). */
 export interface OutputView {

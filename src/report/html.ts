@@ -1,14 +1,14 @@
 // The postmortem as one self-contained HTML file: inline CSS, no script, no external resource, a
 // restrictive CSP, and every field escaped (nbconvert's CVE-2021-32862 came in through metadata).
 
-import { durationText, valuesToShow } from '../checks/display';
+import { displayValues, durationText } from '../checks/display';
 import { describeCause } from '../engine/causes';
 import { groupsOfRuns } from '../engine/groupView';
 import { FOLD_HOSTS, groupSummaryHtml } from './groupSection';
 import { mermaidFlowchart } from './mermaid';
 import { renderMapSvg } from './map/svg';
 import type { Postmortem, PostmortemRun } from './postmortem';
-import { escapeHtml, excerpt, oneLine, plainText, utc, valueText } from './text';
+import { escapeHtml, excerpt, oneLine, plainText, utc } from './text';
 import { detectionLines, evidenceFilesHtml, impactLines, statusHtml } from './lifecycleSections';
 
 export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -54,8 +54,9 @@ const fill = (prompt: string) => `<p class="fill">${e(prompt)}</p>`;
 const sev = (severity: string) => `<span class="sev sev-${/^(critical|warning|info)$/.test(severity) ? severity : 'info'}">${e(severity)}</span>`;
 
 function values(vals: Record<string, unknown>): string {
-  const entries = valuesToShow(vals);
-  return entries.length ? entries.map(([k, v]) => `${c(k)} = ${c(valueText(v))}`).join(', ') : '<span class="muted">none</span>';
+  // The formatter the notebook and the CLI use: counts with top entries, socket rows summarised, never JSON.
+  const lines = displayValues(vals);
+  return lines.length ? lines.map((l) => `${c(l.name)} = ${c(l.text)}`).join(', ') : '<span class="muted">none</span>';
 }
 
 function exitText(run: PostmortemRun): string {

@@ -2,13 +2,13 @@
 // prose with backslashes, identifiers and values as code spans, outputs in fences no content can close.
 
 import { describeCause } from '../engine/causes';
-import { durationText, valuesToShow } from '../checks/display';
+import { displayValues, durationText } from '../checks/display';
 import { groupsOfRuns } from '../engine/groupView';
 import { FOLD_HOSTS, groupSummaryMarkdown } from './groupSection';
 import { mermaidFlowchart } from './mermaid';
 import { mapMermaid } from './map/mermaid';
 import type { Postmortem, PostmortemRun } from './postmortem';
-import { code, escapeHtml, excerpt, fenced, mdText, oneLine, utc, valueText } from './text';
+import { code, escapeHtml, excerpt, fenced, mdText, oneLine, utc } from './text';
 import { detectionLines, evidenceFilesMarkdown, impactLines, statusMarkdown } from './lifecycleSections';
 
 const toFill = (prompt: string) => `_${mdText(prompt)}_`;
@@ -17,8 +17,9 @@ const toFill = (prompt: string) => `_${mdText(prompt)}_`;
 const cell = (markdown: string) => markdown.replace(/(?<!\\)\|/g, '\\|');
 
 function valuesList(values: Record<string, unknown>): string {
-  const entries = valuesToShow(values);
-  return entries.length ? entries.map(([k, v]) => `${code(k)} = ${code(valueText(v))}`).join(', ') : '_none_';
+  // The formatter the notebook and the CLI use: counts with top entries, socket rows summarised, never JSON.
+  const lines = displayValues(values);
+  return lines.length ? lines.map((l) => `${code(l.name)} = ${code(l.text)}`).join(', ') : '_none_';
 }
 
 function header(pm: Postmortem): string[] {

@@ -144,6 +144,10 @@ export interface SavedOutput extends Omit<RunEnding, 'signal'> {
   /** What the check could tell: findings, nothing found, or inconclusive (with why and what to do). */
   evidence?: 'findings' | 'nothing-found' | 'inconclusive';
   inconclusive?: { reason: string; hint?: string };
+  /** Set when the run did not finish (login failed, timed out, sudo refused): what happened and what to do. */
+  error?: { kind: string; message: string; hint?: string };
+  /** Set for a `samples=N` run: when each sample was taken (ISO 8601); the text holds each under its heading. */
+  samples?: string[];
   range?: Range;
 }
 

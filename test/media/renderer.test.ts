@@ -20,15 +20,57 @@ function render(mime: string, payload: unknown, ctx: RendererContext = { workspa
 const buttons = (root: HTMLElement): string[] => [...root.querySelectorAll('button')].map((b) => b.textContent ?? '');
 
 describe('renderer: step results', () => {
-  it('shows values as a table, nested states as a sub-table and caps long lists', () => {
+  it('shows values as scalars, counts with their top entries and list counts, never JSON', () => {
     const root = render(RESULT_MIME, singleHostResult());
     assertOnlySafeMarkup(root);
-    const rows = [...root.querySelector('table.irb-values')!.querySelectorAll(':scope > tbody > tr > th')].map((th) => th.textContent);
-    assert.deepEqual(rows, ['established', 'nofile', 'states', 'ports']);
-    const sub = root.querySelector('.irb-subtable');
-    assert.ok(sub, 'states rendered as a sub-table');
-    assert.match(sub.textContent ?? '', /TIME-WAIT30211/);
-    assert.match(root.querySelector('.irb-list')?.textContent ?? '', /^8000, 8001, .*8009 \+15 more$/);
+    const rows = [...root.querySelector('table.irb-values')!.querySelectorAll(':scope > tbody > tr')].map((tr) => [
+      tr.querySelector('th')?.textContent,
+      tr.querySelector('td')?.textContent,
+    ]);
+    assert.deepEqual(rows, [
+      ['established', '1237'],
+      ['nofile', '1024'],
+      ['states', 'TIME-WAIT 30211, ESTAB 1237, CLOSE-WAIT 12'],
+      ['ports', '25 in all: 8000, 8001, 8002, 8003, 8004, …'],
+    ]);
+    assert.doesNotMatch(root.querySelector('table.irb-values')?.textContent ?? '', /[{}"]/);
+  });
+
+  it('shows socket rows as a summary with a small table behind "show table", not JSON', () => {
+    // Rows as the ss-tan parser gives them (ss -tan on a host with 300 sockets from one peer in CLOSE-WAIT).
+    const row = (state: string, peer: string, i: number) => ({
+      state,
+      recvQ: 1,
+      sendQ: 0,
+      localAddress: '10.0.0.1',
+      localPort: '8080',
+      peerAddress: peer,
+      peerPort: String(40000 + i),
+    });
+    const sockets = [...Array.from({ length: 300 }, (_, i) => row('CLOSE-WAIT', '10.0.0.5', i)), row('ESTAB', '10.0.0.7', 1), row('LISTEN', '0.0.0.0', 0)];
+    sockets[301].peerPort = '*';
+    const root = render(RESULT_MIME, singleHostResult({ hosts: [{ ...singleHostResult().hosts[0], values: { sockets } }] }));
+    assertOnlySafeMarkup(root);
+    assert.equal(
+      root.querySelector('.irb-rows-summary .irb-text')?.textContent,
+      '302 sockets; 10.0.0.5 CLOSE_WAIT 300, 10.0.0.7 ESTABLISHED 1, (listening) LISTEN 1',
+    );
+    const table = root.querySelector('.irb-rows-table')!;
+    assert.ok(table.classList.contains('irb-collapsed'), 'the table starts collapsed');
+    assert.deepEqual(
+      [...table.querySelectorAll(':scope > thead th')].map((t) => t.textContent),
+      ['peer', 'state', 'count'],
+    );
+    const first = table.querySelector(':scope > tbody > tr')!;
+    assert.deepEqual(
+      [...first.querySelectorAll('td')].map((t) => t.textContent),
+      ['10.0.0.5', 'CLOSE_WAIT', '300'],
+    );
+    const toggle = root.querySelector('.irb-rows-toggle') as HTMLElement;
+    toggle.click();
+    assert.ok(!table.classList.contains('irb-collapsed'));
+    assert.equal(toggle.textContent, 'hide table');
+    assert.doesNotMatch(root.textContent ?? '', /peerAddress|\{"/);
   });
 
   it('lists findings most severe first with badge, message and hint', () => {
@@ -152,15 +194,40 @@ describe('renderer: untrusted data stays text', () => {
     assert.deepEqual([...span!.classList], ['ansi-fg-1', 'ansi-bold']);
   });
 
-  it('renders a 100,000-line output in bounded time and DOM size, saying how many lines are hidden', () => {
+  it('renders a 100,000-line output collapsed, then on "show all" in a bounded DOM, saying how many lines are hidden', () => {
     const lines = Array.from({ length: 100_000 }, (_, i) => `tcp ESTAB 0 0 10.0.0.1:${i % 65535} 10.0.0.2:443 \x1b[32mok\x1b[0m`);
-    const started = performance.now();
+    // The work is bounded by the limits (2,000 lines, 200,000 characters), not by the output: no timing asserted (shared machine).
     const root = render(OUTPUT_MIME, { text: lines.join('\n') + '\n', stream: 'stdout' });
-    const elapsed = performance.now() - started;
-    assert.ok(elapsed < 2000, `rendered in ${elapsed.toFixed(0)} ms`);
+    assert.ok(root.querySelectorAll('*').length < 100, 'collapsed: a few elements');
+    assert.equal(root.querySelector('.irb-show-all')?.textContent, 'show all 100,000 lines');
+    (root.querySelector('.irb-show-all') as HTMLElement).click();
     assert.ok(root.querySelectorAll('*').length < 5000, `DOM has ${root.querySelectorAll('*').length} elements`);
     assert.equal((root.querySelector('pre')?.textContent ?? '').split('\n').length - 1, 2000);
     assert.equal(root.querySelector('.irb-more')?.textContent, '98,000 more lines not shown');
+    assert.equal(root.querySelector('.irb-show-all'), null);
+  });
+
+  it('collapses an output over 30 lines to its first 5 and last 20, with "show all N lines" between', () => {
+    const text = Array.from({ length: 350 }, (_, i) => `[${i + 1}.000] kernel line ${i + 1}`).join('\n') + '\n';
+    const root = render(OUTPUT_MIME, { text, stream: 'stdout' });
+    assertOnlySafeMarkup(root);
+    const head = root.querySelector('.irb-head')?.textContent ?? '';
+    const tail = root.querySelector('.irb-tail')?.textContent ?? '';
+    assert.equal(head.split('\n').filter(Boolean).length, 5);
+    assert.match(head, /^\[1\.000\] kernel line 1\n/);
+    assert.equal(tail.split('\n').filter(Boolean).length, 20);
+    assert.match(tail, /^\[331\.000\] kernel line 331\n[\s\S]*kernel line 350\n$/, 'the end of the output stays in view');
+    assert.equal(root.querySelector('.irb-collapsed-bar')?.textContent, '… 325 lines hidden show all 350 lines');
+    (root.querySelector('.irb-show-all') as HTMLElement).click();
+    assert.equal(root.querySelector('pre')?.textContent, text);
+    assert.equal(root.querySelectorAll('pre').length, 1);
+  });
+
+  it('shows an output of 30 lines or fewer whole, with no control', () => {
+    const text = Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const root = render(OUTPUT_MIME, { text, stream: 'stdout' });
+    assert.equal(root.querySelector('pre')?.textContent, text);
+    assert.equal(root.querySelector('.irb-show-all'), null);
   });
 
   it("shows a saved output (the serializer's SavedOutput payload) with where it ran and where the rest is", () => {
