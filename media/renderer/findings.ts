@@ -17,7 +17,13 @@ export function badge(doc: Document, severity: FindingSeverity): HTMLElement {
   return el(doc, 'span', `irb-badge irb-${severity}`, severity);
 }
 
-export function renderFindings(doc: Document, findings: Finding[], host?: string, post?: (message: RendererToExtensionMessage) => void): HTMLElement {
+export function renderFindings(
+  doc: Document,
+  findings: Finding[],
+  host?: string,
+  post?: (message: RendererToExtensionMessage) => void,
+  stepKey?: string,
+): HTMLElement {
   const list = el(doc, 'ul', 'irb-findings');
   const sorted = [...findings].sort((a, b) => ORDER[severityOf(a)] - ORDER[severityOf(b)]);
   for (const finding of sorted) {
@@ -31,6 +37,12 @@ export function renderFindings(doc: Document, findings: Finding[], host?: string
       const hint = el(doc, 'div', 'irb-hint', 'Hint: ');
       hint.append(linkedText(doc, 'irb-hint-text', displayText(finding.hint), post));
       item.append(hint);
+    }
+    // Into the incident's timeline: the extension asks for the note, prefilled with this finding.
+    if (post && stepKey && severityOf(finding) !== 'info') {
+      const mark = el(doc, 'button', 'irb-mark-important', 'Mark as important');
+      mark.addEventListener('click', () => post({ type: 'markImportant', stepKey, text: String(finding.message), ...(host !== undefined ? { host } : {}) }));
+      item.append(mark);
     }
     list.append(item);
   }

@@ -16,6 +16,9 @@ export function renderStepResult(doc: Document, view: StepResultView, post: Post
   const root = el(doc, 'div', 'irb-result');
   root.append(el(doc, 'div', 'irb-title', view.stepTitle ? displayText(view.stepTitle) : view.stepKey));
   if (typeof view.savedAt === 'string' && view.savedAt) root.append(el(doc, 'div', 'irb-saved', `As recorded: the run of ${savedTime(view.savedAt)}`));
+  const parameters = view.parameters && typeof view.parameters === 'object' ? Object.entries(view.parameters) : [];
+  if (parameters.length > 0)
+    root.append(el(doc, 'div', 'irb-parameters', `with ${parameters.map(([name, value]) => `${displayText(name)}=${displayText(String(value))}`).join(', ')}`));
   const routes = Array.isArray(view.routes) ? view.routes : [];
   const next = view.next !== undefined ? view.next : view.hosts.length === 1 ? view.hosts[0].next : undefined;
   if (view.hosts.length === 1) {
@@ -23,7 +26,7 @@ export function renderStepResult(doc: Document, view: StepResultView, post: Post
     // Where and how it ran, then what the evidence says: one block, as the group view has one per host.
     const hostResult = el(doc, 'div', 'irb-host-result');
     hostResult.append(el(doc, 'div', 'irb-meta', describeRun(host) + samplesText(host)));
-    appendVerdict(hostResult, doc, host, post, false);
+    appendVerdict(hostResult, doc, host, post, false, view.stepKey);
     root.append(hostResult);
     if (next !== undefined) root.append(renderDecision(doc, next, post));
     if (Object.keys(host.values).length > 0) root.append(renderValues(doc, host.values));
@@ -37,7 +40,7 @@ export function renderStepResult(doc: Document, view: StepResultView, post: Post
   if (view.summary) root.append(renderGroupSummary(doc, view.stepKey, view.summary, post));
   root.append(hostsOnDemand(doc, renderHostTable(doc, view.hosts, chartValues), view.hosts.length));
   for (const name of chartValues) root.append(renderChart(doc, view.hosts, name));
-  for (const host of view.hosts) appendVerdict(root, doc, host, post, true);
+  for (const host of view.hosts) appendVerdict(root, doc, host, post, true, view.stepKey);
   if (view.comparison) root.append(renderComparison(doc, view.comparison, post));
   // A group whose hosts go different ways shows each route; no one host's decision stands for all.
   if (routes.length > 1) root.append(renderRoutes(doc, routes, post));
@@ -46,11 +49,11 @@ export function renderStepResult(doc: Document, view: StepResultView, post: Post
 }
 
 /** Inconclusive or error first (it says the findings below are not the whole story), then the findings. */
-function appendVerdict(root: HTMLElement, doc: Document, host: HostResultView, post: PostMessage | undefined, group: boolean): void {
+function appendVerdict(root: HTMLElement, doc: Document, host: HostResultView, post: PostMessage | undefined, group: boolean, stepKey: string): void {
   const evidence = renderEvidence(doc, host, post, group);
   if (host.evidence === 'inconclusive' && evidence) root.append(evidence);
   if (host.error) root.append(renderError(doc, host, post));
-  if (host.findings.length > 0) root.append(renderFindings(doc, host.findings, group ? displayText(host.host) : undefined, post));
+  if (host.findings.length > 0) root.append(renderFindings(doc, host.findings, group ? displayText(host.host) : undefined, post, stepKey));
   if (host.evidence !== 'inconclusive' && evidence && !group) root.append(evidence);
 }
 

@@ -34,6 +34,23 @@ async function onRendererMessage(
   // A runbook named in a hint: open it (rendererLinks.ts checks the name).
   if (editor.notebook.notebookType === NOTEBOOK_TYPE && message?.type === 'openRunbook' && typeof message.path === 'string')
     return openLinkedRunbook(editor.notebook, message.path);
+  // A finding marked as important: the timeline note box, prefilled (incidentCommands.ts).
+  if (
+    editor.notebook.notebookType === NOTEBOOK_TYPE &&
+    message?.type === 'markImportant' &&
+    typeof message.text === 'string' &&
+    typeof message.stepKey === 'string'
+  ) {
+    const host = typeof message.host === 'string' ? message.host : undefined;
+    await vscode.commands.executeCommand('runbook.addTimelineNote', {
+      text: message.text,
+      step: message.stepKey,
+      host,
+      source: 'finding',
+      record: editor.notebook.uri.fsPath,
+    });
+    return;
+  }
   if (editor.notebook.notebookType !== NOTEBOOK_TYPE || (message.type !== 'runStep' && message.type !== 'revealStep') || typeof message.stepKey !== 'string')
     return;
   let index: number | undefined;

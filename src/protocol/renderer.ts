@@ -120,7 +120,17 @@ export interface OpenRunbookMessage {
   path: string;
 }
 
-export type RendererToExtensionMessage = RunStepMessage | RevealStepMessage | OpenRunbookMessage;
+/** Renderer -> extension: the user marked a finding as important: it becomes a timeline note (asked, prefilled). */
+export interface MarkImportantMessage {
+  type: 'markImportant';
+  stepKey: string;
+  /** The finding's message, as shown. */
+  text: string;
+  /** The host it was raised on (a group's finding), else absent. */
+  host?: string;
+}
+
+export type RendererToExtensionMessage = RunStepMessage | RevealStepMessage | OpenRunbookMessage | MarkImportantMessage;
 
 /** The payload of an OUTPUT_MIME output item (a SavedOutput carries these fields and more). */
 export interface OutputView {

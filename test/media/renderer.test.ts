@@ -17,7 +17,8 @@ function render(mime: string, payload: unknown, ctx: RendererContext = { workspa
   return element;
 }
 
-const buttons = (root: HTMLElement): string[] => [...root.querySelectorAll('button')].map((b) => b.textContent ?? '');
+// The step-flow buttons ("Mark as important" on a finding has its own test in verdict.test.ts).
+const buttons = (root: HTMLElement): string[] => [...root.querySelectorAll('button:not(.irb-mark-important)')].map((b) => b.textContent ?? '');
 
 describe('renderer: step results', () => {
   it('shows values as scalars, counts with their top entries and list counts, never JSON', () => {

@@ -119,6 +119,23 @@ describe('renderer: runbook and step names are links', () => {
     ]);
   });
 
+  it('offers "Mark as important" on a warning or critical finding, posting the finding for the timeline', () => {
+    const sent: RendererToExtensionMessage[] = [];
+    const view = withHint('raise the cap');
+    view.hosts[0].findings.push({ severity: 'info', message: 'an old event', rule: 1, when: 'y' });
+    const root = render(view, { workspace: { isTrusted: true }, postMessage: (m) => sent.push(m as RendererToExtensionMessage) });
+    const marks = [...root.querySelectorAll<HTMLElement>('.irb-mark-important')];
+    assert.equal(marks.length, 1, 'only the warning gets the button');
+    marks[0]!.click();
+    assert.deepEqual(sent, [{ type: 'markImportant', stepKey: view.stepKey, text: 'see runbooks/conn-cap.runbook.md' }]);
+    assert.equal(render(view).querySelectorAll('.irb-mark-important').length, 0, 'no button where nothing can receive it');
+  });
+
+  it('shows the parameters the step used under its title', () => {
+    const view = { ...withHint('x'), parameters: { port: '9191', token: '[secret]' } };
+    assert.equal(render(view).querySelector('.irb-parameters')?.textContent, 'with port=9191, token=[secret]');
+  });
+
   it('keeps the names as text when the extension cannot receive messages', () => {
     const root = render(withHint('see runbooks/triage.runbook.md'));
     assert.equal(root.querySelectorAll('.irb-inline-link').length, 0);
