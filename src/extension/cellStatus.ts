@@ -53,9 +53,14 @@ export class CellStatus implements vscode.NotebookCellStatusBarItemProvider, vsc
     // A notebook editor that just became visible may not have laid out its cells yet, and folding
     // then does nothing (seen in code-server 1.139 on a busy machine): fold again a few times while it
     // settles. Only cells still meant to be folded: a check the user opened stays open.
+    let foldedInFront = false;
     for (const delay of [0, 300, 1000, 2500, 5000]) {
       await new Promise((r) => setTimeout(r, delay));
       if (notebook.isClosed) return;
+      // The fold command acts on the notebook in front whatever document it is given: folding while
+      // another notebook is in front folded that one's step cells at these indexes.
+      if (vscode.window.activeNotebookEditor?.notebook !== notebook) continue;
+      foldedInFront = true;
       const ranges = checks.filter((c) => this.foldedCells.has(c.document.uri.toString())).map((c) => ({ start: c.index, end: c.index + 1 }));
       if (ranges.length === 0) return;
       await vscode.commands.executeCommand('notebook.cell.collapseCellInput', { ranges, document: notebook.uri }).then(
@@ -63,12 +68,14 @@ export class CellStatus implements vscode.NotebookCellStatusBarItemProvider, vsc
         (error: unknown) => this.log?.warn(`folding check cells: ${String(error)}`),
       );
     }
+    // Never in front while it settled: fold when it comes to the front.
+    if (!foldedInFront) this.folded.delete(notebook.uri.toString());
   }
 
   /** Folds a check again: its summary is in the cell's status bar, which VS Code shows only while the check is unfolded. */
   async fold(uri: vscode.Uri, index: number): Promise<void> {
     const cell = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString())?.cellAt(index);
-    if (!cell) return;
+    if (!cell || vscode.window.activeNotebookEditor?.notebook.uri.toString() !== uri.toString()) return;
     this.foldedCells.add(cell.document.uri.toString());
     await vscode.commands.executeCommand('notebook.cell.collapseCellInput', { ranges: [{ start: index, end: index + 1 }], document: uri });
   }

@@ -60,7 +60,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const refresh = () => {
     targets.updateStatusBar();
     status.update();
-    for (const editor of vscode.window.visibleNotebookEditors) void cells.foldChecks(editor);
+    // Only the notebook in front: the fold command acts on it (cellStatus.ts).
+    if (vscode.window.activeNotebookEditor) void cells.foldChecks(vscode.window.activeNotebookEditor);
     void vscode.commands.executeCommand('setContext', 'runbook.trusted', vscode.workspace.isTrusted);
   };
   context.subscriptions.push(
