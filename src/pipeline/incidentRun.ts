@@ -308,6 +308,9 @@ export class IncidentRun {
   private async confirm(question: ConfirmQuestion): Promise<ConfirmedHosts | undefined> {
     const { step, hosts, ledBy } = question;
     const suggestedNames = new Set(ledBy.filter((r) => (r.outcome?.findings ?? []).length > 0).map((r) => r.host.name));
+    // Run by hand (a cell, not a progression): the hosts whose last saved result led here with a finding.
+    const before = ledBy.length === 0 ? ledHereBefore(this.runbook, step, hosts) : [];
+    for (const o of before) suggestedNames.add(o.host);
     const policy = rolloutPolicy(this.runbook, step);
     // A group larger than max-hosts is refused before anyone is asked.
     const plan = policy ? planBatches(hosts, policy) : undefined;
@@ -319,11 +322,25 @@ export class IncidentRun {
       hosts,
       suggested: suggestedNames.size > 0 ? hosts.filter((h) => suggestedNames.has(h.name)) : hosts,
       reason: step.confirmBecause ?? 'it changes the host',
-      ledBy: ledBy.flatMap((r) => (r.outcome?.findings ?? []).map((f) => `${r.host.name}: ${f.severity.toUpperCase()} ${visibleControls(f.message, false)}`)),
+      ledBy: [
+        ...ledBy.flatMap((r) => (r.outcome?.findings ?? []).map((f) => `${r.host.name}: ${f.severity.toUpperCase()} ${visibleControls(f.message, false)}`)),
+        ...before.flatMap((o) => o.findings.map((f) => `${o.host}: ${f.severity.toUpperCase()} ${visibleControls(f.message, false)}`)),
+      ],
     });
     if (!answer || answer.hosts.length === 0) return undefined;
     return { confirmation: this.session.confirmation(answer.how), hosts: answer.hosts };
   }
+}
+
+/** Per host of `hosts`, its latest saved result of any step, when that result had findings and led to `step`. */
+function ledHereBefore(runbook: Runbook, step: Step, hosts: HostConfig[]): SavedOutput[] {
+  const latest = new Map<string, SavedOutput>();
+  for (const other of runbook.steps)
+    for (const o of other.outputs) if (other !== step && (!latest.has(o.host) || latest.get(o.host)!.startedAt <= o.startedAt)) latest.set(o.host, o);
+  return hosts.flatMap((h) => {
+    const o = latest.get(h.name);
+    return o && o.next === step.key && o.findings.length > 0 ? [o] : [];
+  });
 }
 
 /** The step's `canary=`, `batch=`, `max-failures=`, `max-hosts=`, if any. */
