@@ -16,6 +16,8 @@ export class CellStatus implements vscode.NotebookCellStatusBarItemProvider, vsc
   /** Check cells whose YAML is folded (by us, or by a click on their summary). */
   private readonly foldedCells = new Set<string>();
   private readonly changed = new vscode.EventEmitter<void>();
+  /** Counts changes of the notebook in front: a fold started for one notebook stops when another comes to the front. */
+  private frontChanges = 0;
   readonly onDidChangeCellStatusBarItems = this.changed.event;
 
   provideCellStatusBarItems(cell: vscode.NotebookCell): vscode.NotebookCellStatusBarItem[] {
@@ -54,14 +56,20 @@ export class CellStatus implements vscode.NotebookCellStatusBarItemProvider, vsc
     // then does nothing (seen in code-server 1.139 on a busy machine): fold again a few times while it
     // settles. Only cells still meant to be folded: a check the user opened stays open.
     let foldedInFront = false;
+    const front = this.frontChanges;
     for (const delay of [0, 300, 1000, 2500, 5000]) {
       await new Promise((r) => setTimeout(r, delay));
       if (notebook.isClosed) return;
-      // The fold command acts on the notebook in front whatever document it is given: folding while
-      // another notebook is in front folded that one's step cells at these indexes.
-      if (vscode.window.activeNotebookEditor?.notebook !== notebook) continue;
+      // The fold command acts on the notebook in front whatever document it is given: folding after
+      // another notebook came to the front folded that one's step cells at these indexes. Stop at the
+      // first change of the notebook in front.
+      if (this.frontChanges !== front || vscode.window.activeNotebookEditor?.notebook !== notebook) break;
       foldedInFront = true;
-      const ranges = checks.filter((c) => this.foldedCells.has(c.document.uri.toString())).map((c) => ({ start: c.index, end: c.index + 1 }));
+      // The cells as they are now (an edit may have replaced them), and only check cells.
+      const ranges = notebook
+        .getCells()
+        .filter((c) => c.document.languageId === CHECK_LANGUAGE && this.foldedCells.has(c.document.uri.toString()))
+        .map((c) => ({ start: c.index, end: c.index + 1 }));
       if (ranges.length === 0) return;
       await vscode.commands.executeCommand('notebook.cell.collapseCellInput', { ranges, document: notebook.uri }).then(
         () => undefined,
@@ -78,6 +86,10 @@ export class CellStatus implements vscode.NotebookCellStatusBarItemProvider, vsc
     if (!cell || vscode.window.activeNotebookEditor?.notebook.uri.toString() !== uri.toString()) return;
     this.foldedCells.add(cell.document.uri.toString());
     await vscode.commands.executeCommand('notebook.cell.collapseCellInput', { ranges: [{ start: index, end: index + 1 }], document: uri });
+  }
+
+  frontChanged(): void {
+    this.frontChanges++;
   }
 
   refresh(notebook: vscode.NotebookDocument): void {

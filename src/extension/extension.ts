@@ -65,7 +65,10 @@ export function activate(context: vscode.ExtensionContext): void {
     void vscode.commands.executeCommand('setContext', 'runbook.trusted', vscode.workspace.isTrusted);
   };
   context.subscriptions.push(
-    vscode.window.onDidChangeActiveNotebookEditor(refresh),
+    vscode.window.onDidChangeActiveNotebookEditor(() => {
+      cells.frontChanged();
+      refresh();
+    }),
     vscode.window.onDidChangeVisibleNotebookEditors(refresh),
     // Edits change what a cell's status bar says; streamed outputs do not.
     vscode.workspace.onDidChangeNotebookDocument(

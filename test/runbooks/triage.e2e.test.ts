@@ -106,14 +106,16 @@ describe('field suite: triage --auto on lab faults and look-alikes (over SSH)', 
       assert.ok(sudoer.criticals.some((c) => /^the server closed \d+ of \d+ connections from 127\.0\.0\.164 right after the handshake, before any data/.test(c)), shown(sudoer));
     });
 
-    it('conn-cap with another served client: counts per client and names the capped one', async () => {
+    it('conn-cap with another served client: counts per client and names the capped one (as root and as a sudoer)', async () => {
       const f = await start('conn-cap-served', 65);
       const v = await triage('lab-root', { port: f.details.port });
       assertConfirmed(v, /^127\.0\.0\.165 keeps the same 8 connections open while the server closed \d+ new ones from it within 3 s \(1 other clients hold 3\)|right after the handshake/);
       assert.doesNotMatch(v.all, /from 127\.0\.0\.225 right after/);
+      const sudoer = await triage('lab-sudo', { port: f.details.port });
+      assertConfirmed(sudoer, /^127\.0\.0\.165 keeps the same 8 connections open.*\(1 other clients hold 3\)|right after the handshake/);
     });
 
-    it('half-open (namespaces): confirms client connections the server no longer has', async () => {
+    it('half-open (namespaces): confirms client connections the server no longer has (root); inconclusive as runbook-test', async () => {
       fault = await startScenario('half-open');
       const d = fault.details;
       const v = await triage('lab-root', { port: d.port, netns: d.clientNamespace, peer_netns: d.serverNamespace });
@@ -124,6 +126,12 @@ describe('field suite: triage --auto on lab faults and look-alikes (over SSH)', 
         ),
         shown(v),
       );
+      // An unprivileged login cannot enter the namespaces: inconclusive with the reason, never "healthy".
+      const user = await triage('lab', { port: d.port, netns: d.clientNamespace, peer_netns: d.serverNamespace });
+      assert.equal(user.status, 3, shown(user));
+      assert.deepEqual([user.rootCauses, user.criticals], [[], []], shown(user));
+      assert.ok(user.inconclusive.length > 0, `no inconclusive line:\n${shown(user)}`);
+      assert.doesNotMatch(user.all, /ruled out|nothing listens on port/);
     });
   }
 

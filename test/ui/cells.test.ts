@@ -333,8 +333,16 @@ describe('UI cells: the notebook chrome an on-call engineer needs', function () 
     const { page } = vscode;
     await scrollToTop(page);
     const first = await cellScrolledTo(page, 'test -n', 300);
-    const order = async () => (await first.locator('.execution-count-label').innerText()).trim();
-    const before = await order();
+    // Found again each time: after a run the view moves to the verdict, and the list re-renders its rows.
+    const order = async () => {
+      // The reveal of the verdict lands a moment after the run's result shows: scroll after it.
+      await sleep(1500);
+      await scrollToTop(page);
+      await scrollToTop(page);
+      const cell = await cellScrolledTo(page, 'test -n', 300);
+      return (await cell.locator('.execution-count-label').innerText()).trim();
+    };
+    const before = (await first.locator('.execution-count-label').innerText()).trim();
     await first.locator('.monaco-editor .view-lines').click();
     await first.hover();
     const button = first.locator('.cell-title-toolbar .action-label[aria-label^="Run to Next Decision"]');
@@ -387,7 +395,10 @@ describe('UI cells: the notebook chrome an on-call engineer needs', function () 
   it('Export Postmortem opens the HTML in a preview, and stays in the palette while the export has the focus', async () => {
     const { page } = vscode;
     await openFile(page, `incidents/${recordName}`);
-    await cellWith(page, 'test -n');
+    await sleep(1500);
+    await scrollToTop(page);
+    await scrollToTop(page);
+    await cellScrolledTo(page, 'test -n');
     await runCommand(page, 'Runbook: Export Postmortem');
     await page.locator(rows).filter({ hasText: 'HTML' }).first().click();
     const tab = page
