@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     onRan: (notebook, summary) => status.ran(notebook, summary),
     onParameters: () => status.update(),
   });
-  const cells = new CellStatus(log);
+  const cells = new CellStatus();
   context.subscriptions.push(status, cells, vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, cells));
   context.subscriptions.push(vscode.commands.registerCommand('runbook.foldCheck', (uri: vscode.Uri, index: number) => cells.fold(uri, index)));
   trackRunbookNotebooks(context);
@@ -60,15 +60,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const refresh = () => {
     targets.updateStatusBar();
     status.update();
-    // Only the notebook in front: the fold command acts on it (cellStatus.ts).
-    if (vscode.window.activeNotebookEditor) void cells.foldChecks(vscode.window.activeNotebookEditor);
+    // Check cells are not folded on open: VS Code's fold command acts on the notebook in front, and
+    // retries for one notebook folded another's step cells (hiding a command). A click on a check's
+    // status bar folds it (cellStatus.ts fold).
     void vscode.commands.executeCommand('setContext', 'runbook.trusted', vscode.workspace.isTrusted);
   };
   context.subscriptions.push(
-    vscode.window.onDidChangeActiveNotebookEditor(() => {
-      cells.frontChanged();
-      refresh();
-    }),
+    vscode.window.onDidChangeActiveNotebookEditor(refresh),
     vscode.window.onDidChangeVisibleNotebookEditors(refresh),
     // Edits change what a cell's status bar says; streamed outputs do not.
     vscode.workspace.onDidChangeNotebookDocument(
