@@ -1,5 +1,6 @@
 // The notebook's own commands: Run Step (also from a cell's status bar), Run to Next Decision (from
-// where the recorded decisions lead, see nextDecision.ts), Set Parameter, Show Where the Run Stopped.
+// where the recorded decisions lead, see nextDecision.ts), Set Parameter, Show Where the Run Stopped,
+// Go to Step.
 
 import * as vscode from 'vscode';
 import { notebookRunbook } from './openNotebook';
@@ -57,6 +58,20 @@ export function registerNotebookCommands({ runner, status, register }: NotebookC
     runner.setParameter(editor.notebook, change.name, change.value);
     const secret = runbook.frontMatter?.parameters.find((p) => p.name === change.name)?.secret;
     if (runbook.frontMatter?.incident && !secret) await recordParameter(editor.notebook, change.name, change.value);
+  });
+
+  register('runbook.goToStep', async () => {
+    const editor = editorFor(undefined);
+    if (!editor) return;
+    let nb;
+    try {
+      nb = notebookRunbook(editor.notebook);
+    } catch (error) {
+      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    const { goToStep } = await import('./goToStep');
+    await goToStep(editor, nb);
   });
 
   register('runbook.showRunStop', async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { startTestSshd, type TestSshd } from '../../src/testbed/sshd';
 import {
-  activeNotebookCell,
+  goToStep,
   clickDialogButton,
   modalDialog,
   notebookCells,
@@ -100,23 +100,9 @@ async function ticked(row: Locator): Promise<boolean> {
   });
 }
 
-/** Scrolls the notebook until the cell with `text` is in view (the list renders only the cells in view), then runs it. */
+/** Reveals the step with `text` (Runbook: Go to Step...), then runs it from its cell. */
 async function runCellScrolledTo(page: Page, text: string): Promise<void> {
-  const list = page.locator('.notebookOverlay .cell-list-container').filter({ visible: true }).first();
-  const wheel = async (dy: number) => {
-    const box = await list.boundingBox();
-    if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.wheel(0, dy);
-    await sleep(300);
-  };
-  const inView = () =>
-    activeNotebookCell(page, text, 1_500).then(
-      () => true,
-      () => false,
-    );
-  // To the top first (a cell found on the way up can sit under the toolbar), then down, bounded.
-  for (let i = 0; i < 4; i++) await wheel(-2000);
-  for (let i = 0; i < 12 && !(await inView()); i++) await wheel(300);
+  await goToStep(page, text);
   await runStepCell(page, text);
 }
 

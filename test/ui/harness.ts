@@ -314,6 +314,22 @@ export async function activeNotebookCell(page: Page, text: string, timeoutMs = 3
   }
 }
 
+/**
+ * Brings the step whose title, id or command contains `text` into view with "Runbook: Go to Step...",
+ * as a user would in a long runbook, and returns its cell. (The notebook renders only the cells in
+ * view, so a cell far down is not in the DOM until revealed; wheel-scrolling to it was flaky under load.)
+ */
+export async function goToStep(page: Page, text: string, cellText = text) {
+  await runCommand(page, 'Runbook: Go to Step...');
+  const input = page.locator(`${quickInput} input`);
+  await input.waitFor({ timeout: 20_000 });
+  await input.fill(text);
+  await page.locator(quickInputRows).filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await page.locator(quickInput).waitFor({ state: 'hidden' });
+  return activeNotebookCell(page, cellText);
+}
+
 /** Clicks the run button left of the step cell containing `text`, as a user would. */
 export async function runStepCell(page: Page, text: string): Promise<void> {
   const cell = await activeNotebookCell(page, text);
