@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startTestSshd, type TestSshd } from '../../src/testbed/sshd';
 import { FRONT_CASES, FRONTS_ADDRESSES, frontsRunbook, type FrontCase } from '../fronts/cases';
-import { notebookCells, notebookOutputs, openFile, pickHost, runStepCell, sleep, startVsCode, visibleMessages, type VsCode } from './harness';
+import { goToStep, notebookCells, notebookOutputs, openFile, pickHost, runStepCell, sleep, startVsCode, visibleMessages, type VsCode } from './harness';
 
 const HOSTS = ['cli', 'srv', 'web-1', 'web-2', 'web-3'];
 
@@ -84,21 +84,6 @@ printf 'token-length=%s\\n' "$(printf '%s' {{token}} | wc -c)"
 \`\`\`
 `;
 
-/** The notebook renders only the cells in view: scroll down until the cell with `text` is there. */
-async function scrollToCell(page: Page, text: string): Promise<void> {
-  for (let i = 0; i < 30; i++) {
-    if ((await notebookCells(page).filter({ hasText: text }).count()) > 0) return;
-    // Several notebooks may be open: scroll the one in front.
-    const box = await page.locator('.notebookOverlay .cell-list-container').filter({ visible: true }).first().boundingBox();
-    if (box) {
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await page.mouse.wheel(0, 300);
-    }
-    await sleep(300);
-  }
-  throw new Error(`no cell with "${text}" after scrolling the notebook`);
-}
-
 describe('UI both fronts: the notebook agrees with the CLI on roles, two ends and a group outlier', function () {
   let sshd: TestSshd;
   let workspace: string;
@@ -141,7 +126,8 @@ describe('UI both fronts: the notebook agrees with the CLI on roles, two ends an
         await pickHost(page, c.target);
         target = c.target;
       }
-      await scrollToCell(page, cellText[c.step]);
+      // The notebook renders only the cells in view: Go to Step brings the step's cell there.
+      await goToStep(page, c.step, cellText[c.step]);
       await runStepCell(page, cellText[c.step]);
       const shown = await shownResult(notebookOutputs(page), c.step);
       assert.deepEqual([...shown.hosts].sort(), [...c.hosts].sort(), `hosts shown: ${shown.text}`);
