@@ -83,7 +83,7 @@ export class RunbookAnalysis {
     });
     out.push(...flowDiagnostics(graph, steps));
     out.push(...causeDiagnostics(steps));
-    return out.sort(byPosition);
+    return withoutRepeats(out).sort(byPosition);
   }
 
   private values(placed: PlacedRunbook): RunbookValues {
@@ -101,6 +101,13 @@ export class RunbookAnalysis {
     });
     return { params, firstDefiner, firstOpen, values: this.values(placed), frontMatter: placed.frontMatter };
   }
+}
+
+/** A confirm written wrongly (`CONFIRM`) is one problem: its error says what to write, so the same attribute is not also an "unknown attribute". */
+function withoutRepeats(out: Diagnostic[]): Diagnostic[] {
+  const at = (d: Diagnostic) => `${d.range.start.line}:${d.range.start.character}`;
+  const confirms = new Set(out.filter((d) => d.code === 'confirm-malformed').map(at));
+  return confirms.size === 0 ? out : out.filter((d) => d.code !== 'unknown-attribute' || !confirms.has(at(d)));
 }
 
 function namesOf(defines: string): string[] {

@@ -43,6 +43,19 @@ describe('malformed confirm', () => {
       assert.match(d.message, message);
     });
   }
+  it('a malformed confirm is one problem: its error, not also an "unknown attribute" warning at the same place', () => {
+    for (const attrs of ['CONFIRM', 'Confirm=true', 'confrim']) {
+      const all = analyze(`\`\`\`sh {id=x ${attrs}}\nsystemctl restart nginx\n\`\`\`\n`);
+      assert.deepEqual(
+        all.map((d) => d.code),
+        ['confirm-malformed'],
+        `${attrs}: ${JSON.stringify(all)}`,
+      );
+    }
+    // Another unknown attribute beside it is still reported.
+    const codes = analyze('```sh {id=x CONFIRM colour=red}\nls\n```\n').map((d) => d.code);
+    assert.deepEqual(codes.sort(), ['confirm-malformed', 'unknown-attribute']);
+  });
   it('the duplicate JSON key is underlined where it is written the second time', () => {
     const info = '{"id":"x","confirm":true,"confirm":false}';
     const d = errorsOn(`\`\`\`sh ${info}\nls\n\`\`\`\n`, 0).find((x) => x.code === 'confirm-malformed')!;
