@@ -62,8 +62,8 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     run = await openIncidentRun({
       runbook,
       recordPath: isRecord ? recordPath : undefined,
-      // --only-failed goes back to the hosts the record was started on unless told otherwise.
-      targetNames: targetNames.length || !options.onlyFailed ? targetNames : (runbook.frontMatter?.incident?.target ?? []),
+      // Without --host/--group a record goes back to the hosts it was started on (pipeline/targets.ts).
+      targetNames,
       targetOptions: targetOptions(options),
       given,
       prompter: { ...prompter, askSecret: async (q) => remember(await prompter.askSecret(q), redactor.addSecret) },

@@ -18,10 +18,14 @@ export interface RunTargets {
   stepTargets: Map<string, HostConfig[]>;
 }
 
-/** The target names: those given, else the runbook's `group:` or `hosts:`. */
+/**
+ * The target names: those given, else (in a record) the target the incident was started on, else the
+ * runbook's `group:` or `hosts:`. A later run of the record goes back to the same hosts.
+ */
 export function targetNames(runbook: Runbook, given: string[]): string[] {
   const fm = runbook.frontMatter;
   if (given.length > 0) return given;
+  if (fm?.incident?.target?.length) return fm.incident.target;
   return fm?.group ? [fm.group] : (fm?.hosts ?? []);
 }
 
