@@ -3,6 +3,7 @@
 // Go to Step.
 
 import * as vscode from 'vscode';
+import type { NotebookRunbook } from '../runbook/runbookOfCells';
 import { notebookRunbook } from './openNotebook';
 import { askParameterChange } from './parameterPrompts';
 import type { RunStatus } from './runStatus';
@@ -29,13 +30,8 @@ export function registerNotebookCommands({ runner, status, register }: NotebookC
     if (!editor || !(await trusted())) return;
     const index = cellIndexOf(arg) ?? editor.selections[0]?.start ?? 0;
     const { nextDecisionStart } = await import('./nextDecision');
-    let nb;
-    try {
-      nb = notebookRunbook(editor.notebook);
-    } catch (error) {
-      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
-      return;
-    }
+    const nb = runbookOrError(editor);
+    if (!nb) return;
     const start = nextDecisionStart(nb, index);
     if (!start) return;
     if ('nothing' in start) {
@@ -62,14 +58,8 @@ export function registerNotebookCommands({ runner, status, register }: NotebookC
 
   register('runbook.goToStep', async () => {
     const editor = editorFor(undefined);
-    if (!editor) return;
-    let nb;
-    try {
-      nb = notebookRunbook(editor.notebook);
-    } catch (error) {
-      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
-      return;
-    }
+    const nb = editor && runbookOrError(editor);
+    if (!editor || !nb) return;
     const { goToStep } = await import('./goToStep');
     await goToStep(editor, nb);
   });
@@ -102,6 +92,16 @@ async function recordParameter(notebook: vscode.NotebookDocument, name: string, 
 function cellIndexOf(arg: unknown): number | undefined {
   const cell = arg as { index?: unknown; notebook?: unknown } | undefined;
   return cell && typeof cell.index === 'number' && cell.notebook ? cell.index : undefined;
+}
+
+/** The notebook's runbook, or undefined after saying why it cannot be read (a broken fence). */
+function runbookOrError(editor: vscode.NotebookEditor): NotebookRunbook | undefined {
+  try {
+    return notebookRunbook(editor.notebook);
+  } catch (error) {
+    void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+    return undefined;
+  }
 }
 
 function editorFor(uri: vscode.Uri | undefined): vscode.NotebookEditor | undefined {

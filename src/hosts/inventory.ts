@@ -41,7 +41,11 @@ const HOST_FIELDS: Record<string, string> = {
   identitiesOnly: 'IdentitiesOnly',
   connectTimeout: 'ConnectTimeout',
   hostKeyAlias: 'HostKeyAlias',
+  // A team can keep its fleet's host keys in the repository beside the inventory.
+  userKnownHostsFile: 'UserKnownHostsFile',
 };
+/** Settings whose value may hold spaces (a path; several known_hosts files). */
+const SPACED_FIELDS = ['description', 'identityFile', 'userKnownHostsFile'];
 const OTHER_FIELDS = ['ssh', 'description'];
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@:-]*$/;
 
@@ -128,11 +132,18 @@ function readHostField(name: string, field: Pair, host: InventoryHost, fail: Fai
   }
   const value = String((valueNode as unknown as { value: unknown }).value);
   // Values become `-o Key=value`; one line, and no leading `-` that ssh could take as an option.
-  if (/[\0-\x1f]/.test(value) || value === '' || (key !== 'description' && /\s/.test(value) && key !== 'identityFile')) {
+  if (/[\0-\x1f]/.test(value) || value === '' || (/\s/.test(value) && !SPACED_FIELDS.includes(key))) {
     fail(valueNode, `"${key}" of host "${name}" has a bad value "${value}"`, 'Use a single word without spaces or control characters.');
   }
   if (key === 'port' && !(/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535)) {
     fail(valueNode, `port of host "${name}" must be 1-65535, got "${value}"`, 'Write e.g. `port: 2222`.');
+  }
+  if (key === 'userKnownHostsFile' && value.split(/\s+/).some((f) => !/^(\/|~)/.test(f))) {
+    fail(
+      valueNode,
+      `userKnownHostsFile of host "${name}" must be an absolute path or start with ~, got "${value}"`,
+      'A relative path would depend on the folder the run starts in: write e.g. `userKnownHostsFile: ~/fleet/known_hosts`.',
+    );
   }
   if (key === 'ssh') {
     if (value.startsWith('-')) fail(valueNode, `ssh alias "${value}" cannot start with -`, 'Name a Host from ~/.ssh/config.');

@@ -48,6 +48,23 @@ describe('hosts/inventory and targets', () => {
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
+  it('userKnownHostsFile: the host keys are checked against that file (absolute or ~), a relative path is refused', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'inventory-kh-'));
+    try {
+      // Several files are separated by spaces, as in ssh_config.
+      const files = [path.join(dir, 'fleet_known_hosts'), path.join(dir, 'old_known_hosts')];
+      writeFileSync(path.join(dir, 'runbook-inventory.yaml'), `hosts:\n  k-1: { hostname: 127.0.0.9, userKnownHostsFile: ${files.join(' ')} }\n`);
+      const [host] = await resolveTarget('k-1', { ...options, workspaceRoot: dir });
+      assert.deepEqual(host.userKnownHostsFiles, files);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.throws(
+      () => parseInventory('hosts:\n  k-2: { userKnownHostsFile: keys/known_hosts }\n', 'inv.yaml'),
+      configError('inv.yaml:2', /userKnownHostsFile of host "k-2" must be an absolute path or start with ~/),
+    );
+  });
+
   it('inventory fields override ssh_config; `ssh:` refers to an alias', async () => {
     const [web1] = await resolveTarget('web-1', options);
     assert.deepEqual([web1.name, web1.hostname, web1.port, web1.user], ['web-1', '127.0.0.2', 2222, 'ops']);

@@ -4,12 +4,12 @@
 // again on the unreachable host only.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir, userInfo } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestSshd, type TestSshd } from '../../src/testbed/sshd';
-import { notebookCells, notebookOutputs, openFile, runCommand, runStepCell, startVsCode, visibleMessages, type VsCode } from './harness';
+import { notebookCells, notebookOutputs, openFile, runCommand, runStepCell, startVsCode, visibleMessages, type VsCode, sshdHostFields } from './harness';
 
 /** web03 (the third address) takes its time on the second step, so the group's progress can be seen mid-run. */
 const runbook = (slowAddress: string) => `---
@@ -30,8 +30,7 @@ set -- $SSH_CONNECTION; if [ "$3" = "${slowAddress}" ]; then sleep 12; fi; echo 
 /** web01-web03 and db01 answer; web04 is in the inventory but nothing listens on its port. */
 function inventory(sshd: TestSshd): string {
   const user = sshd.users.test ?? sshd.users.current;
-  const host = (name: string, i: number, port = sshd.port) =>
-    `  ${name}: { hostname: ${sshd.addresses[i]}, port: ${port}, user: ${user}, identityFile: ${sshd.clientKey.privatePath}, identitiesOnly: "yes" }`;
+  const host = (name: string, i: number, port = sshd.port) => `  ${name}: { ${sshdHostFields(sshd, sshd.addresses[i], user, port)} }`;
   return [
     'hosts:',
     host('web01', 0),
@@ -46,25 +45,13 @@ function inventory(sshd: TestSshd): string {
   ].join('\n');
 }
 
-/** The sshd's host key in the user's known_hosts (where ssh looks), put back as it was afterwards. */
-function trustHostKeys(sshd: TestSshd): () => void {
-  const dir = join(userInfo().homedir || homedir(), '.ssh');
-  const file = join(dir, 'known_hosts');
-  const before = existsSync(file) ? readFileSync(file) : undefined;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(file, `${before?.toString() ?? ''}${readFileSync(sshd.knownHostsPath, 'utf8')}`);
-  return () => (before === undefined ? rmSync(file, { force: true }) : writeFileSync(file, before));
-}
-
 describe('UI fleet: an Ansible pattern in the host picker, identical outputs merged, re-run on the failed hosts', function () {
   let sshd: TestSshd;
   let workspace: string;
   let vscode: VsCode;
-  let restore: () => void;
 
   before(async function () {
     sshd = await startTestSshd({ addresses: 4, firstAddress: 200 });
-    restore = trustHostKeys(sshd);
     workspace = mkdtempSync(join(tmpdir(), 'runbook-ui-fleet-'));
     writeFileSync(join(workspace, 'fleet.runbook.md'), runbook(sshd.addresses[2]));
     writeFileSync(join(workspace, 'runbook-inventory.yaml'), inventory(sshd));
@@ -76,7 +63,6 @@ describe('UI fleet: an Ansible pattern in the host picker, identical outputs mer
   after(async function () {
     await vscode?.stop();
     await sshd?.stop();
-    restore?.();
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 

@@ -4,34 +4,33 @@
 // not the first host's. test/fronts/cli.test.ts asserts the same table through the CLI.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { homedir, tmpdir, userInfo } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startTestSshd, type TestSshd } from '../../src/testbed/sshd';
 import { FRONT_CASES, FRONTS_ADDRESSES, frontsRunbook, type FrontCase } from '../fronts/cases';
-import { goToStep, notebookCells, notebookOutputs, openFile, pickHost, runStepCell, sleep, startVsCode, visibleMessages, type VsCode } from './harness';
+import {
+  goToStep,
+  notebookCells,
+  notebookOutputs,
+  openFile,
+  pickHost,
+  runStepCell,
+  sleep,
+  startVsCode,
+  visibleMessages,
+  type VsCode,
+  sshdHostFields,
+} from './harness';
 
 const HOSTS = ['cli', 'srv', 'web-1', 'web-2', 'web-3'];
 
 /** The inventory the extension reads: each name one loopback address of the sshd (no ssh_config alias in VS Code's HOME). */
 function inventory(sshd: TestSshd): string {
   const user = sshd.users.test ?? sshd.users.current;
-  const lines = HOSTS.map(
-    (name, i) =>
-      `  ${name}: { hostname: ${sshd.addresses[i]}, port: ${sshd.port}, user: ${user}, identityFile: ${sshd.clientKey.privatePath}, identitiesOnly: "yes" }`,
-  );
+  const lines = HOSTS.map((name, i) => `  ${name}: { ${sshdHostFields(sshd, sshd.addresses[i], user)} }`);
   return ['hosts:', ...lines, 'groups:', '  pair: { client: [cli], server: [srv] }', '  trio: [web-1, web-2, web-3]', ''].join('\n');
-}
-
-/** The sshd's host key for its addresses in the user's known_hosts (where ssh looks), put back as it was afterwards. */
-function trustHostKeys(sshd: TestSshd): () => void {
-  const dir = join(userInfo().homedir || homedir(), '.ssh');
-  const file = join(dir, 'known_hosts');
-  const before = existsSync(file) ? readFileSync(file) : undefined;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(file, `${before?.toString() ?? ''}${readFileSync(sshd.knownHostsPath, 'utf8')}`);
-  return () => (before === undefined ? rmSync(file, { force: true }) : writeFileSync(file, before));
 }
 
 /** What the result of `step` shows: hosts, findings (host '' = the comparison), routes. */
@@ -88,11 +87,9 @@ describe('UI both fronts: the notebook agrees with the CLI on roles, two ends an
   let sshd: TestSshd;
   let workspace: string;
   let vscode: VsCode;
-  let restore: () => void;
 
   before(async function () {
     sshd = await startTestSshd({ addresses: FRONTS_ADDRESSES, firstAddress: 150 });
-    restore = trustHostKeys(sshd);
     workspace = mkdtempSync(join(tmpdir(), 'runbook-ui-fronts-'));
     writeFileSync(join(workspace, 'fronts.runbook.md'), frontsRunbook(sshd));
     writeFileSync(join(workspace, 'runbook-inventory.yaml'), inventory(sshd));
@@ -105,7 +102,6 @@ describe('UI both fronts: the notebook agrees with the CLI on roles, two ends an
   after(async function () {
     await vscode?.stop();
     await sshd?.stop();
-    restore?.();
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 

@@ -4,8 +4,8 @@
 // Also: a step's result says the parameter values it ran with. Screenshot: docs/images/group-confirm.png.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir, userInfo } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { startTestSshd, type TestSshd } from '../../src/testbed/sshd';
@@ -23,6 +23,7 @@ import {
   startVsCode,
   visibleMessages,
   type VsCode,
+  sshdHostFields,
 } from './harness';
 
 const HOSTS = ['web01', 'web02', 'web03'];
@@ -69,24 +70,11 @@ function inventory(sshd: TestSshd): string {
   const user = sshd.users.test ?? sshd.users.current;
   return [
     'hosts:',
-    ...HOSTS.map(
-      (name, i) =>
-        `  ${name}: { hostname: ${sshd.addresses[i]}, port: ${sshd.port}, user: ${user}, identityFile: ${sshd.clientKey.privatePath}, identitiesOnly: "yes" }`,
-    ),
+    ...HOSTS.map((name, i) => `  ${name}: { ${sshdHostFields(sshd, sshd.addresses[i], user)} }`),
     'groups:',
     `  web: [${HOSTS.join(', ')}]`,
     '',
   ].join('\n');
-}
-
-/** The sshd's host key in the user's known_hosts (where ssh looks), put back as it was afterwards. */
-function trustHostKeys(sshd: TestSshd): () => void {
-  const dir = join(userInfo().homedir || homedir(), '.ssh');
-  const file = join(dir, 'known_hosts');
-  const before = existsSync(file) ? readFileSync(file) : undefined;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(file, `${before?.toString() ?? ''}${readFileSync(sshd.knownHostsPath, 'utf8')}`);
-  return () => (before === undefined ? rmSync(file, { force: true }) : writeFileSync(file, before));
 }
 
 /** Whether a row of a multi-select quick pick is ticked, as its checkbox shows it. */
@@ -106,32 +94,21 @@ async function runCellScrolledTo(page: Page, text: string): Promise<void> {
   await runStepCell(page, text);
 }
 
-/**
- * Waits for `result`; meanwhile trusts a host key VS Code asks about. The keys are put in known_hosts
- * before the run, but other UI suites on this machine restore that file when they end.
- */
-async function waitTrusting(page: Page, result: Locator, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const hostKey = page.locator('.monaco-dialog-box').filter({ hasText: 'authenticity of host' });
-  while (!(await result.isVisible())) {
-    if (Date.now() > deadline) throw new Error('no result in time');
-    if (await hostKey.isVisible()) await clickDialogButton(page, 'Trust and connect');
-    await sleep(250);
-  }
+/** Waits for `result`. The host keys are in the inventory's known_hosts: a host-key modal here is a failure. */
+async function waitForResult(result: Locator, timeoutMs = 90_000): Promise<void> {
+  await result.waitFor({ timeout: timeoutMs });
 }
 
 describe('UI group confirm: pick the hosts of a host-changing step, the outlier first', function () {
   let sshd: TestSshd;
   let workspace: string;
   let vscode: VsCode;
-  let restore: () => void;
   const markers = () => (sshd ? sshd.addresses.slice(0, 3).map((a) => `${markerPrefix}${a}`) : []);
   const markerOf = (host: string) => markers()[HOSTS.indexOf(host)];
   const marked = () => HOSTS.filter((h) => existsSync(markerOf(h)));
 
   before(async function () {
     sshd = await startTestSshd({ addresses: 3, firstAddress: 230 });
-    restore = trustHostKeys(sshd);
     workspace = mkdtempSync(join(tmpdir(), 'runbook-ui-group-'));
     writeFileSync(join(workspace, 'group.runbook.md'), runbook(sshd.addresses[HOSTS.indexOf(OUTLIER)]));
     writeFileSync(join(workspace, 'runbook-inventory.yaml'), inventory(sshd));
@@ -144,7 +121,6 @@ describe('UI group confirm: pick the hosts of a host-changing step, the outlier 
     await vscode?.stop();
     for (const m of markers()) rmSync(m, { force: true });
     await sshd?.stop();
-    restore?.();
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
@@ -202,7 +178,7 @@ describe('UI group confirm: pick the hosts of a host-changing step, the outlier 
       .locator('.irb-result')
       .filter({ has: notebookOutputs(page).locator('.irb-title', { hasText: 'Service port' }) })
       .first();
-    await waitTrusting(page, result);
+    await waitForResult(result);
     assert.equal((await result.locator('.irb-parameters').innerText()).trim(), 'with port=9191');
     assert.match(await result.innerText(), /service port 9191/, 'the step ran with the value shown');
   });
@@ -214,7 +190,7 @@ describe('UI group confirm: pick the hosts of a host-changing step, the outlier 
       .locator('.irb-result')
       .filter({ has: notebookOutputs(page).locator('.irb-title', { hasText: 'Queue depth' }) })
       .first();
-    await waitTrusting(page, probe.locator('table.irb-hosts'));
+    await waitForResult(probe.locator('table.irb-hosts'));
     assert.match(await probe.innerText(), /queue 95\/100/, 'the outlier raised its finding');
 
     const rows = await openHostChoice();
@@ -242,7 +218,7 @@ describe('UI group confirm: pick the hosts of a host-changing step, the outlier 
       .locator('.irb-result')
       .filter({ has: notebookOutputs(page).locator('.irb-title', { hasText: 'Drain the queue' }) })
       .first();
-    await waitTrusting(page, fix);
+    await waitForResult(fix);
     assert.deepEqual(marked(), [OUTLIER], 'the fix ran on the outlier only');
     assert.match(await fix.locator('.irb-meta').first().innerText(), /^web02/);
   });

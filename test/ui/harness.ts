@@ -10,6 +10,20 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 
 export const repoRoot = resolve(__dirname, '..', '..');
+
+/**
+ * An inventory host's settings for one address of a test sshd: its key for login, and its host keys
+ * in the sshd's own known_hosts (`userKnownHostsFile`), so no test touches the user's ~/.ssh/known_hosts
+ * (UI tests that wrote there raced with each other).
+ */
+export function sshdHostFields(
+  sshd: { port: number; clientKey: { privatePath: string }; knownHostsPath: string },
+  address: string,
+  user: string,
+  port = sshd.port,
+): string {
+  return `hostname: ${address}, port: ${port}, user: ${user}, identityFile: ${sshd.clientKey.privatePath}, identitiesOnly: "yes", userKnownHostsFile: ${sshd.knownHostsPath}`;
+}
 export const artifactsDir = join(repoRoot, 'test-artifacts', 'ui');
 export const defaultVsix = join(repoRoot, 'dist', 'incident-runbooks.vsix');
 const uiCache = join(repoRoot, '.cache', 'ui');
