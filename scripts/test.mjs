@@ -81,10 +81,12 @@ if (stage('build', 'node', ['scripts/build.mjs'])) {
   // Lint, formatting and the layer arrows (dependency-cruiser): exactly `npm run lint`.
   stage('lint, format and layers', 'npm', ['run', '--silent', 'lint']);
   const field = background('field suite', 'npx', ['mocha', '--config', fieldSuite], { capture: true, env: { RUNBOOK_TEST_LABEL: 'field suite' } });
+  // The .vsix the UI tests install, made while the UI test bed is still installing.
+  const packaged = withUi && stage('package', 'node', ['scripts/package.mjs']);
   const ignoreField = fieldFiles.flatMap((file) => ['--ignore', file]);
   stage('unit and SSH tests', 'npx', ['mocha', ...ignoreField], { capture: true, env: { RUNBOOK_TEST_LABEL: 'unit and SSH tests' } });
-  if (withUi && (await uiTestBed.wait())) {
-    stage('UI tests', 'node', ['scripts/test-ui.mjs'], { capture: true, env: { RUNBOOK_TEST_LABEL: 'UI tests' } });
+  if (withUi && (await uiTestBed.wait()) && packaged) {
+    stage('UI tests', 'node', ['scripts/test-ui.mjs'], { capture: true, env: { RUNBOOK_TEST_LABEL: 'UI tests', RUNBOOK_UI_PACKAGED: '1' } });
   }
   await field.wait();
 } else if (uiTestBed) await uiTestBed.wait();
