@@ -118,8 +118,11 @@ export class ShellLane {
   }
 
   private data(stream: 'stdout' | 'stderr', chunk: Buffer): void {
-    if (this.step && !this.step.resolved) return this.step.io[stream](chunk);
-    if (this.step) {
+    const step = this.step;
+    // Each stream by its own end: sshd may forward a left-over job's stdout bytes, written after the step's
+    // shell exited, ahead of that shell's X on stderr (seen under load); they are not the step's.
+    if (step && !(stream === 'stdout' ? step.stdoutEnded : step.stderrEnded)) return step.io[stream](chunk);
+    if (step) {
       this.log(
         `persistent shell on ${this.host}: ${chunk.length} bytes on ${stream} after the step's shell exited were dropped (a background job it left; ended now)`,
       );

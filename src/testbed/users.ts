@@ -67,15 +67,32 @@ export function ensureSudoUsers(): typeof SUDO_USERS {
   return SUDO_USERS;
 }
 
-/** Creates the heavy-rc login (bash) whose ~/.bashrc sleeps `rcSeconds` first, even for non-interactive ssh, and counts its runs in ~/.rc-runs. */
+/**
+ * Creates the heavy-rc login (bash) whose ~/.bashrc sleeps `rcSeconds` first, even for non-interactive ssh, and
+ * counts its runs in ~/.rc-runs, one line per run with `$SSH_CONNECTION`: the login is shared by every test bed
+ * and bench on the machine, so a test counts only the lines that name its own sshd's port (`rcRunsOn`).
+ */
 export function ensureHeavyRcUser(rcSeconds = 0.09): string {
   ensureLogin(HEAVY_RC_USER);
   const home = `/home/${HEAVY_RC_USER}`;
   // bash sources ~/.bashrc for `ssh host cmd` because it sees sshd; Debian's .bashrc returns early
   // for non-interactive shells, so the slow part sits above that line, as version managers' hooks often do.
-  writeFileSync(`${home}/.bashrc`, `# written by src/testbed/users.ts\necho run >> ~/.rc-runs\nsleep ${rcSeconds}\ncase $- in *i*) ;; *) return;; esac\n`);
+  writeFileSync(
+    `${home}/.bashrc`,
+    `# written by src/testbed/users.ts\necho "run $SSH_CONNECTION" >> ~/.rc-runs\nsleep ${rcSeconds}\ncase $- in *i*) ;; *) return;; esac\n`,
+  );
   execFileSync('chown', [`${HEAVY_RC_USER}:${HEAVY_RC_USER}`, `${home}/.bashrc`], { stdio: 'pipe' });
   return HEAVY_RC_USER;
+}
+
+/** How many times the heavy-rc login's ~/.bashrc ran for sessions to the sshd on `port` (see ensureHeavyRcUser). */
+export function rcRunsOn(port: number): number {
+  const file = `/home/${HEAVY_RC_USER}/.rc-runs`;
+  if (!existsSync(file)) return 0;
+  // SSH_CONNECTION is "client_ip client_port server_ip server_port".
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.split(' ')[4] === String(port)).length;
 }
 
 function ensureLogin(user: string, shell = '/bin/bash'): void {
