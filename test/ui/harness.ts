@@ -338,8 +338,10 @@ export async function goToStep(page: Page, text: string, cellText = text) {
   const input = page.locator(`${quickInput} input`);
   await input.waitFor({ timeout: 20_000 });
   await input.fill(text);
-  await page.locator(quickInputRows).filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  // The row that has the text as typed (fuzzy matching may rank another one first).
+  const row = page.locator(quickInputRows).filter({ hasText: text }).first();
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
   await page.locator(quickInput).waitFor({ state: 'hidden' });
   return activeNotebookCell(page, cellText);
 }

@@ -6,8 +6,8 @@
 // link that opens it, and a reopened record shows the verdict it saved. Screenshots: docs/images/.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir, userInfo } from 'node:os';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { startScenario, type RunningFault } from '../../src/lab';
@@ -24,6 +24,8 @@ import {
   startVsCode,
   visibleMessages,
   type VsCode,
+  sshdHostFields,
+  goToStep,
 } from './harness';
 
 const SSHD_ADDRESS = 221;
@@ -82,17 +84,7 @@ sysctl -w net.core.somaxconn=4096
 `;
 
 function inventory(sshd: TestSshd): string {
-  return `hosts:\n  lab: { hostname: ${sshd.addresses[0]}, port: ${sshd.port}, user: ${sshd.users.current}, identityFile: ${sshd.clientKey.privatePath}, identitiesOnly: "yes" }\n`;
-}
-
-/** The sshd's host key in the user's known_hosts (where ssh looks), put back as it was afterwards. */
-function trustHostKeys(sshd: TestSshd): () => void {
-  const dir = join(userInfo().homedir || homedir(), '.ssh');
-  const file = join(dir, 'known_hosts');
-  const before = existsSync(file) ? readFileSync(file) : undefined;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(file, `${before?.toString() ?? ''}${readFileSync(sshd.knownHostsPath, 'utf8')}`);
-  return () => (before === undefined ? rmSync(file, { force: true }) : writeFileSync(file, before));
+  return `hosts:\n  lab: { ${sshdHostFields(sshd, sshd.addresses[0], sshd.users.current)} }\n`;
 }
 
 /** The result of the step titled `title` (the last one shown), once it is there. */
@@ -135,9 +127,10 @@ async function keepScreenshot(vscode: VsCode, name: string): Promise<void> {
 
 /**
  * Opens a record alone (every other editor closed first, so the one notebook webview is this one's)
- * and scrolls until the cell with `cellText` is rendered: the notebook renders only cells in view.
+ * and brings the step titled `step` into view with Go to Step (the notebook renders only cells in
+ * view), its cell (holding `cellText`) in the upper part of the screen.
  */
-async function openRecord(page: Page, file: string, cellText: string): Promise<void> {
+async function openRecord(page: Page, file: string, step: string, cellText: string): Promise<void> {
   await runCommand(page, 'View: Close All Editors');
   await page
     .locator('.notebookOverlay')
@@ -147,29 +140,10 @@ async function openRecord(page: Page, file: string, cellText: string): Promise<v
     .catch(() => undefined);
   await openFile(page, file);
   await page.locator('.notebookOverlay').filter({ visible: true }).first().waitFor({ timeout: 30_000 });
-  // A reopened notebook restores where it was scrolled to, a moment after it shows: let it, then start from the top.
+  // A reopened notebook restores where it was scrolled to, a moment after it shows: let it first.
   await sleep(1500);
-  const list = await page.locator('.notebookOverlay .cell-list-container').filter({ visible: true }).first().boundingBox();
-  if (list) {
-    await page.mouse.move(list.x + list.width / 2, list.y + list.height / 2);
-    for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -5000);
-    await sleep(300);
-  }
-  await scrollToCell(page, cellText);
-}
-
-/** Scrolls down until the cell with `cellText` is rendered, then to the upper part of the screen. */
-async function scrollToCell(page: Page, cellText: string): Promise<void> {
-  for (let i = 0; i < 40; i++) {
-    if ((await notebookCells(page).filter({ hasText: cellText }).count()) > 0) return centerCell(page, cellText);
-    const box = await page.locator('.notebookOverlay .cell-list-container').filter({ visible: true }).first().boundingBox();
-    if (box) {
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await page.mouse.wheel(0, 300);
-    }
-    await sleep(300);
-  }
-  throw new Error(`no cell with "${cellText}" after scrolling`);
+  await goToStep(page, step, cellText);
+  await centerCell(page, cellText);
 }
 
 /** Scrolls the cell with `text` to the upper part of the screen, clear of the list's edges. */
@@ -183,43 +157,15 @@ async function centerCell(page: Page, text: string): Promise<void> {
   }
 }
 
-/**
- * Other UI tests on this machine put ~/.ssh/known_hosts back as they found it when they end, which
- * can drop the key added here mid-run: the host-key modal for this sshd (and only it) is answered
- * as a user who checked the fingerprint would. notebook.test.ts asserts the modal itself.
- */
-function answerHostKeyModal(page: Page, sshd: TestSshd): () => void {
-  let stopped = false;
-  const loop = async () => {
-    while (!stopped) {
-      const dialog = page.locator('.monaco-dialog-box').filter({ hasText: sshd.hostKey.fingerprint });
-      if (await dialog.count().catch(() => 0)) {
-        await dialog
-          .locator('.dialog-buttons .monaco-button')
-          .filter({ hasText: 'Trust and connect' })
-          .first()
-          .click({ timeout: 2_000 })
-          .catch(() => undefined);
-      }
-      await sleep(500);
-    }
-  };
-  void loop();
-  return () => (stopped = true);
-}
-
 describe('UI verdict: what the user sees of a step result (lab faults over a real sshd)', function () {
-  let stopAnswering: () => void = () => undefined;
   let sshd: TestSshd;
   let workspace: string;
   let vscode: VsCode;
-  let restore: () => void;
   const faults: RunningFault[] = [];
   let faultPort = 0;
 
   before(async function () {
     sshd = await startTestSshd({ firstAddress: SSHD_ADDRESS });
-    restore = trustHostKeys(sshd);
     const fault = await startScenario('close-wait', {
       address: `127.0.0.${FAULT_ADDRESS}`,
       clientAddress: `127.0.0.${FAULT_ADDRESS + 1}`,
@@ -242,15 +188,12 @@ describe('UI verdict: what the user sees of a step result (lab faults over a rea
     writeFileSync(join(workspace, 'incidents', 'verdict.runbook.md'), VERDICT_RECORD);
     writeFileSync(join(workspace, 'runbook-inventory.yaml'), inventory(sshd));
     vscode = await startVsCode({ workspace, trusted: true });
-    stopAnswering = answerHostKeyModal(vscode.page, sshd);
   });
 
   after(async function () {
-    stopAnswering();
     await vscode?.stop();
     for (const f of faults) await f.stop();
     await sshd?.stop();
-    restore?.();
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
@@ -263,9 +206,8 @@ describe('UI verdict: what the user sees of a step result (lab faults over a rea
 
   it('close-wait fault: suspected, then the confirming step marks the root cause confirmed; values are a table, not JSON', async () => {
     const { page } = vscode;
-    await openRecord(page, 'incidents/cw-fault.runbook.md', 'ss -tanp');
+    await openRecord(page, 'incidents/cw-fault.runbook.md', 'CLOSE_WAIT sockets on the service port', 'ss -tanp');
     await pickHost(page, 'lab');
-    await scrollToCell(page, 'ss -tanp');
     await runStepCell(page, 'ss -tanp');
     const outputs = notebookOutputs(page);
     const first = await resultOf(outputs, 'CLOSE_WAIT sockets on the service port');
@@ -305,9 +247,8 @@ describe('UI verdict: what the user sees of a step result (lab faults over a rea
 
   it('healthy control: no critical and no warning, nothing to act on', async () => {
     const { page } = vscode;
-    await openRecord(page, 'incidents/cw-healthy.runbook.md', 'ss -tanp');
+    await openRecord(page, 'incidents/cw-healthy.runbook.md', 'CLOSE_WAIT sockets on the service port', 'ss -tanp');
     await pickHost(page, 'lab');
-    await scrollToCell(page, 'ss -tanp');
     await runStepCell(page, 'ss -tanp');
     const result = await resultOf(notebookOutputs(page), 'CLOSE_WAIT sockets on the service port');
     const shown = await badges(result);
@@ -319,9 +260,8 @@ describe('UI verdict: what the user sees of a step result (lab faults over a rea
 
   it('350 lines of kernel log: the verdict above the raw output, in view; the output collapsed with its end shown; "show all" opens it', async () => {
     const { page } = vscode;
-    await openRecord(page, 'incidents/verdict.runbook.md', 'Possible SYN flooding');
+    await openRecord(page, 'incidents/verdict.runbook.md', 'Kernel log (350 lines)', 'Possible SYN flooding');
     await pickHost(page, 'lab');
-    await scrollToCell(page, 'Possible SYN flooding');
     await runStepCell(page, 'Possible SYN flooding');
     const outputs = notebookOutputs(page);
     const result = await resultOf(outputs, 'Kernel log (350 lines)');
@@ -353,8 +293,7 @@ describe('UI verdict: what the user sees of a step result (lab faults over a rea
 
   it('a failed command: inconclusive at the top with its reason and what to do, never "nothing found"', async () => {
     const { page } = vscode;
-    await openRecord(page, 'incidents/verdict.runbook.md', 'rblab-no-such-namespace');
-    await scrollToCell(page, 'rblab-no-such-namespace');
+    await openRecord(page, 'incidents/verdict.runbook.md', 'Sockets in a namespace that does not exist', 'rblab-no-such-namespace');
     await runStepCell(page, 'rblab-no-such-namespace');
     const result = await resultOf(notebookOutputs(page), 'Sockets in a namespace that does not exist');
     const box = result.locator('.irb-inconclusive');
@@ -371,7 +310,7 @@ describe('UI verdict: what the user sees of a step result (lab faults over a rea
     const fault = join(vscode.folder, 'incidents', 'cw-fault.runbook.md');
     while (!readFileSync(fault, 'utf8').includes('"confirms":"close-wait-leak"') && Date.now() < deadline) await sleep(250);
     assert.match(readFileSync(fault, 'utf8'), /"confirms":"close-wait-leak"/, 'the confirming run is in the record');
-    await openRecord(page, 'incidents/cw-fault.runbook.md', 'top_peer_close_wait');
+    await openRecord(page, 'incidents/cw-fault.runbook.md', 'CLOSE_WAIT over 5 s, owner, busiest peer', 'top_peer_close_wait');
     const outputs = notebookOutputs(page);
     const second = await resultOf(outputs, 'CLOSE_WAIT over 5 s', 30_000);
     assert.match(await second.locator('.irb-saved').innerText(), /^As recorded: the run of 2026-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
@@ -381,7 +320,7 @@ describe('UI verdict: what the user sees of a step result (lab faults over a rea
     await onScreen(page, second.locator('.irb-title'));
     await keepScreenshot(vscode, 'reopened-record');
 
-    await openRecord(page, 'incidents/verdict.runbook.md', 'rblab-no-such-namespace');
+    await openRecord(page, 'incidents/verdict.runbook.md', 'Sockets in a namespace that does not exist', 'rblab-no-such-namespace');
     const failed = await resultOf(notebookOutputs(page), 'Sockets in a namespace that does not exist', 30_000);
     assert.match(await failed.locator('.irb-inconclusive').innerText(), /Not judged: the command exited \d+: Cannot open network namespace/);
   });
