@@ -7,6 +7,7 @@ import type { RunListener } from '../pipeline/incidentRun';
 import type { SavedOutput } from '../runbook/model';
 import { failedRuns } from '../engine/resultView';
 import { OutputThrottle } from '../engine/throttle';
+import { timeOnHostsMs } from '../engine/timeOnHosts';
 import { formatProgress, hostRunNeedsRerun, type GroupProgress } from '../engine/progress';
 
 /** Above this many hosts only failed hosts get a line of their own (as in the CLI). */
@@ -17,6 +18,8 @@ import type { HostStates } from './hostStates';
 
 interface LiveCell {
   execution: vscode.NotebookCellExecution;
+  /** When the cell's execution started (the click, or the run reaching this step). */
+  startedAt: number;
   /** Output appends, in order; finishing waits for them. */
   queue: Promise<unknown>;
   stream?: vscode.NotebookCellOutput;
@@ -73,8 +76,9 @@ export class LiveCells {
     const execution = this.controller.createNotebookCellExecution(this.notebook.cellAt(index));
     execution.executionOrder = ++executionOrder;
     execution.token.onCancellationRequested(() => this.options.abort.abort());
-    execution.start(Date.now());
-    const live: LiveCell = { execution, queue: Promise.resolve(), done: 0, hosts };
+    const startedAt = Date.now();
+    execution.start(startedAt);
+    const live: LiveCell = { execution, startedAt, queue: Promise.resolve(), done: 0, hosts };
     live.queue = Promise.resolve(execution.clearOutput()).then(undefined, (e: unknown) => this.options.log.warn(`clearOutput: ${String(e)}`));
     this.cells.set(step.key, live);
   }
@@ -118,7 +122,10 @@ export class LiveCells {
       await live.queue;
       await live.execution.replaceOutput(stepRunOutputs(run, saved, !this.options.record));
     } finally {
-      live.execution.end(failedRuns(run).length === 0, Date.now());
+      // VS Code's cell timer shows end minus start: end it at start plus the time on the hosts, so a
+      // host-key question or a slow connection before the command is not counted (as in the result).
+      const onHosts = timeOnHostsMs(run);
+      live.execution.end(failedRuns(run).length === 0, onHosts === undefined ? Date.now() : live.startedAt + onHosts);
     }
     const index = this.cellOf.get(run.step.key);
     if (index !== undefined) revealVerdict(this.notebook, index);
