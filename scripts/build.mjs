@@ -1,4 +1,4 @@
-// Builds the four bundles, one per runtime (see ../shared/ARCHITECTURE.md):
+// Builds the bundles, one per runtime (see ../shared/ARCHITECTURE.md):
 // extension and language server and CLI for Node, the renderer for the notebook webview.
 import * as esbuild from 'esbuild';
 import { rmSync } from 'node:fs';
@@ -78,6 +78,18 @@ const allBuilds = [
     entryPoints: ['media/renderer/index.ts'],
     outfile: 'dist/renderer.js',
     loader: { '.css': 'text' },
+  },
+  // Check cells: a markdown-it plugin for VS Code's notebook Markdown renderer (media/checkCell/index.ts).
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    minify: production,
+    sourcemap: !production,
+    logLevel: 'warning',
+    entryPoints: ['media/checkCell/index.ts'],
+    outfile: 'dist/checkCell.js',
   },
   // The "Runbook Map" webview (src/extension/mapView.ts): script with dagre, and its stylesheet as dist/map.css.
   {

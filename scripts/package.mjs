@@ -10,9 +10,9 @@ const out = join(root, 'dist', 'incident-runbooks.vsix');
 const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
 
 // The CLI is not part of the .vsix, so only the bundles it carries are built.
-run(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production', '--only=extension,server,renderer,map']);
+run(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production', '--only=extension,server,renderer,checkCell,map']);
 
-for (const bundle of ['extension.js', 'server.js', 'renderer.js', 'map.js', 'map.css']) {
+for (const bundle of ['extension.js', 'server.js', 'renderer.js', 'checkCell.js', 'map.js', 'map.css']) {
   const file = join(root, 'dist', bundle);
   if (!existsSync(file)) {
     console.error(`package: dist/${bundle} is missing after the build; see the build errors above.`);

@@ -2,6 +2,7 @@
 // host" for `confirm` steps; a check's parser, rules and next step. No vscode here.
 
 import type { Step } from '../runbook/model';
+import { checkSummary, UNREADABLE_CHECK } from '../checks/summary';
 
 export interface CellLabel {
   text: string;
@@ -52,19 +53,11 @@ export function runLabel(step: Step): CellLabel {
     : { text: '$(play) Run step', tooltip: 'Run this read-only step on the notebook target' };
 }
 
-/** "parse: numbers · 1 rule · next: second": a check cell in one line, its YAML folded away. */
+/** "parse: numbers · 1 rule · next: second": a check in one line (the words of the check cell itself). */
 export function checkLabel(step: Step): CellLabel | undefined {
   const check = step.check;
   if (!check) return undefined;
-  const spec = check.spec;
-  if (!spec) return { text: '$(error) check: does not read (see Problems)', tooltip: 'The check block is not valid YAML or has errors', warning: true };
-  const parts = [
-    spec.parse ? `parse: ${spec.parse}` : spec.extract ? `extract: ${Object.keys(spec.extract).join(', ')}` : 'no parser',
-    `${spec.findings.length} rule${spec.findings.length === 1 ? '' : 's'}`,
-    ...(spec.next ? [`next: ${spec.next}`] : []),
-  ];
-  return {
-    text: `$(checklist) ${parts.join(' · ')}`,
-    tooltip: `Check of step ${step.id ?? step.key}: how its output is read. Click to fold it to one line (click the folded line to open it again).`,
-  };
+  const summary = checkSummary(check.spec);
+  if (!summary) return { text: `$(error) check: ${UNREADABLE_CHECK}`, tooltip: 'The check block is not valid YAML or has errors', warning: true };
+  return { text: `$(checklist) ${summary}`, tooltip: `Check of step ${step.id ?? step.key}: how its output is read.` };
 }

@@ -1,5 +1,5 @@
-// Cell status bar items of a runbook notebook (what each step is, at a glance: cellLabels.ts), and
-// check cells folded to their one-line summary from their status bar (the user can unfold them).
+// Cell status bar items of a runbook notebook: what each step is, at a glance (cellLabels.ts), and a
+// check's one-line summary (a check cell itself is drawn in one line by media/checkCell).
 
 import * as vscode from 'vscode';
 import type { Step } from '../runbook/model';
@@ -7,7 +7,7 @@ import type { NotebookRunbook } from '../runbook/runbookOfCells';
 import { checkLabel, runLabel, stepLabels, type CellLabel } from './cellLabels';
 import { notebookRunbook } from './openNotebook';
 import { readSettings } from './settings';
-import { CHECK_LANGUAGE } from '../protocol/ids';
+import { isCheckCell } from '../runbook/cells';
 
 export class CellStatus implements vscode.NotebookCellStatusBarItemProvider, vscode.Disposable {
   private readonly cache = new Map<string, { version: number; nb?: NotebookRunbook }>();
@@ -28,19 +28,11 @@ export class CellStatus implements vscode.NotebookCellStatusBarItemProvider, vsc
       run.command = { title: 'Run Step', command: 'runbook.runStep', arguments: [cell.notebook.uri, cell.index] };
       return [...items, run];
     }
-    const owner = cell.document.languageId === CHECK_LANGUAGE ? stepAbove(nb, cell.index) : undefined;
+    const markup = cell.kind === vscode.NotebookCellKind.Markup;
+    const isCheck = isCheckCell({ kind: markup ? 'markup' : 'code', languageId: cell.document.languageId, value: cell.document.getText() });
+    const owner = isCheck ? stepAbove(nb, cell.index) : undefined;
     const label = owner && checkLabel(owner);
-    if (!label) return [];
-    const check = item(label, vscode.NotebookCellStatusBarAlignment.Left);
-    check.command = { title: 'Fold the check', command: 'runbook.foldCheck', arguments: [cell.notebook.uri, cell.index] };
-    return [check];
-  }
-
-  /** Folds a check again: its summary is in the cell's status bar, which VS Code shows only while the check is unfolded. */
-  async fold(uri: vscode.Uri, index: number): Promise<void> {
-    const cell = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString())?.cellAt(index);
-    if (!cell || vscode.window.activeNotebookEditor?.notebook.uri.toString() !== uri.toString()) return;
-    await vscode.commands.executeCommand('notebook.cell.collapseCellInput', { ranges: [{ start: index, end: index + 1 }], document: uri });
+    return label ? [item(label, vscode.NotebookCellStatusBarAlignment.Left)] : [];
   }
 
   refresh(notebook: vscode.NotebookDocument): void {

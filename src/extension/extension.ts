@@ -43,7 +43,6 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const cells = new CellStatus();
   context.subscriptions.push(status, cells, vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, cells));
-  context.subscriptions.push(vscode.commands.registerCommand('runbook.foldCheck', (uri: vscode.Uri, index: number) => cells.fold(uri, index)));
   trackRunbookNotebooks(context);
 
   context.subscriptions.push(log, createStepController(runner), targets, runner);

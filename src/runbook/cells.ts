@@ -1,12 +1,14 @@
 // The notebook view of a runbook, as plain data (no vscode): cells for front matter, prose, steps and
-// check blocks, saved outputs on their step's cell. Each cell keeps the bytes it came from, so writing
+// check blocks, saved outputs on their step's cell. A check block is a Markdown cell holding its whole
+// fence (drawn as one line by media/checkCell): it shows no run button; a check the user adds as a
+// code cell of CHECK_LANGUAGE works too. Each cell keeps the bytes it came from, so writing
 // the notebook back reproduces unchanged cells byte for byte and regenerates only edited ones.
 
 import { readTermination } from '../base/run';
 import { createHash } from 'node:crypto';
 import type { Diagnostic, Runbook, SavedOutput } from './model';
 import { LineIndex, dominantEol, endsWithLineBreak, normalizeEol, splitTrailingBlank, withEol } from './lines';
-import { readFenceLine, replaceFenceContent, writeFence } from './fence';
+import { languageOf, readFenceLine, replaceFenceContent, writeFence } from './fence';
 import { fenceContent } from './step';
 import { renderSavedOutput } from './savedOutput';
 
@@ -48,6 +50,15 @@ export interface NotebookModel {
 }
 
 const LANGUAGE: Record<string, string> = { step: STEP_LANGUAGE, check: CHECK_LANGUAGE, 'front-matter': 'yaml' };
+/** Roles read as Markdown cells: their value is their text as written (a check's, its whole fence). */
+const MARKUP_ROLES = new Set<CellRole>(['prose', 'orphan', 'check']);
+
+/** A check block's cell: a Markdown cell that opens with a ```check fence, or a code cell of CHECK_LANGUAGE. */
+export function isCheckCell(cell: { kind: 'markup' | 'code'; languageId: string; value: string }): boolean {
+  if (cell.kind === 'code') return cell.languageId === CHECK_LANGUAGE;
+  const fence = readFenceLine(/^[^\r\n]*/.exec(cell.value)?.[0] ?? '');
+  return !!fence && languageOf(fence.info).language === 'check';
+}
 
 /** Diagnostics that make a faithful round trip through an editor impossible: the file must not open as a notebook. */
 export function blockingProblem(runbook: Runbook): Diagnostic | undefined {
@@ -69,8 +80,9 @@ export function toNotebook(runbook: Runbook): NotebookModel {
     }
     const [raw, separator] = splitTrailingBlank(part.raw);
     const metadata: CellMetadata = { role: part.kind, raw, separator, index: model.cells.length };
-    const cell: NotebookCell = { kind: 'code', languageId: LANGUAGE[part.kind] ?? 'markdown', value: valueOf(part.kind, raw), metadata, outputs: [] };
-    if (part.kind === 'prose' || part.kind === 'orphan') cell.kind = 'markup';
+    const kind = MARKUP_ROLES.has(part.kind) ? 'markup' : 'code';
+    const languageId = kind === 'markup' ? 'markdown' : LANGUAGE[part.kind];
+    const cell: NotebookCell = { kind, languageId, value: valueOf(part.kind, kind, raw), metadata, outputs: [] };
     if (part.kind === 'step' || part.kind === 'check') metadata.info = infoOf(raw);
     if (part.kind === 'step') {
       const s = part.step;
@@ -156,11 +168,12 @@ function cellText(cell: NotebookCell, eol: string): string {
   const meta = cell.metadata ?? { role: cell.kind === 'markup' ? 'prose' : 'step' };
   const raw = meta.raw;
   const role = meta.role;
+  // A check cell reads either way: as Markdown (its whole fence, as opened) or as code (its YAML).
   const sameKind =
-    raw !== undefined && (cell.kind === 'markup') === (role === 'prose' || role === 'orphan') && (cell.kind === 'markup' || cell.languageId === LANGUAGE[role]);
+    raw !== undefined && (cell.kind === 'markup' ? MARKUP_ROLES.has(role) : role !== 'prose' && role !== 'orphan' && cell.languageId === LANGUAGE[role]);
   if (raw !== undefined && sameKind) {
-    const infoChanged = meta.info !== undefined && meta.info !== infoOf(raw);
-    if (!infoChanged && normalizeEol(cell.value) === valueOf(role, raw)) return raw;
+    const infoChanged = cell.kind === 'code' && meta.info !== undefined && meta.info !== infoOf(raw);
+    if (!infoChanged && normalizeEol(cell.value) === valueOf(role, cell.kind, raw)) return raw;
     const finalBreak = endsWithLineBreak(raw) ? eol : '';
     if (cell.kind === 'markup') return withEol(cell.value, eol) + finalBreak;
     const withInfo = infoChanged ? replaceInfo(raw, meta.info ?? '') : raw;
@@ -177,9 +190,9 @@ function frontMatterText(value: string, eol: string, finalBreak: string): string
   return `---${eol}${yaml}${yaml === '' ? '' : eol}---${finalBreak}`;
 }
 
-/** What a cell shows for its raw bytes: fence or front matter content, or the prose, with \n line breaks. */
-function valueOf(role: CellRole, raw: string): string {
-  if (role === 'prose' || role === 'orphan') return normalizeEol(raw).replace(/\n$/, '');
+/** What a cell shows for its raw bytes: a Markdown cell its text, a code cell its fence or front matter content; \n line breaks. */
+function valueOf(role: CellRole, kind: 'markup' | 'code', raw: string): string {
+  if (kind === 'markup' || role === 'prose' || role === 'orphan') return normalizeEol(raw).replace(/\n$/, '');
   const lines = new LineIndex(raw);
   return normalizeEol(fenceContent(lines, 0, lines.lineCount).text);
 }

@@ -1,5 +1,6 @@
-// A notebook's cells put back together as runbook text (steps and check blocks in fences, in cell
-// order), with a map from lines of that text back to the cells, so diagnostics land on the right cell.
+// A notebook's cells put back together as runbook text (steps and code check cells in fences, in cell
+// order; Markdown cells, a check's fence among them, as they are), with a map from lines of that text
+// back to the cells, so diagnostics land on the right cell.
 
 import { CHECK_LANGUAGE, STEP_LANGUAGE } from '../protocol/ids';
 import { markerFor } from '../runbook/fence';

@@ -120,7 +120,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         textDocumentSync: TextDocumentSyncKind.Incremental,
         notebookDocumentSync: {
           notebookSelector: [
-            { notebook: { notebookType: NOTEBOOK_TYPE }, cells: [{ language: CHECK_LANGUAGE }, { language: STEP_LANGUAGE }, { language: 'yaml' }] },
+            // Markdown cells too: check blocks are Markdown cells holding their fence, and prose is part of the runbook.
+            {
+              notebook: { notebookType: NOTEBOOK_TYPE },
+              cells: [{ language: CHECK_LANGUAGE }, { language: STEP_LANGUAGE }, { language: 'yaml' }, { language: 'markdown' }],
+            },
           ],
         },
         completionProvider: { triggerCharacters: [':', ' ', '{', '=', '.'] },

@@ -53,7 +53,7 @@ describe('notebook', () => {
       'code:yaml:front-matter',
       'markup:markdown:prose',
       'code:shellscript:step',
-      'code:runbook-check:check',
+      'markup:markdown:check',
       'markup:markdown:prose',
       'code:shellscript:step',
     ]);

@@ -2,7 +2,7 @@
 // values, each step maps to its cell, and a notebook that cannot be mapped says so and where.
 import assert from 'node:assert/strict';
 import { runbookFromNotebook } from '../../src/runbook/runbookOfCells';
-import { toNotebook } from '../../src/runbook/cells';
+import { isCheckCell, toNotebook } from '../../src/runbook/cells';
 import { parseRunbook } from '../../src/runbook/parse';
 import { TEXT, fixtureSession } from '../engine/runbookFixture';
 import { localHost } from '../../src/hosts/targets';
@@ -21,7 +21,7 @@ describe('runbook/runbookOfCells: cells back to a runbook', () => {
       assert.equal(cell.value, step.command);
       assert.equal(stepAt.get(cellOf.get(step.key) as number)?.key, step.key);
     }
-    const checkCells = model.cells.map((c, i) => [c, i] as const).filter(([c]) => c.languageId === 'runbook-check');
+    const checkCells = model.cells.map((c, i) => [c, i] as const).filter(([c]) => isCheckCell(c));
     assert.equal(checkCells.length, 2);
     for (const [, i] of checkCells) assert.equal(stepAt.get(i), undefined, 'a check cell is not a step');
   });

@@ -179,4 +179,68 @@ describe('language server features (over stdio)', function () {
     });
     assert.deepEqual(await cleared, []);
   });
+
+  it('reads a check Markdown cell (its whole fence) and maps problems, completion and definitions onto its lines', async () => {
+    const nb = 'file:///tmp/lsp-test/markup.runbook.md';
+    const cell = (n: number) => `vscode-notebook-cell:/tmp/lsp-test/markup.runbook.md#cell${n}`;
+    const prose = { uri: cell(0), languageId: 'markdown', version: 1, text: '# Mini\n\nSee the steps.' };
+    const stepA = { uri: cell(1), languageId: 'shellscript', version: 1, text: 'ss -tan' };
+    const checkA = {
+      uri: cell(2),
+      languageId: 'markdown',
+      version: 1,
+      text: '```check\nparse: ss-tan\nfindings:\n  - when: totl > 10\n    severity: warning\n    message: many\n    next: second\n```',
+    };
+    const stepB = { uri: cell(3), languageId: 'shellscript', version: 1, text: 'uptime' };
+    // VS Code sends a notebook's Markdown cells only when the server asks for them.
+    const sync = client.capabilities.notebookDocumentSync as { notebookSelector: { cells: { language: string }[] }[] };
+    assert.ok(
+      sync.notebookSelector[0].cells.some((c) => c.language === 'markdown'),
+      JSON.stringify(sync),
+    );
+    const checkDiagnostics = client.nextDiagnostics(cell(2));
+    await client.connection.sendNotification('notebookDocument/didOpen', {
+      notebookDocument: {
+        uri: nb,
+        notebookType: 'incident-runbook',
+        version: 1,
+        cells: [
+          { kind: 1, document: cell(0), metadata: { role: 'prose' } },
+          { kind: 2, document: cell(1), metadata: { role: 'step', info: 'sh {id=first}' } },
+          { kind: 1, document: cell(2), metadata: { role: 'check' } },
+          { kind: 2, document: cell(3), metadata: { role: 'step', info: 'sh {id=second}' } },
+        ],
+      },
+      cellTextDocuments: [prose, stepA, checkA, stepB],
+    });
+    // The fence line is the cell's line 0: `totl` is on line 3 of the cell.
+    assert.deepEqual(
+      (await checkDiagnostics).map((d) => [d.code, at(d.range)]),
+      [['unknown-value', '3:10-3:14']],
+    );
+    const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: cell(2) }, position: { line: 6, character: 10 } });
+    assert.deepEqual(labels(items), ['first', 'second', 'end']);
+    const def = await client.request<Location>('textDocument/definition', { textDocument: { uri: cell(2) }, position: { line: 6, character: 11 } });
+    assert.equal(def.uri, cell(3));
+    // A broken fence in the check cell is reported on that cell.
+    const broken = client.nextDiagnostics(cell(2));
+    await client.connection.sendNotification('notebookDocument/didChange', {
+      notebookDocument: { uri: nb, version: 2 },
+      change: {
+        cells: {
+          textContent: [
+            {
+              document: { uri: cell(2), version: 2 },
+              changes: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 13 } }, text: 'parse: [ss-tan' }],
+            },
+          ],
+        },
+      },
+    });
+    const problems = await broken;
+    assert.ok(
+      problems.some((d) => d.code === 'check-yaml' && d.range.start.line >= 1 && d.range.start.line <= 7),
+      JSON.stringify(problems.map((d) => [d.code, at(d.range)])),
+    );
+  });
 });

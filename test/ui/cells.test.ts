@@ -1,10 +1,10 @@
 // The notebook's chrome in real VS Code (code-server + headless Chromium) over a loopback sshd:
 // parameters asked at Start Incident and changed with Set Parameter (status bar), the cell status
-// bar (title, id, timeout, hosts, CHANGES THE HOST, run affordance), folded check cells, the host
+// bar (title, id, timeout, hosts, CHANGES THE HOST, run affordance), compact check cells, the host
 // picker's preselection, Run to Next Decision (cell toolbar) that does not run a step twice, the run
 // summary that stays in the status bar and reveals the step, the toolbar's items, the unclosed-fence
 // diagnostic, and Export Postmortem from the exported file with the HTML in a preview.
-// Screenshots: docs/images/parameter-prompt.png, docs/images/run-summary.png.
+// Screenshots: docs/images/parameter-prompt.png, docs/images/run-summary.png, docs/images/cell-status.png.
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import {
   activeNotebookCell,
   closeQuickInput,
   commandPalette,
+  goToStep,
   openFile,
   repoRoot,
   runCommand,
@@ -24,6 +25,7 @@ import {
   visibleMessages,
   type VsCode,
 } from './harness';
+import { checkCellPreview, notebookRowAt } from './checkCells';
 
 const quickInput = '.quick-input-widget';
 const rows = `${quickInput} .quick-input-list .monaco-list-row`;
@@ -284,24 +286,40 @@ describe('UI cells: the notebook chrome an on-call engineer needs', function () 
     assert.match(readFileSync(record, 'utf8'), /port: "?9191"?/);
   });
 
-  it('step cells show title, id, timeout, hosts and CHANGES THE HOST with their own run affordance; a check cell folds to one line from its status bar', async () => {
+  it('step cells show title, id, timeout, hosts and CHANGES THE HOST with their own run affordance; a check cell is one line, opens onto its YAML, and has no run button', async () => {
     const { page } = vscode;
     const first = await cellWith(page, 'test -n');
     const status = await cellStatus(first);
     for (const part of ['Count things', 'id: first', '10s', 'notebook target', 'Run step']) assert.ok(status.includes(part), `"${part}" in: ${status}`);
     assert.ok(!status.includes('CHANGES THE HOST'), status);
 
-    // A check's status bar sums it up; a click folds it to its first line ("parse: numbers ⋯"), a double-click opens it.
-    // (Checks are not folded automatically: VS Code's fold command acts on the notebook in front, and
-    // folded another notebook's step cells, hiding their commands.)
-    const check = await cellWith(page, 'parse: numbers');
-    const summary = check.locator('.cell-status-item').filter({ hasText: 'parse: numbers · 1 rule · next: second' });
-    await summary.click();
-    await check.getByText('findings:').filter({ visible: true }).first().waitFor({ state: 'hidden', timeout: 10_000 });
-    await check.locator('.input-collapsed').waitFor({ timeout: 15_000 });
-    assert.match(await check.locator('.input-collapse-container').innerText(), /parse: numbers/);
-    await check.locator('.input-collapse-container').dblclick();
-    await check.getByText('findings:').filter({ visible: true }).first().waitFor({ timeout: 10_000 });
+    // The check under it is a Markdown cell drawn as one line; its YAML shows only once opened.
+    const check = await checkCellPreview(page, 'Check · parse: numbers · 1 rule · next: second');
+    await check.waitFor({ timeout: 30_000 });
+    const yaml = check.locator('pre.runbook-check-yaml');
+    assert.equal(await yaml.isVisible(), false, 'the YAML is folded away');
+    assert.equal(await check.evaluate((d) => (d as HTMLDetailsElement).open), false);
+    // Its row in the notebook list (the row under the drawn line) is a Markdown row: no run button to hover.
+    const checkRow = await notebookRowAt(page, check.locator('summary'));
+    assert.match((await checkRow.getAttribute('class')) ?? '', /markdown-cell-row/, 'the check is a Markdown cell');
+    assert.ok((await first.locator('.run-button-container').count()) > 0, 'a step cell has its run button');
+    await check.locator('summary').hover();
+    assert.equal(await checkRow.locator('.run-button-container').count(), 0, 'the check cell has none');
+
+    await check.locator('summary').click();
+    await yaml.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await yaml.innerText(), /findings:\s+- when: count >= max \* 0\.9/);
+    await check.locator('summary').click();
+    await yaml.waitFor({ state: 'hidden', timeout: 10_000 });
+
+    // Editing is VS Code's own: a double-click opens the fenced text in the cell's editor; Escape draws it again.
+    await check.locator('summary').dblclick();
+    const editor = checkRow.locator('.monaco-editor .view-lines');
+    await editor.filter({ hasText: 'findings:' }).waitFor({ timeout: 10_000 });
+    assert.match(await editor.innerText(), /^```check\s+parse:\s+numbers/);
+    await page.keyboard.press('Escape');
+    await (await checkCellPreview(page, 'Check · parse: numbers · 1 rule · next: second')).locator('summary').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await checkRow.locator('.monaco-editor').filter({ visible: true }).count(), 0, 'back to the one line');
 
     const fix = await cellScrolledTo(page, 'true restart');
     const fixStatus = await cellStatus(fix);
@@ -368,9 +386,8 @@ describe('UI cells: the notebook chrome an on-call engineer needs', function () 
     assert.equal(await selectedCell(page, CELL.second), CELL.second, 'the view moved to the step where it stopped');
 
     // Elsewhere in the notebook, the summary is still there and brings the step back.
-    // A click in a check selects that cell (the one above or below the step).
-    await (await cellWith(page, 'parse: numbers')).locator('.monaco-editor .view-lines').first().click();
-    assert.notEqual(await selectedCell(page, CELL.first + 1), CELL.second, 'the selection moved away');
+    await goToStep(page, 'Count things', 'test -n');
+    assert.equal(await selectedCell(page, CELL.first), CELL.first, 'the selection moved away');
     await shot(page, 'run-summary');
     await summary.click();
     assert.equal(await selectedCell(page, CELL.second), CELL.second, 'clicking the summary reveals the step');
