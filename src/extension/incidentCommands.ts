@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import type { IncidentStatus } from '../engine/journal';
+import { isCheckCell } from '../runbook/cells';
 import type { HostTargets } from './hostTargets';
 import { notebookRunbook } from './openNotebook';
 import type { NotebookRunner } from './runner';
@@ -174,7 +175,8 @@ async function showPlan(parts: IncidentCommandParts, plans: PlanDocuments): Prom
 
 /**
  * Markdown cells a responder adds to a record are stamped when they are added and journaled, with
- * their text, when the record is saved (a new cell is empty when it appears).
+ * their text, when the record is saved (a new cell is empty when it appears). A check block added
+ * as a Markdown cell is not a note.
  */
 function stampMarkdownCells(log: vscode.LogOutputChannel): vscode.Disposable[] {
   const added = new WeakMap<vscode.NotebookCell, Date>();
@@ -201,6 +203,8 @@ function stampMarkdownCells(log: vscode.LogOutputChannel): vscode.Disposable[] {
         const text = cell.document.getText().trim();
         if (cell.index < 0 || !text) continue; // deleted, or still empty: wait for a later save
         cells.delete(cell);
+        // A check block is a Markdown cell too (its fence, drawn as one line): part of the runbook, not a note.
+        if (isCheckCell({ kind: 'markup', languageId: cell.document.languageId, value: text })) continue;
         try {
           await addNote(notebook.uri.fsPath, { text: text.length > 500 ? `${text.slice(0, 500)} …` : text, at: added.get(cell), source: 'markdown-cell' });
         } catch (error) {
