@@ -1,6 +1,7 @@
 // What a group run shows: hosts that stand out, the value columns of the host x value table, the
 // value worth a bar chart, and where each host goes next. Shared by the CLI and the notebook renderer.
 
+import { withFetchedFiles } from './fetchedView';
 import type { Finding } from '../checks/spec';
 import type { RoleStepRun } from './compare';
 import { findOutliers, median, numericValues, type HostValues, type Outlier } from './outliers';
@@ -92,6 +93,10 @@ export function findingSignature(findings: Finding[]): string {
 
 /** The renderer payload of a group (or two-ends) run: per-host results with outlier marks and chart values. */
 export function toGroupResultView(run: StepRun | RoleStepRun, saved?: SavedOutput[]): StepResultView {
+  return withFetchedFiles(groupResultView(run, saved), run, saved);
+}
+
+function groupResultView(run: StepRun | RoleStepRun, saved?: SavedOutput[]): StepResultView {
   const view = stepResultView(run);
   if (run.hostRuns.length < 2) return view;
   view.summary = summaryView(summarizeRun(run, saved), Boolean(saved));
