@@ -241,10 +241,12 @@ export function outcomeOfHostRun(run: HostRun, saved?: SavedOutput): HostOutcome
   };
 }
 
-export function summarizeRun(run: StepRun, saved?: SavedOutput[]): GroupSummary {
+export function summarizeRun(run: StepRun | RoleStepRun, saved?: SavedOutput[]): GroupSummary {
   const byRun = new Map((saved ?? []).map((s) => [s.runId, s]));
+  // The two ends of a comparison share its findings: not "2 nothing found" beside a critical comparison.
+  const shared = 'comparison' in run ? run.comparison?.outcome.findings : undefined;
   return summarizeHosts(
-    run.hostRuns.map((r) => outcomeOfHostRun(r, byRun.get(r.runId))),
+    run.hostRuns.map((r) => ({ ...outcomeOfHostRun(r, byRun.get(r.runId)), ...(shared ? { findings: shared } : {}) })),
     run.step.okExit,
   );
 }

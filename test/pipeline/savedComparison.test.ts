@@ -91,6 +91,8 @@ describe('pipeline: a compare= step reopened from its record shows the live comp
     assert.deepEqual(again, live);
     assert.deepEqual(again.routes, [{ next: live.routes![0].next, hosts: ['cli', 'srv'], severity: 'critical' }]);
     assert.equal(again.routes?.[0].next?.key, 'keepalive');
+    // The group's summary counts the comparison's finding on both ends, as the fronts table has it.
+    assert.deepEqual(again.summary?.verdicts, [{ verdict: 'critical', hosts: ['cli', 'srv'] }]);
   });
 
   it('the comparison is written with each end and read back exactly; one that does not read as a comparison is left out', () => {
@@ -150,6 +152,7 @@ describe('pipeline: a compare= step reopened from its record shows the live comp
       postmortem.rootCauses.map((rc) => [rc.finding.message, rc.evidence, rc.host]),
       [['1 connections ESTABLISHED on the client are unknown to the server', 'E1–E2', 'cli, srv']],
     );
+    assert.match(markdown, /Verdicts: 2 critical/);
     assert.match(renderHtml(postmortem), /<strong>Compared client \(cli\) with server \(srv\)<\/strong>/);
   });
 });
