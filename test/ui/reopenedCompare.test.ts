@@ -69,6 +69,8 @@ describe('UI reopened record: a compare= step shows its comparison', function ()
       .filter({ has: page.locator('.irb-comparison') })
       .first();
     await result.waitFor({ timeout: 60_000 });
+    // The group's summary does not say "nothing found" beside a critical comparison.
+    assert.match(await result.innerText(), /2 hosts: 2 critical/);
     const box = result.locator('.irb-comparison');
     assert.equal((await box.locator('.irb-label').first().innerText()).trim(), 'Compared client (cli) with server (srv)');
     assert.match(await box.innerText(), /1 connections ESTABLISHED on the client are unknown to the server/);
