@@ -7,6 +7,7 @@ import type { ComparisonView, HostResultView, StepResultView } from '../../src/p
 import { renderDecision, renderRoutes, type PostMessage } from './decision';
 import { displayText, el } from './dom';
 import { renderFindings } from './findings';
+import { renderFetched } from './fetched';
 import { describeRun } from './output';
 import { hostsOnDemand, renderChart, renderGroupSummary, renderHostTable } from './group';
 import { renderValues } from './values';
@@ -55,6 +56,8 @@ function appendVerdict(root: HTMLElement, doc: Document, host: HostResultView, p
   if (host.error) root.append(renderError(doc, host, post));
   if (host.findings.length > 0) root.append(renderFindings(doc, host.findings, group ? displayText(host.host) : undefined, post, stepKey));
   if (host.evidence !== 'inconclusive' && evidence && !group) root.append(evidence);
+  const fetched = renderFetched(doc, host, post, group);
+  if (fetched) root.append(fetched);
 }
 
 /** Two ends compared (`compare=`): which hosts played which part, the compared values and what they showed. */

@@ -8,7 +8,7 @@ import type { CheckOutcome } from '../checks/spec';
 import type { HostConfig } from '../hosts/types';
 import type { Runbook, Step } from '../runbook/model';
 import { RunbookError } from '../base/failure';
-import { decideNext } from './decide';
+import { decideNext, type Decision } from './decide';
 import { worstSeverity } from './routes';
 import type { HostRun, StepRun } from './runStep';
 import type { ValueStore } from './scope';
@@ -114,9 +114,7 @@ export async function runOnRoles(step: Step, targetRoles: Record<string, HostCon
       'Add a check block with `parse: ss-tan` (or `parse: netstat`) after the step.',
     );
   }
-  // Each host only parses its output; findings, derived values and `next` belong to the comparison.
-  const perHost: Step = { ...step, check: step.check && { ...step.check, spec: { ...spec, findings: [], values: undefined, next: undefined } } };
-  const run = await context.run(perHost, hosts);
+  const run = await context.run(perHostStep(step), hosts);
   const hostRuns: HostRun[] = run.hostRuns.map((r) => ({ ...r, step }));
 
   const [clientRole, serverRole] = roles;
@@ -137,15 +135,30 @@ export async function runOnRoles(step: Step, targetRoles: Record<string, HostCon
   if (failed.length > 0) {
     const why = `the comparison needs both ends, and ${failed.join(', ')} did not finish`;
     const outcome: CheckOutcome = { values: {}, findings: [], why, warnings: [why] };
-    return { step, hostRuns, decision: { why }, routes: [], comparison: { ...summary, outcome } };
+    return comparedRun(step, hostRuns, { ...summary, outcome }, undefined);
   }
 
   const compared = { ...compareEstablishedPairs(client.rows, server.rows), ends: { client: client.hosts.join(','), server: server.hosts.join(',') } };
   const outcome = evaluateCheck({ ...spec, parse: undefined, extract: undefined }, '', { ...context.values.scope(), ...compared });
   outcome.values = { ...compared, ...outcome.values };
   context.values.record(step.key, outcome.values);
-  const decision = decideNext(runbook, step, outcome);
-  // The comparison decides for both ends together: one route with every host on it.
-  const routes = [{ next: decision.next, why: decision.why, hosts: hostRuns, severity: worstSeverity([{ ...hostRuns[0], outcome }]) }];
-  return { step, hostRuns, decision, routes, comparison: { ...summary, outcome } };
+  return comparedRun(step, hostRuns, { ...summary, outcome }, decideNext(runbook, step, outcome));
+}
+
+/** The step each end runs: it only parses its output; findings, derived values and `next` belong to the comparison. */
+export function perHostStep(step: Step): Step {
+  const spec = step.check?.spec;
+  if (!spec) return step;
+  return { ...step, check: step.check && { ...step.check, spec: { ...spec, findings: [], values: undefined, next: undefined } } };
+}
+
+/**
+ * The run of a compared step, live or rebuilt from a record (savedResultView.ts): the comparison
+ * decides for both ends together, one route with every host on it; with no decision (an end did not
+ * finish) there is no route.
+ */
+export function comparedRun(step: Step, hostRuns: HostRun[], comparison: Comparison, decision: Decision | undefined): RoleStepRun {
+  if (!decision) return { step, hostRuns, decision: { why: comparison.outcome.why }, routes: [], comparison };
+  const routes = [{ next: decision.next, why: decision.why, hosts: hostRuns, severity: worstSeverity([{ ...hostRuns[0], outcome: comparison.outcome }]) }];
+  return { step, hostRuns, decision, routes, comparison };
 }

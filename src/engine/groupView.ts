@@ -1,6 +1,7 @@
 // What a group run shows: hosts that stand out, the value columns of the host x value table, the
 // value worth a bar chart, and where each host goes next. Shared by the CLI and the notebook renderer.
 
+import { withFetchedFiles } from './fetchedView';
 import type { Finding } from '../checks/spec';
 import type { RoleStepRun } from './compare';
 import { findOutliers, median, numericValues, type HostValues, type Outlier } from './outliers';
@@ -92,6 +93,10 @@ export function findingSignature(findings: Finding[]): string {
 
 /** The renderer payload of a group (or two-ends) run: per-host results with outlier marks and chart values. */
 export function toGroupResultView(run: StepRun | RoleStepRun, saved?: SavedOutput[]): StepResultView {
+  return withFetchedFiles(groupResultView(run, saved), run, saved);
+}
+
+function groupResultView(run: StepRun | RoleStepRun, saved?: SavedOutput[]): StepResultView {
   const view = stepResultView(run);
   if (run.hostRuns.length < 2) return view;
   view.summary = summaryView(summarizeRun(run, saved), Boolean(saved));
@@ -236,10 +241,12 @@ export function outcomeOfHostRun(run: HostRun, saved?: SavedOutput): HostOutcome
   };
 }
 
-export function summarizeRun(run: StepRun, saved?: SavedOutput[]): GroupSummary {
+export function summarizeRun(run: StepRun | RoleStepRun, saved?: SavedOutput[]): GroupSummary {
   const byRun = new Map((saved ?? []).map((s) => [s.runId, s]));
+  // The two ends of a comparison share its findings: not "2 nothing found" beside a critical comparison.
+  const shared = 'comparison' in run ? run.comparison?.outcome.findings : undefined;
   return summarizeHosts(
-    run.hostRuns.map((r) => outcomeOfHostRun(r, byRun.get(r.runId))),
+    run.hostRuns.map((r) => ({ ...outcomeOfHostRun(r, byRun.get(r.runId)), ...(shared ? { findings: shared } : {}) })),
     run.step.okExit,
   );
 }

@@ -7,7 +7,9 @@ import type { CheckOutcome } from '../checks/spec';
 import type { HostConfig } from '../hosts/types';
 import type { StepResultView } from '../protocol/renderer';
 import type { Runbook, SavedOutput, Step } from '../runbook/model';
-import { findStep } from './decide';
+import { redactDeep } from '../redact/redactor';
+import { comparedRun, perHostStep, type Comparison, type RoleStepRun } from './compare';
+import { decideNext, findStep } from './decide';
 import { toGroupResultView } from './groupView';
 import { routesOf, sharedDecision } from './routes';
 import type { HostRun, StepRun } from './runTypes';
@@ -32,10 +34,7 @@ export function savedRuns(outputs: readonly SavedOutput[]): SavedOutput[][] {
 
 /** The view of one run of `step` from its saved outputs (one per host). */
 export function savedResultView(runbook: Runbook, step: Step, outputs: readonly SavedOutput[]): StepResultView {
-  const hostRuns = outputs.map((o) => hostRunOf(runbook, step, o));
-  const routes = routesOf(hostRuns);
-  const run: StepRun = { step, hostRuns, decision: sharedDecision(hostRuns, routes), routes };
-  const view = toGroupResultView(run);
+  const view = toGroupResultView(savedRun(runbook, step, outputs), [...outputs]);
   // The record says what the evidence was; old records (no `evidence`) keep what the rebuilt run says.
   view.hosts.forEach((host, i) => {
     const saved = outputs[i];
@@ -52,7 +51,52 @@ export function savedResultView(runbook: Runbook, step: Step, outputs: readonly 
   return view;
 }
 
-function hostRunOf(runbook: Runbook, step: Step, saved: SavedOutput): HostRun {
+/** The run as the live run had it: each host's own result, and for a `compare=` step the comparison deciding for both ends. */
+export function savedRun(runbook: Runbook, step: Step, outputs: readonly SavedOutput[]): StepRun | RoleStepRun {
+  const saved = outputs.find((o) => o.comparison)?.comparison;
+  if (saved) {
+    // Each end was judged as the step without its findings and next (compare.ts perHostStep), then the comparison decided.
+    const ends = perHostStep(step);
+    const hostRuns = outputs.map((o) => ({ ...hostRunOf(runbook, ends, o, true), step }));
+    const outcome: CheckOutcome = { values: saved.values, findings: saved.findings, warnings: saved.warnings, why: saved.why };
+    const comparison: Comparison = { name: saved.name as Comparison['name'], client: saved.client, server: saved.server, outcome };
+    const next = outputs[0].next ? findStep(runbook, outputs[0].next) : undefined;
+    return comparedRun(step, hostRuns, comparison, saved.compared ? { next, why: saved.why } : undefined);
+  }
+  const hostRuns = outputs.map((o) => hostRunOf(runbook, step, o));
+  const routes = routesOf(hostRuns);
+  return { step, hostRuns, decision: sharedDecision(hostRuns, routes), routes };
+}
+
+/**
+ * What each end of a compared run saves, redacted as every saved field is: the comparison itself,
+ * and its findings and decision as the output's own (what Run to Next Decision and the confirm
+ * prompt read from a single output).
+ */
+export function comparisonRecord(run: RoleStepRun, redact: (text: string) => string): Partial<Pick<SavedOutput, 'findings' | 'next' | 'why' | 'comparison'>> {
+  const { comparison } = run;
+  if (!comparison) return {};
+  const { outcome } = comparison;
+  const why = redact(run.decision.why);
+  return {
+    findings: redactDeep(outcome.findings, redact),
+    next: run.decision.next?.key,
+    why,
+    comparison: {
+      name: comparison.name,
+      client: redactDeep(comparison.client, redact),
+      server: redactDeep(comparison.server, redact),
+      values: redactDeep(outcome.values, redact),
+      findings: redactDeep(outcome.findings, redact),
+      warnings: redactDeep(outcome.warnings, redact),
+      why,
+      // A compared run decides on one route (compare.ts comparedRun); an end that did not finish leaves none.
+      compared: run.routes.length > 0,
+    },
+  };
+}
+
+function hostRunOf(runbook: Runbook, step: Step, saved: SavedOutput, ownDecision = false): HostRun {
   const empty = { text: '', bytes: 0, truncated: false };
   const error = saved.error ? new RunbookError(saved.error.kind as FailureKind, saved.error.message, saved.error.hint) : undefined;
   // Only a finished run was judged: the others carry their error, as they did live.
@@ -60,8 +104,8 @@ function hostRunOf(runbook: Runbook, step: Step, saved: SavedOutput): HostRun {
   const outcome: CheckOutcome | undefined = finished
     ? {
         values: saved.values,
-        findings: saved.findings,
-        next: saved.next,
+        findings: ownDecision ? [] : saved.findings,
+        next: ownDecision ? undefined : saved.next,
         why: saved.why ?? '',
         warnings: [],
         ...(saved.evidence ? { evidence: saved.evidence } : {}),
@@ -69,6 +113,8 @@ function hostRunOf(runbook: Runbook, step: Step, saved: SavedOutput): HostRun {
       }
     : undefined;
   const next = saved.next ? findStep(runbook, saved.next) : undefined;
+  // An end of a compared step decided on its own output only (the comparison's decision is the run's).
+  const decision = ownDecision ? decideNext(runbook, step, outcome) : { next, why: saved.why ?? '' };
   return {
     runId: saved.runId,
     step,
@@ -87,7 +133,7 @@ function hostRunOf(runbook: Runbook, step: Step, saved: SavedOutput): HostRun {
       ...(error ? { error } : {}),
     },
     outcome,
-    decision: { next, why: saved.why ?? '' },
+    decision,
   };
 }
 

@@ -6,7 +6,7 @@ import { findStep } from '../engine/decide';
 import { NOTEBOOK_TYPE, RENDERER_ID, STEP_LANGUAGE } from '../protocol/ids';
 import type { RendererToExtensionMessage } from '../protocol/renderer';
 import { notebookRunbook } from './openNotebook';
-import { openLinkedRunbook } from './rendererLinks';
+import { openEvidenceFile, openLinkedRunbook } from './rendererLinks';
 import { revealCell, type NotebookRunner } from './runner';
 
 export const CONTROLLER_ID = 'incident-runbook-steps';
@@ -34,6 +34,9 @@ async function onRendererMessage(
   // A runbook named in a hint: open it (rendererLinks.ts checks the name).
   if (editor.notebook.notebookType === NOTEBOOK_TYPE && message?.type === 'openRunbook' && typeof message.path === 'string')
     return openLinkedRunbook(editor.notebook, message.path);
+  // A fetched file's local copy (rendererLinks.ts checks the path).
+  if (editor.notebook.notebookType === NOTEBOOK_TYPE && message?.type === 'openEvidence' && typeof message.path === 'string')
+    return openEvidenceFile(editor.notebook, message.path);
   // A finding marked as important: the timeline note box, prefilled (incidentCommands.ts).
   if (
     editor.notebook.notebookType === NOTEBOOK_TYPE &&

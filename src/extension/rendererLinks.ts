@@ -4,6 +4,7 @@
 // that exists is opened; nothing else is read.
 
 import * as vscode from 'vscode';
+import { recordName } from '../engine/journal';
 import { NOTEBOOK_TYPE } from '../protocol/ids';
 
 const EXTENSION_ID = 'incident-runbooks.incident-runbooks';
@@ -39,4 +40,25 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * A fetched file's local copy, clicked in a step's result: `<record>.evidence/<run>/<file>` beside
+ * the record. The path comes from the record's file, so only one of that shape, inside this record's
+ * evidence folder, that exists, is opened.
+ */
+export async function openEvidenceFile(from: vscode.NotebookDocument, written: string): Promise<void> {
+  const parts = written.split('/');
+  const folder = `${recordName(from.uri.path)}.evidence`;
+  const plain = parts.length === 3 && parts.every((p) => /^[A-Za-z0-9._-]+$/.test(p) && p !== '.' && p !== '..');
+  if (!plain || parts[0] !== folder) {
+    void vscode.window.showWarningMessage(`"${written}" is not a file in this record's evidence folder.`);
+    return;
+  }
+  const uri = vscode.Uri.joinPath(from.uri, '..', ...parts);
+  if (!(await exists(uri))) {
+    void vscode.window.showWarningMessage(`The local copy ${written} is not there any more (moved or deleted?).`);
+    return;
+  }
+  await vscode.commands.executeCommand('vscode.open', uri);
 }

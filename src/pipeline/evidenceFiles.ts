@@ -11,7 +11,7 @@ import { Journal, recordName, type EvidenceFileEntry } from '../engine/journal';
 import type { HostRun } from '../engine/runStep';
 import type { Executors } from '../engine/executors';
 import type { Redactor } from '../redact/redactor';
-import type { Runbook, Step } from '../runbook/model';
+import type { Runbook, SavedFetchedFile, SavedOutput, Step } from '../runbook/model';
 import { validateVariable, type VariableRule, type VariableType } from '../ssh/script';
 
 /** Default cap per fetched file: enough for a short capture or a log slice. */
@@ -174,6 +174,22 @@ async function fetchOne(request: EvidenceRequest, run: HostRun, template: string
   } catch (error) {
     return { ...failed(error), remotePath };
   }
+}
+
+/** What a host's saved output says of its fetched files (redacted, as the journal has them), so the notebook shows them live and reopened. */
+export function fetchedFields(files: readonly EvidenceFileEntry[], runId: string, redact: (text: string) => string): Pick<SavedOutput, 'fetched'> {
+  const own = files.filter((f) => f.runId === runId);
+  if (own.length === 0) return {};
+  const fetched = own.map((f): SavedFetchedFile => ({
+    remotePath: redact(f.remotePath),
+    ...(f.file ? { file: f.file } : {}),
+    ...(f.bytes !== undefined ? { bytes: f.bytes } : {}),
+    ...(f.sha256 ? { sha256: f.sha256 } : {}),
+    ...(f.kind ? { kind: f.kind } : {}),
+    ...(f.redacted ? { redacted: true } : {}),
+    ...(f.error !== undefined ? { error: redact(f.error) } : {}),
+  }));
+  return { fetched };
 }
 
 /** Like the record's other files: 0600 in 0700 folders, fsynced. */

@@ -16,6 +16,7 @@ import { runProgression, type ConfirmQuestion, type ConfirmedHosts, type Progres
 import type { Confirmation, HostRun, RunObserver, StepRun } from '../engine/runStep';
 import { outputPathFor } from '../engine/journal';
 import { IncidentSession } from '../engine/session';
+import { comparisonRecord } from '../engine/savedResultView';
 import { needsRerun, ProgressCounter, type GroupProgress } from '../engine/progress';
 import type { TargetOptions } from '../hosts/targets';
 import type { HostConfig } from '../hosts/types';
@@ -23,7 +24,7 @@ import type { Redactor } from '../redact/redactor';
 import type { Runbook, SavedOutput, Step } from '../runbook/model';
 import { guardLocalSteps, refuseAutoWithErrors, refuseReparsedValues } from './guards';
 import { guardResolvedRecord } from './lifecycle';
-import { fetchEvidence, fetchPaths } from './evidenceFiles';
+import { fetchedFields, fetchEvidence, fetchPaths } from './evidenceFiles';
 import type { EvidenceFileEntry } from '../engine/journal';
 import { blockingProblems } from './load';
 import { parametersUsed, resolveRunParameters, secretValues } from './parameters';
@@ -255,9 +256,10 @@ export class IncidentRun {
         ? await this.rollOut(step, hosts, policy, confirmation, signal)
         : await this.session.run(step, hosts, { confirmation, signal });
     run.parameters = parametersUsed(this.runbook, step.command, this.params);
+    let files: EvidenceFileEntry[] = [];
     if (this.request.recordPath && fetchPaths(step).length > 0) {
       const { recordPath, executors, redactor } = this.request;
-      const files = await fetchEvidence({
+      files = await fetchEvidence({
         recordPath,
         runbook: this.runbook,
         runs: run.hostRuns,
@@ -268,9 +270,10 @@ export class IncidentRun {
       this.request.listener?.evidenceFetched?.(files);
     }
     const saved = await Promise.all(run.hostRuns.map((r) => this.session.savedOutput(r)));
-    const comparison = 'comparison' in run ? (run as RoleStepRun).comparison : undefined;
-    // Each end's record carries what the comparison of both ends found and where it leads.
-    if (comparison) for (const s of saved) Object.assign(s, { findings: comparison.outcome.findings, next: run.decision.next?.key, why: run.decision.why });
+    const redact = (text: string) => this.request.redactor.redactFields(text);
+    // Each host's record says which files it fetched; each end of a comparison carries the comparison,
+    // what it found and where it leads: a reopened record shows what the live run showed.
+    for (const s of saved) Object.assign(s, fetchedFields(files, s.runId, redact), 'comparison' in run ? comparisonRecord(run as RoleStepRun, redact) : {});
     if (this.request.writeRecord) for (const output of saved) await this.request.writeRecord(output);
     await this.request.listener?.stepEnded?.(run, saved);
     return run;

@@ -41,6 +41,19 @@ export interface HostResultView {
   inconclusive?: { reason: string; hint?: string };
   /** Set when the run had `samples=N`: when each sample was taken (ISO 8601). */
   samples?: string[];
+  /** Set when the step had `fetch=`: the files brought from this host into the evidence folder, or why not. */
+  fetched?: FetchedFileView[];
+}
+
+/** One `fetch=` file: where it was on the host, its local copy (relative to the record), size and sha256; or why it was not fetched. */
+export interface FetchedFileView {
+  remotePath: string;
+  file?: string;
+  bytes?: number;
+  sha256?: string;
+  kind?: 'text' | 'binary';
+  redacted?: boolean;
+  error?: string;
 }
 
 /** The payload of a RESULT_MIME output item. */
@@ -130,7 +143,14 @@ export interface MarkImportantMessage {
   host?: string;
 }
 
-export type RendererToExtensionMessage = RunStepMessage | RevealStepMessage | OpenRunbookMessage | MarkImportantMessage;
+/** Renderer -> extension: the user clicked a fetched file's local copy: open it (relative to the record, inside its evidence folder). */
+export interface OpenEvidenceMessage {
+  type: 'openEvidence';
+  /** As the result says it (`<record>.evidence/<run>/<file>`); the extension checks it before opening. */
+  path: string;
+}
+
+export type RendererToExtensionMessage = RunStepMessage | RevealStepMessage | OpenRunbookMessage | MarkImportantMessage | OpenEvidenceMessage;
 
 /** The payload of an OUTPUT_MIME output item (a SavedOutput carries these fields and more). */
 export interface OutputView {

@@ -3,6 +3,7 @@
 // the per-host evidence follows it, folded for a large group.
 
 import { summarizeHosts, verdictCounts, type GroupSummary } from '../engine/groupView';
+import { comparisonOf } from './comparisonSection';
 import type { PostmortemRun } from './postmortem';
 import { code, escapeHtml, excerpt, fenced, mdText } from './text';
 
@@ -11,8 +12,10 @@ export const FOLD_HOSTS = 50;
 const NAMES_SHOWN = 10;
 
 function summaryOf(group: PostmortemRun[]): GroupSummary {
+  // The two ends of a comparison share its findings (the journal has each end's own, none).
+  const shared = comparisonOf(group)?.findings;
   return summarizeHosts(
-    group.map((r) => ({ ...r, text: r.output, errorKind: r.error?.kind })),
+    group.map((r) => ({ ...r, text: r.output, errorKind: r.error?.kind, ...(shared ? { findings: shared } : {}) })),
     undefined,
   );
 }

@@ -4,6 +4,7 @@
 import { displayValues, durationText } from '../checks/display';
 import { describeCause } from '../engine/causes';
 import { groupsOfRuns } from '../engine/groupView';
+import { comparisonHtml, comparisonOf } from './comparisonSection';
 import { FOLD_HOSTS, groupSummaryHtml } from './groupSection';
 import { mermaidFlowchart } from './mermaid';
 import { renderMapSvg } from './map/svg';
@@ -243,6 +244,8 @@ export function renderHtml(pm: Postmortem): string {
   // A step on a group: its summary first, then the per-host evidence, folded for a large group.
   for (const group of groupsOfRuns(pm.runs)) {
     if (group.length > 1) h.push(groupSummaryHtml(group));
+    const compared = comparisonOf(group);
+    if (compared) h.push(comparisonHtml(compared));
     if (group.length > FOLD_HOSTS) h.push(`<details><summary>Per-host evidence: ${group.length} hosts</summary>`);
     h.push(...group.map(evidence));
     if (group.length > FOLD_HOSTS) h.push('</details>');

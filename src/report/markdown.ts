@@ -4,6 +4,7 @@
 import { describeCause } from '../engine/causes';
 import { displayValues, durationText } from '../checks/display';
 import { groupsOfRuns } from '../engine/groupView';
+import { comparisonMarkdown, comparisonOf } from './comparisonSection';
 import { FOLD_HOSTS, groupSummaryMarkdown } from './groupSection';
 import { mermaidFlowchart } from './mermaid';
 import { mapMermaid } from './map/mermaid';
@@ -183,6 +184,8 @@ export function renderMarkdown(pm: Postmortem): string {
   // A step on a group: its summary first, then the per-host evidence, folded for a large group.
   for (const group of groupsOfRuns(pm.runs)) {
     if (group.length > 1) md.push(...groupSummaryMarkdown(group));
+    const compared = comparisonOf(group);
+    if (compared) md.push(...comparisonMarkdown(compared));
     if (group.length > FOLD_HOSTS) md.push(`<details><summary>Per-host evidence: ${group.length} hosts</summary>`, '');
     for (const run of group) md.push(...evidence(run));
     if (group.length > FOLD_HOSTS) md.push('</details>', '');

@@ -6,8 +6,10 @@ import { causeVerdicts, type CauseVerdict } from '../engine/causes';
 import type { Termination } from '../base/run';
 import type { Finding, FindingSeverity } from '../checks/spec';
 import { readOutputText, type JournalEntry, type StepEndEntry, type StepStartEntry } from '../engine/journal';
-import type { Runbook, Step } from '../runbook/model';
+import type { Runbook, SavedComparison, Step } from '../runbook/model';
 import type { RunbookMapModel } from '../protocol/map';
+import { groupsOfRuns } from '../engine/groupView';
+import { comparisonOf } from './comparisonSection';
 import { postmortemMap } from './map/graph';
 import {
   buildEvidenceFiles,
@@ -48,6 +50,8 @@ export interface PostmortemRun {
   output: string;
   /** The engine kept only part of the output. */
   outputTruncated: boolean;
+  /** An end of a `compare=` step: the comparison of both ends, saved with it in the record. */
+  comparison?: SavedComparison;
 }
 
 export interface RootCauseCandidate {
@@ -180,6 +184,7 @@ function collectRuns(runbook: Runbook, journal: readonly JournalEntry[], recordP
       inconclusive: end?.inconclusive,
       output,
       outputTruncated: end?.truncated ?? false,
+      ...(savedOutput?.comparison ? { comparison: savedOutput.comparison } : {}),
     };
   });
 }
@@ -239,7 +244,31 @@ function buildPath(runs: PostmortemRun[], ended: boolean): { nodes: PathNode[]; 
   return { nodes: [...nodes.values()], edges };
 }
 
-function buildActionItems(runs: PostmortemRun[]): ActionItem[] {
+/** What raised findings: each run, and after the ends of a `compare=` step their comparison (its findings are not any one end's). */
+type FindingSource = Pick<PostmortemRun, 'label' | 'stepKey' | 'stepTitle' | 'host' | 'startedAt' | 'values' | 'findings'>;
+
+function findingSources(runs: PostmortemRun[]): FindingSource[] {
+  return groupsOfRuns(runs).flatMap((group): FindingSource[] => {
+    const compared = comparisonOf(group);
+    if (!compared) return group;
+    const label = group.length > 1 ? `${group[0].label}–${group[group.length - 1].label}` : group[0].label;
+    const host = [...compared.client.hosts, ...compared.server.hosts].join(', ');
+    return [
+      ...group,
+      {
+        label,
+        stepKey: group[0].stepKey,
+        stepTitle: group[0].stepTitle,
+        host,
+        startedAt: group[0].startedAt,
+        values: compared.values,
+        findings: compared.findings,
+      },
+    ];
+  });
+}
+
+function buildActionItems(runs: FindingSource[]): ActionItem[] {
   const items = new Map<string, ActionItem>();
   for (const run of runs) {
     for (const f of run.findings) {
@@ -269,8 +298,9 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const noteAuthors = journal.flatMap((e) => (e.type === 'note' ? [e.author] : []));
   const authors = [...new Set([responder, ...confirmers, ...noteAuthors].filter((a): a is string => !!a))];
 
+  const sources = findingSources(runs);
   let mostSevere: Postmortem['summary']['mostSevere'];
-  for (const run of runs) {
+  for (const run of sources) {
     for (const finding of run.findings) {
       if (!mostSevere || SEVERITY_RANK[finding.severity] > SEVERITY_RANK[mostSevere.finding.severity]) {
         mostSevere = { finding, stepTitle: run.stepTitle, host: run.host, evidence: run.label };
@@ -278,7 +308,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     }
   }
 
-  const rootCauses: RootCauseCandidate[] = runs.flatMap((run) =>
+  const rootCauses: RootCauseCandidate[] = sources.flatMap((run) =>
     run.findings
       .filter((f) => f.severity === 'critical')
       .map((finding) => ({ finding, evidence: run.label, stepTitle: run.stepTitle, host: run.host, time: run.startedAt, values: run.values })),
@@ -286,7 +316,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
 
   const causes = causeVerdicts(
     [],
-    runs.map((run) => ({ step: run.stepKey, findings: run.findings })),
+    sources.map((run) => ({ step: run.stepKey, findings: run.findings })),
   );
   const inconclusive = runs.filter((run) => run.evidence === 'inconclusive');
   const lifecycle = buildLifecycle(journal);
@@ -328,7 +358,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
       'How long between the start of the impact and its detection? Could an alert have caught it sooner?',
     ],
     resolution: runs.filter((r) => r.confirm),
-    actionItems: buildActionItems(runs),
+    actionItems: buildActionItems(sources),
     lessonPrompts: {
       wentWell: 'To fill: what helped (an alert that fired, a runbook step that pointed straight at the cause)?',
       wentWrong: 'To fill: what slowed the response or made it worse?',

@@ -148,7 +148,40 @@ export interface SavedOutput extends Omit<RunEnding, 'signal'> {
   error?: { kind: string; message: string; hint?: string };
   /** Set for a `samples=N` run: when each sample was taken (ISO 8601); the text holds each under its heading. */
   samples?: string[];
+  /** Set on each end of a `compare=` step: the comparison of both ends as the live run showed it (FORMAT.md). */
+  comparison?: SavedComparison;
+  /** Set when the step had `fetch=`: each file brought from this host into the evidence folder, or why not. */
+  fetched?: SavedFetchedFile[];
   range?: Range;
+}
+
+/** A `fetch=` file of one host's run, as the journal has it (the journal's `evidence-file` entry without its step and time). */
+export interface SavedFetchedFile {
+  /** The path on the host, after substitution. */
+  remotePath: string;
+  /** The local copy, relative to the record, with `/`; absent when it was not fetched. */
+  file?: string;
+  bytes?: number;
+  sha256?: string;
+  kind?: 'text' | 'binary';
+  /** A text file in which the redactor replaced something. */
+  redacted?: boolean;
+  /** Why it was not fetched. */
+  error?: string;
+}
+
+/** What a `compare=` step found by comparing its two ends; saved because the saved texts may be trimmed or redacted. */
+export interface SavedComparison {
+  name: string;
+  client: { role: string; hosts: string[] };
+  server: { role: string; hosts: string[] };
+  values: Record<string, unknown>;
+  findings: import('../checks/spec').Finding[];
+  warnings: string[];
+  /** Why the comparison decided what it did (or why nothing was compared). */
+  why: string;
+  /** False when an end did not finish: nothing was compared, and nothing decided. */
+  compared: boolean;
 }
 
 /**

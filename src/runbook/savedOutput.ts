@@ -3,7 +3,7 @@
 // the fenced content, with control characters shown as Unicode control pictures (reversibly).
 
 import { readTermination } from '../base/run';
-import type { SavedOutput } from './model';
+import type { SavedComparison, SavedOutput } from './model';
 import type { Finding } from '../checks/spec';
 import { endsWithLineBreak } from './lines';
 
@@ -99,10 +99,16 @@ function detailLines(output: SavedOutput): string[] {
     for (const name of names) lines.push(`| ${cell(name)} | ${cell(display(output.values[name]))} |`);
     lines.push('');
   }
+  const compared = output.comparison;
+  if (compared) lines.push(`Compared ${cell(sideText(compared.client))} with ${cell(sideText(compared.server))} (${cell(compared.name)}).`, '');
   for (const finding of output.findings) lines.push(`- ${findingLine(finding)}`);
   if (output.findings.length > 0) lines.push('');
   if (output.next) lines.push(`Next: ${cell(output.next)}${output.why ? ` (${cell(output.why)})` : ''}`, '');
   return lines;
+}
+
+function sideText(side: { role: string; hosts: string[] }): string {
+  return `${side.role} (${side.hosts.join(', ')})`;
 }
 
 function findingLine(finding: Finding): string {
@@ -167,5 +173,31 @@ export function readSavedOutput(metaJson: string, fenced: string): SavedOutput |
   const output = { ...defaults, ...fields, text } as SavedOutput;
   // Anything but a known ending reads as `error`: a hand-edited record never passes for a finished run.
   if (fields.termination !== undefined) output.termination = readTermination(fields.termination);
+  // A comparison that does not read as one is left out: the output opens as an end without its comparison.
+  if (output.comparison !== undefined && !isSavedComparison(output.comparison)) delete output.comparison;
   return output;
+}
+
+function isSavedComparison(value: unknown): value is SavedComparison {
+  const c = value as SavedComparison | null;
+  const side = (s: unknown) => {
+    const x = s as { role?: unknown; hosts?: unknown } | null;
+    return !!x && typeof x.role === 'string' && Array.isArray(x.hosts) && x.hosts.every((h) => typeof h === 'string');
+  };
+  return (
+    !!c &&
+    typeof c === 'object' &&
+    typeof c.name === 'string' &&
+    side(c.client) &&
+    side(c.server) &&
+    !!c.values &&
+    typeof c.values === 'object' &&
+    !Array.isArray(c.values) &&
+    Array.isArray(c.findings) &&
+    c.findings.every((f) => !!f && typeof f.message === 'string' && typeof f.severity === 'string') &&
+    Array.isArray(c.warnings) &&
+    c.warnings.every((w) => typeof w === 'string') &&
+    typeof c.why === 'string' &&
+    typeof c.compared === 'boolean'
+  );
 }

@@ -103,7 +103,8 @@ async function liveAndReopened(stepKey: string, hosts = [localHost()]): Promise<
     delete again.savedAt;
     // Both travel to the renderer as JSON.
     const json = (v: StepResultView) => JSON.parse(JSON.stringify(v)) as StepResultView;
-    return { live: json(toGroupResultView(run)), again: json(again), saved };
+    // The live view as the notebook builds it (extension/cellOutputs.ts): with the saved outputs, whose previews it shows.
+    return { live: json(toGroupResultView(run, saved)), again: json(again), saved };
   } finally {
     session.close();
     await local.close();

@@ -10,6 +10,15 @@ import { startIncident } from '../../src/engine/incident';
 import { journalPathFor, readJournal, type EvidenceFileEntry } from '../../src/engine/journal';
 import { fetchCap, isBinary, substitutePath } from '../../src/pipeline/evidenceFiles';
 import { parseRunbook } from '../../src/runbook/parse';
+import { createExecutors } from '../../src/engine/executors';
+import { toGroupResultView } from '../../src/engine/groupView';
+import type { StepRun } from '../../src/engine/runStep';
+import { savedResultView, savedRuns } from '../../src/engine/savedResultView';
+import { openIncidentRun } from '../../src/pipeline/incidentRun';
+import { fileRecordWriter, readRunbookFile } from '../../src/pipeline/load';
+import type { StepResultView } from '../../src/protocol/renderer';
+import { createRedactor } from '../../src/redact/redactor';
+import type { SavedOutput } from '../../src/runbook/model';
 
 async function quietly(work: () => Promise<number>): Promise<{ code: number; out: string }> {
   const writes = [process.stdout.write, process.stderr.write];
@@ -70,6 +79,56 @@ describe('pipeline: evidence files (fetch=)', function () {
       const kept = fs.readFileSync(path.join(path.dirname(record), slice.file!), 'utf8');
       assert.match(kept, /^accept4: Too many open files\n/);
       assert.equal(kept.includes('ghp_A1b2'), false, 'the token in the log slice is redacted');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the step result says which files were fetched, live and reopened from the record', async function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-fetch-view-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'runbooks'));
+      const source = path.join(dir, 'limits.txt');
+      const gone = path.join(dir, 'gone.log');
+      fs.writeFileSync(
+        path.join(dir, 'runbooks', 'local.runbook.md'),
+        `---\ntitle: Local\nhosts: [local]\n---\n\n\`\`\`sh {id=limits fetch=${source},${gone}}\nprintf 'Max open files 1024 1024 files\\n' > ${source}\n\`\`\`\n`,
+      );
+      const recordPath = startIncident(path.join(dir, 'runbooks', 'local.runbook.md'), { responder: 'mei.lin' }).recordPath;
+      const prompter = { askSecret: async () => undefined, confirm: async () => false };
+      const executors = createExecutors({ prompter });
+      let ended: { run: StepRun; saved: SavedOutput[] } | undefined;
+      const run = await openIncidentRun({
+        runbook: readRunbookFile(recordPath),
+        recordPath,
+        targetNames: ['local'],
+        targetOptions: {},
+        given: {},
+        prompter: prompter as never,
+        executors,
+        redactor: createRedactor(),
+        listener: { stepEnded: (r, saved) => void (ended = { run: r, saved }) },
+        writeRecord: fileRecordWriter(recordPath),
+      });
+      try {
+        await run.step(run.runbook.steps[0]);
+      } finally {
+        run.close();
+        await executors.closeAll();
+      }
+      const live = JSON.parse(JSON.stringify(toGroupResultView(ended!.run, ended!.saved))) as StepResultView;
+      const [kept, missing] = live.hosts[0].fetched ?? [];
+      const entry = readJournal(journalPathFor(recordPath)).entries.find((e): e is EvidenceFileEntry => e.type === 'evidence-file' && !e.error)!;
+      assert.deepEqual(kept, { remotePath: source, file: entry.file, bytes: entry.bytes, sha256: entry.sha256, kind: 'text' });
+      assert.equal(fs.readFileSync(path.join(path.dirname(recordPath), kept.file!), 'utf8'), 'Max open files 1024 1024 files\n');
+      assert.equal(missing.remotePath, gone);
+      assert.match(missing.error ?? '', /no such file/);
+
+      const record = readRunbookFile(recordPath);
+      const step = record.steps[0];
+      const again = JSON.parse(JSON.stringify(savedResultView(record, step, savedRuns(step.outputs)[0]))) as StepResultView;
+      delete again.savedAt;
+      assert.deepEqual(again, live);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
