@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { startTestSshd, type TestSshd } from '../../src/testbed/sshd';
@@ -24,6 +24,7 @@ import {
   startVsCode,
   visibleMessages,
   type VsCode,
+  sshdHostFields,
 } from './harness';
 import { checkCellPreview, notebookRowAt } from './checkCells';
 
@@ -94,20 +95,9 @@ function makeWorkspace(sshd: TestSshd): string {
   writeFileSync(join(dir, 'runbooks', 'mini.runbook.md'), TEMPLATE);
   writeFileSync(join(dir, 'broken.runbook.md'), BROKEN);
   const user = sshd.users.test ?? sshd.users.current;
-  const host = (name: string, i: number) =>
-    `  ${name}: { hostname: ${sshd.addresses[i]}, port: ${sshd.port}, user: ${user}, identityFile: ${sshd.clientKey.privatePath}, identitiesOnly: "yes" }`;
+  const host = (name: string, i: number) => `  ${name}: { ${sshdHostFields(sshd, sshd.addresses[i], user)} }`;
   writeFileSync(join(dir, 'runbook-inventory.yaml'), ['hosts:', host('lab', 0), host('lab2', 1), ''].join('\n'));
   return dir;
-}
-
-/** The sshd's host keys in the user's known_hosts (ssh reads ~ from passwd), put back as they were afterwards. */
-function trustHostKeys(sshd: TestSshd): () => void {
-  const dir = join(userInfo().homedir || homedir(), '.ssh');
-  const file = join(dir, 'known_hosts');
-  const before = existsSync(file) ? readFileSync(file) : undefined;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(file, `${before?.toString() ?? ''}${readFileSync(sshd.knownHostsPath, 'utf8')}`);
-  return () => (before === undefined ? rmSync(file, { force: true }) : writeFileSync(file, before));
 }
 
 const statusItem = (page: Page, text: string | RegExp) => page.locator('.statusbar-item').filter({ hasText: text }).first();
@@ -203,21 +193,18 @@ const CELL = { first: 3, second: 5 };
 describe('UI cells: the notebook chrome an on-call engineer needs', function () {
   let sshd: TestSshd;
   let workspace: string;
-  let restoreKnownHosts: () => void;
   let vscode: VsCode;
   let recordName = '';
 
   before(async function () {
     sshd = await startTestSshd({ firstAddress: 151, addresses: 2 });
     workspace = makeWorkspace(sshd);
-    restoreKnownHosts = trustHostKeys(sshd);
     vscode = await startVsCode({ workspace, trusted: true });
   });
 
   after(async function () {
     await vscode?.stop();
     await sshd?.stop();
-    restoreKnownHosts?.();
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 

@@ -5,8 +5,8 @@
 // test-artifacts/ui/notebook-*.png. Run with scripts/test-ui.mjs.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { processesRunning } from '../../src/testbed/processes';
 import { startTestSshd, type TestSshd } from '../../src/testbed/sshd';
@@ -70,8 +70,12 @@ for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo tick-$i; sleep ${TICK}; done
 `;
 }
 
-/** A workspace with the runbook and an inventory naming the loopback sshd as `lab`. */
-function makeWorkspace(sshd: TestSshd): string {
+/**
+ * A workspace with the runbook and an inventory naming the loopback sshd as `lab`, its host keys
+ * checked against `knownHosts` (empty at first: the host-key question comes up; trusting writes there,
+ * never to the user's ~/.ssh/known_hosts).
+ */
+function makeWorkspace(sshd: TestSshd, knownHosts: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-ui-ws-'));
   writeFileSync(join(dir, 'diag.runbook.md'), runbookText());
   mkdirSync(join(dir, 'runbooks'));
@@ -81,22 +85,9 @@ function makeWorkspace(sshd: TestSshd): string {
   );
   writeFileSync(
     join(dir, 'runbook-inventory.yaml'),
-    `hosts:\n  lab: { hostname: ${sshd.addresses[0]}, port: ${sshd.port}, user: ${sshd.users.current}, identityFile: ${sshd.clientKey.privatePath}, identitiesOnly: "yes", description: loopback sshd }\n`,
+    `hosts:\n  lab: { hostname: ${sshd.addresses[0]}, port: ${sshd.port}, user: ${sshd.users.current}, identityFile: ${sshd.clientKey.privatePath}, identitiesOnly: "yes", userKnownHostsFile: ${knownHosts}, description: loopback sshd }\n`,
   );
   return dir;
-}
-
-/**
- * Trusting the host key writes it to the user's known_hosts (ssh reads ~ from the passwd entry, so
- * the harness's temporary HOME does not cover it): keep the file as it was and put it back after.
- */
-function preserveKnownHosts(): () => void {
-  const file = join(userInfo().homedir || homedir(), '.ssh', 'known_hosts');
-  const before = existsSync(file) ? readFileSync(file) : undefined;
-  return () => {
-    if (before === undefined) rmSync(file, { force: true });
-    else writeFileSync(file, before);
-  };
 }
 
 async function openRunbook(page: Page): Promise<void> {
@@ -142,17 +133,17 @@ function accepted(sshd: TestSshd): number {
 describe('UI notebook: running a runbook over SSH in VS Code', function () {
   let sshd: TestSshd;
   let workspace: string;
-  let restoreKnownHosts: () => void;
+  let knownHosts: string;
 
   before(async function () {
     sshd = await startTestSshd({ firstAddress: ADDRESS_BASE });
-    workspace = makeWorkspace(sshd);
-    restoreKnownHosts = preserveKnownHosts();
+    knownHosts = join(mkdtempSync(join(tmpdir(), 'runbook-ui-kh-')), 'known_hosts');
+    workspace = makeWorkspace(sshd, knownHosts);
   });
 
   after(async function () {
     await sshd?.stop();
-    restoreKnownHosts?.();
+    if (knownHosts) rmSync(dirname(knownHosts), { recursive: true, force: true });
     if (workspace) rmSync(workspace, { recursive: true, force: true });
     rmSync(marker, { force: true });
   });
@@ -221,6 +212,11 @@ describe('UI notebook: running a runbook over SSH in VS Code', function () {
       assert.ok(await page.locator('.monaco-dialog-box').isVisible(), 'the host-key modal is still up');
       const waited = Date.now() - shownAt;
       await clickDialogButton(page, 'Trust and connect');
+      assert.match(
+        readFileSync(knownHosts, 'utf8'),
+        new RegExp(`^\\[${sshd.addresses[0]!.replace(/\./g, '\\.')}\\]:${sshd.port} `, 'm'),
+        'the key trusted is in the known_hosts the inventory names',
+      );
 
       const outputs = notebookOutputs(page);
       const result = outputs.locator('.irb-result').first();
@@ -239,6 +235,17 @@ describe('UI notebook: running a runbook over SSH in VS Code', function () {
       const durationMs = meta.endsWith(' ms') ? Number(took[1]) : Number(took[1]) * 1000;
       assert.ok(waited >= 3_000, `the modal was up ${waited} ms`);
       assert.ok(durationMs < 2_000, `an echo took ${meta} after ${waited} ms of host-key modal: the wait is counted`);
+      // VS Code's own timer in the cell's status bar (the check mark and seconds) says the same.
+      const items = await (
+        await activeCell(page, 'first-step-marker')
+      )
+        .locator('.cell-status-item')
+        .evaluateAll((els) =>
+          els.map((e) => ({ text: (e as HTMLElement).innerText.trim(), icons: [...e.querySelectorAll('.codicon')].map((c) => c.className).join(' ') })),
+        );
+      const timer = items.find((i) => /state-success|codicon-check\b/.test(i.icons) && /^\d+(\.\d+)?s$/.test(i.text));
+      assert.ok(timer, `the cell shows its run time: ${JSON.stringify(items)}`);
+      assert.ok(Number(timer.text.slice(0, -1)) < 2, `VS Code's cell timer says ${timer.text} after ${waited} ms of host-key modal: the wait is counted`);
       await vscode.screenshot('notebook-first-step');
     });
 
