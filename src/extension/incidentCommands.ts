@@ -175,8 +175,9 @@ async function showPlan(parts: IncidentCommandParts, plans: PlanDocuments): Prom
 
 /**
  * Markdown cells a responder adds to a record are stamped when they are added and journaled, with
- * their text, when the record is saved (a new cell is empty when it appears). A check block added
- * as a Markdown cell is not a note.
+ * their text, at the first save of the record after the user has left the cell (a new cell is empty
+ * when it appears; a save while it is typed would journal half a sentence). A check block added as a
+ * Markdown cell is not a note.
  */
 function stampMarkdownCells(log: vscode.LogOutputChannel): vscode.Disposable[] {
   const added = new WeakMap<vscode.NotebookCell, Date>();
@@ -202,6 +203,8 @@ function stampMarkdownCells(log: vscode.LogOutputChannel): vscode.Disposable[] {
       for (const cell of [...cells]) {
         const text = cell.document.getText().trim();
         if (cell.index < 0 || !text) continue; // deleted, or still empty: wait for a later save
+        // Still being typed (a save from elsewhere, or auto save, mid-sentence): journal it at a save after the user leaves it.
+        if (vscode.window.activeTextEditor?.document.uri.toString() === cell.document.uri.toString()) continue;
         cells.delete(cell);
         // A check block is a Markdown cell too (its fence, drawn as one line): part of the runbook, not a note.
         if (isCheckCell({ kind: 'markup', languageId: cell.document.languageId, value: text })) continue;
