@@ -23,7 +23,8 @@ function linkTo(pm: Postmortem, link: string): string {
 function keyTimes(pm: Postmortem): [string, string][] {
   const lc = pm.lifecycle;
   const rows: [string, string | undefined][] = [
-    ['Status', lc.status + (lc.reopenedAt && lc.status !== 'Resolved' ? ` (reopened at ${utc(lc.reopenedAt)})` : '')],
+    // The header's Status row says where the incident stands; here only a reopen adds to it.
+    ['Reopened', lc.reopenedAt && lc.status !== 'Resolved' ? utc(lc.reopenedAt) : undefined],
     ['Impact started', lc.impactStart && utc(lc.impactStart)],
     ['Detected', lc.detection && `${utc(lc.detection.at)} (${lc.detection.how}${lc.detection.alert ? `: ${lc.detection.alert}` : ''})`],
     ['Declared', lc.declaredAt && utc(lc.declaredAt)],
@@ -39,7 +40,8 @@ function keyTimes(pm: Postmortem): [string, string][] {
 
 export function statusMarkdown(pm: Postmortem): string[] {
   const rows = keyTimes(pm);
-  const md = ['## Incident status', '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| **${k}** | ${cell(mdText(v))} |`), ''];
+  const table = rows.length ? ['| | |', '|---|---|', ...rows.map(([k, v]) => `| **${k}** | ${cell(mdText(v))} |`), ''] : [];
+  const md = ['## Incident status', '', ...table];
   if (pm.lifecycle.status === 'ongoing')
     md.push('_The incident is not mitigated or resolved in the journal (runbook status RECORD mitigated|resolved --at TIME)._', '');
   return md;
@@ -53,7 +55,7 @@ export function statusHtml(pm: Postmortem): string {
     pm.lifecycle.status === 'ongoing'
       ? '<p class="fill">The incident is not mitigated or resolved in the journal (runbook status RECORD mitigated|resolved --at TIME).</p>'
       : '';
-  return `<h2>Incident status</h2>\n<table class="meta">${rows}</table>${note}`;
+  return `<h2>Incident status</h2>\n${rows ? `<table class="meta">${rows}</table>` : ''}${note}`;
 }
 
 /** Lines for the Impact and Detection sections, from what was recorded. */

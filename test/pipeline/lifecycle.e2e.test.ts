@@ -158,7 +158,8 @@ describe('pipeline: an incident from first step to resolved, over SSH', function
 
   it('the same in HTML (golden)', async function () {
     const html = await exported('html');
-    assert.match(html, /<th scope="row">Status<\/th><td>Resolved<\/td>/);
+    assert.match(html, /<th scope="row">Status<\/th><td>Draft; incident Resolved at /);
+    assert.doesNotMatch(html, /<th scope="row">Status<\/th><td>Resolved<\/td>/, 'the status is said once, in the header');
     assert.match(html, /<th scope="row">Time to resolve<\/th><td>5 min 2 s \(from the impact start\)<\/td>/);
     assert.match(html, /<a href="[^"]+\.evidence\/[^"]+\/rb-lc-\d+\.pcap"><code>\/tmp\/rb-lc-\d+\.pcap<\/code><\/a>/);
     golden('lifecycle-e2e.html', normalise(html, capture));
@@ -172,7 +173,8 @@ describe('pipeline: an incident from first step to resolved, over SSH', function
       .map((e) => (e.type === 'status' ? e.status : ''));
     assert.deepEqual(statuses, ['mitigated', 'resolved', 'reopened']);
     const md = await exported('md');
-    assert.match(md, /\| \*\*Status\*\* \| Mitigated \\\(reopened at /);
+    assert.match(md, /\| \*\*Status\*\* \| Draft; incident Mitigated at /);
+    assert.match(md, /\| \*\*Reopened\*\* \| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \|/);
     assert.match(md, /status: reopened \\\(set by [a-z.]+\\\): reopened to run a step/);
   });
 });
