@@ -22,7 +22,7 @@ function arg(name: string, fallback: string): string {
   return found ? found.slice(name.length + 3) : fallback;
 }
 
-interface Format {
+export interface Format {
   parser: string;
   header: string[];
   /** Row shapes from a real capture. */
@@ -41,7 +41,7 @@ const endpointCounts = (local: string, peer: string) =>
   `i = match(${local}, /:[^:]*$/); la[substr(${local}, 1, i - 1)]++; lp[substr(${local}, i + 1)]++; ` +
   `j = match(${peer}, /:[^:]*$/); pa[substr(${peer}, 1, j - 1)]++`;
 
-const formats: Record<string, () => Format> = {
+export const formats: Record<string, () => Format> = {
   'ss-tan': () => {
     const lines = fixtureLines('ss-tan', 'ss-tan-loopback.txt');
     return {
@@ -92,7 +92,7 @@ function pool(format: Format): string[] {
   return out;
 }
 
-function writeInput(file: string, format: Format, lines: number): number {
+export function writeInput(file: string, format: Format, lines: number): number {
   const fd = openSync(file, 'w');
   const rows = pool(format);
   let chunk: string[] = [...format.header];
@@ -157,7 +157,7 @@ function agree(ours: Record<string, number>, theirs: Record<string, number>, can
   return Object.entries(ours).every(([state, n]) => (summed[state] ?? 0) === n);
 }
 
-async function bundleChild(dir: string): Promise<string> {
+export async function bundleChild(dir: string): Promise<string> {
   const entry = join(__dirname, 'parse-spill-child.ts');
   const outfile = join(dir, 'child.cjs');
   await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning' });
@@ -247,7 +247,10 @@ async function main(): Promise<void> {
   }
 }
 
-void main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+// bench/parse-instructions.ts borrows the inputs and the bundle from here.
+if (require.main === module) {
+  void main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -188,8 +188,15 @@ export class ByteCounts {
   private insert(bytes: Buffer, start: number, end: number, h: number): number {
     const length = end - start;
     if (this.used + length > this.keys.length) this.keys = grow(this.keys, this.used + length);
-    this.keys.set(bytes.subarray(start, end), this.used);
-    if (this.ascii) for (let i = start; i < end; i++) if (bytes[i] > 127) this.ascii = false;
+    // Byte by byte: a key is a few bytes, and `subarray` would make a Buffer object for each new key.
+    const keys = this.keys;
+    let ascii = true;
+    for (let i = start, at = this.used; i < end; i++, at++) {
+      const c = bytes[i];
+      keys[at] = c;
+      if (c > 127) ascii = false;
+    }
+    if (!ascii) this.ascii = false;
     const index = this.size++;
     if (index === this.starts.length) {
       this.starts = grow(this.starts, index + 1);
