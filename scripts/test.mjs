@@ -6,21 +6,33 @@
 // type-checks and lint, packaging the .vsix, and the field suite (lab faults over SSH, mostly waiting
 // on samples and intervals; its three files in parallel, test/field.mocharc.json). Their output is
 // printed whole when they end, and also kept in test-artifacts/.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 
 const skipUi = process.argv.includes('--no-ui') || process.env.RUNBOOK_SKIP_UI === '1';
 const started = Date.now();
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
-function run(label, command, args, options = {}) {
+/**
+ * A stage in the foreground, its output streamed (and kept when `capture`). Not spawnSync: that would
+ * stop this process's event loop, and the background stages' end times with it.
+ */
+async function run(label, command, args, options = {}) {
   const t0 = Date.now();
   console.log(`\n== ${label}: ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: options.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', env: { ...process.env, ...options.env } });
-  if (options.capture) process.stdout.write(result.stdout);
+  const child = spawn(command, args, { stdio: ['inherit', options.capture ? 'pipe' : 'inherit', 'inherit'], env: { ...process.env, ...options.env } });
+  const chunks = [];
+  child.stdout?.on('data', (chunk) => {
+    chunks.push(chunk);
+    process.stdout.write(chunk);
+  });
+  const { status, signal } = await new Promise((resolve) => {
+    child.on('error', (error) => resolve({ status: null, signal: error.message }));
+    child.on('close', (code, sig) => resolve({ status: code, signal: sig }));
+  });
   const seconds = ((Date.now() - t0) / 1000).toFixed(1);
-  console.log(`== ${label}: ${result.status === 0 ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${seconds} s`);
-  return result;
+  console.log(`== ${label}: ${status === 0 ? 'ok' : `FAILED (exit ${status ?? signal})`} in ${seconds} s`);
+  return { status, stdout: Buffer.concat(chunks) };
 }
 
 function countFrom(output) {
@@ -65,21 +77,21 @@ const fieldSuite = 'test/field.mocharc.json';
 const fieldFiles = JSON.parse(readFileSync(fieldSuite, 'utf8')).spec;
 
 let failedStage = false;
-const stage = (label, command, args, options) => {
-  const result = run(label, command, args, options);
+const stage = async (label, command, args, options) => {
+  const result = await run(label, command, args, options);
   if (options?.capture) countFrom(result.stdout);
   if (result.status !== 0) failedStage = true;
   return result.status === 0;
 };
 
-stage('system packages', 'bash', ['scripts/setup-system.sh']);
+await stage('system packages', 'bash', ['scripts/setup-system.sh']);
 const withUi = !skipUi && existsSync('scripts/test-ui.mjs');
 // The UI test bed needs only the system packages (libkrb5-dev, Chromium) and the npm registry: it
 // installs while everything else runs, and is most often the longest part before the UI stage.
 const uiTestBed = withUi ? background('UI test bed', 'bash', ['scripts/setup-ui.sh']) : undefined;
 // A fresh clone: install the npm dependencies first (the lock file pins them).
-if (!existsSync('node_modules/.package-lock.json')) stage('npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund']);
-if (stage('build', 'node', ['scripts/build.mjs'])) {
+if (!existsSync('node_modules/.package-lock.json')) await stage('npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund']);
+if (await stage('build', 'node', ['scripts/build.mjs'])) {
   // Type-checks, lint, formatting and the layer arrows (dependency-cruiser: exactly `npm run lint`)
   // need no test to have run: in the background, beside the tests.
   const staticChecks = background('type-check, lint, format and layers', 'bash', [
@@ -90,10 +102,10 @@ if (stage('build', 'node', ['scripts/build.mjs'])) {
   // The .vsix the UI tests install, made while the unit tests run.
   const packaging = withUi ? background('package', 'node', ['scripts/package.mjs']) : undefined;
   const ignoreField = fieldFiles.flatMap((file) => ['--ignore', file]);
-  stage('unit and SSH tests', 'npx', ['mocha', ...ignoreField], { capture: true, env: { RUNBOOK_TEST_LABEL: 'unit and SSH tests' } });
+  await stage('unit and SSH tests', 'npx', ['mocha', ...ignoreField], { capture: true, env: { RUNBOOK_TEST_LABEL: 'unit and SSH tests' } });
   const packaged = packaging ? await packaging.wait() : false;
   if (withUi && (await uiTestBed.wait()) && packaged) {
-    stage('UI tests', 'node', ['scripts/test-ui.mjs'], { capture: true, env: { RUNBOOK_TEST_LABEL: 'UI tests', RUNBOOK_UI_PACKAGED: '1' } });
+    await stage('UI tests', 'node', ['scripts/test-ui.mjs'], { capture: true, env: { RUNBOOK_TEST_LABEL: 'UI tests', RUNBOOK_UI_PACKAGED: '1' } });
   }
   await staticChecks.wait();
   await field.wait();
