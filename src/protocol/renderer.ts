@@ -45,14 +45,21 @@ export interface HostResultView {
   fetched?: FetchedFileView[];
 }
 
-/** One `fetch=` file: where it was on the host, its local copy (relative to the record), size and sha256; or why it was not fetched. */
+/**
+ * One `fetch=` file of a host's run: where it was on the host, its local copy, size and sha256; or why
+ * it was not fetched. The same shape is saved in the record (SavedFetchedFile) and journaled.
+ */
 export interface FetchedFileView {
+  /** The path on the host, after substitution. */
   remotePath: string;
+  /** The local copy, relative to the record, with `/`; absent when it was not fetched. */
   file?: string;
   bytes?: number;
   sha256?: string;
   kind?: 'text' | 'binary';
+  /** A text file in which the redactor replaced something. */
   redacted?: boolean;
+  /** Why it was not fetched. */
   error?: string;
 }
 

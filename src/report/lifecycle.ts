@@ -2,6 +2,7 @@
 // files, and the timeline rows for status changes, impact, detection and fetched files.
 
 import type { JournalEntry } from '../engine/journal';
+import type { FetchedFileView } from '../protocol/renderer';
 import { durationsOf, lifecycleOf, spanText } from '../engine/lifecycle';
 import { utc } from './text';
 
@@ -23,18 +24,11 @@ export interface PostmortemLifecycle {
   impact?: string;
 }
 
-export interface PostmortemEvidenceFile {
+/** A fetched file in the postmortem (`file` relative to the record, and so to the postmortem beside it). */
+export interface PostmortemEvidenceFile extends FetchedFileView {
   time: string;
   host: string;
   step: string;
-  remotePath: string;
-  /** Relative to the record (and to the postmortem written beside it). */
-  file?: string;
-  bytes?: number;
-  sha256?: string;
-  kind?: 'text' | 'binary';
-  redacted?: boolean;
-  error?: string;
 }
 
 export function buildLifecycle(journal: readonly JournalEntry[]): PostmortemLifecycle {

@@ -3,6 +3,7 @@
 
 /** A place in the source text. Lines and columns are 0-based (LSP style); the CLI prints them 1-based. */
 import type { RunEnding } from '../base/run';
+import type { FetchedFileView } from '../protocol/renderer';
 
 export interface Position {
   line: number;
@@ -156,19 +157,7 @@ export interface SavedOutput extends Omit<RunEnding, 'signal'> {
 }
 
 /** A `fetch=` file of one host's run, as the journal has it (the journal's `evidence-file` entry without its step and time). */
-export interface SavedFetchedFile {
-  /** The path on the host, after substitution. */
-  remotePath: string;
-  /** The local copy, relative to the record, with `/`; absent when it was not fetched. */
-  file?: string;
-  bytes?: number;
-  sha256?: string;
-  kind?: 'text' | 'binary';
-  /** A text file in which the redactor replaced something. */
-  redacted?: boolean;
-  /** Why it was not fetched. */
-  error?: string;
-}
+export type SavedFetchedFile = FetchedFileView;
 
 /** What a `compare=` step found by comparing its two ends; saved because the saved texts may be trimmed or redacted. */
 export interface SavedComparison {
