@@ -51,7 +51,10 @@ function background(label, command, args, options = {}) {
   const output = openSync(log, 'w');
   const t0 = Date.now();
   console.log(`\n== ${label}: started in the background (output in ${log}): ${command} ${args.join(' ')}`);
-  const child = spawn(command, args, { stdio: ['ignore', output, output], env: { ...process.env, ...options.env } });
+  // `nice`: CPU-bound stages with slack (type-checks, lint, packaging) yield to the unit tests, which
+  // are what the UI stage waits for. Not the field suite: its lab load generators must keep their rates.
+  const [cmd, argv] = options.nice ? ['nice', ['-n', '10', command, ...args]] : [command, args];
+  const child = spawn(cmd, argv, { stdio: ['ignore', output, output], env: { ...process.env, ...options.env } });
   // The stage's own time, taken when it ends (not when the suite gets round to printing it).
   const ended = new Promise((resolve) => {
     child.on('error', (error) => resolve({ status: null, signal: error.message, at: Date.now() }));
@@ -94,13 +97,15 @@ if (!existsSync('node_modules/.package-lock.json')) await stage('npm dependencie
 if (await stage('build', 'node', ['scripts/build.mjs'])) {
   // Type-checks, lint, formatting and the layer arrows (dependency-cruiser: exactly `npm run lint`)
   // need no test to have run: in the background, beside the tests.
-  const staticChecks = background('type-check, lint, format and layers', 'bash', [
-    '-c',
-    'set -e; npx tsc --noEmit -p .; echo "type-check: ok"; npx tsc --noEmit -p media; echo "type-check renderer: ok"; npm run --silent lint',
-  ]);
+  const staticChecks = background(
+    'type-check, lint, format and layers',
+    'bash',
+    ['-c', 'set -e; npx tsc --noEmit -p .; echo "type-check: ok"; npx tsc --noEmit -p media; echo "type-check renderer: ok"; npm run --silent lint'],
+    { nice: true },
+  );
   const field = background('field suite', 'npx', ['mocha', '--config', fieldSuite], { capture: true, env: { RUNBOOK_TEST_LABEL: 'field suite' } });
   // The .vsix the UI tests install, made while the unit tests run.
-  const packaging = withUi ? background('package', 'node', ['scripts/package.mjs']) : undefined;
+  const packaging = withUi ? background('package', 'node', ['scripts/package.mjs'], { nice: true }) : undefined;
   const ignoreField = fieldFiles.flatMap((file) => ['--ignore', file]);
   await stage('unit and SSH tests', 'npx', ['mocha', ...ignoreField], { capture: true, env: { RUNBOOK_TEST_LABEL: 'unit and SSH tests' } });
   const packaged = packaging ? await packaging.wait() : false;
