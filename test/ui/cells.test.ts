@@ -103,8 +103,17 @@ function makeWorkspace(sshd: TestSshd): string {
 const statusItem = (page: Page, text: string | RegExp) => page.locator('.statusbar-item').filter({ hasText: text }).first();
 
 /** The cell status bar's text of a cell. */
-async function cellStatus(cell: Locator): Promise<string> {
-  return (await cell.locator('.cell-statusbar-container').innerText()).replace(/\s+/g, ' ');
+/**
+ * The cell status bar's text once it shows every one of `parts` (VS Code draws the items a moment
+ * after the cell comes into view; read at once it was empty under load), else as it is after 15 s.
+ */
+async function cellStatus(cell: Locator, parts: string[]): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const text = (await cell.locator('.cell-statusbar-container').innerText()).replace(/\s+/g, ' ');
+    if (parts.every((p) => text.includes(p)) || Date.now() > deadline) return text;
+    await sleep(250);
+  }
 }
 
 async function focusedRowText(page: Page): Promise<string> {
@@ -276,8 +285,9 @@ describe('UI cells: the notebook chrome an on-call engineer needs', function () 
   it('step cells show title, id, timeout, hosts and CHANGES THE HOST with their own run affordance; a check cell is one line, opens onto its YAML, and has no run button', async () => {
     const { page } = vscode;
     const first = await cellWith(page, 'test -n');
-    const status = await cellStatus(first);
-    for (const part of ['Count things', 'id: first', '10s', 'notebook target', 'Run step']) assert.ok(status.includes(part), `"${part}" in: ${status}`);
+    const firstParts = ['Count things', 'id: first', '10s', 'notebook target', 'Run step'];
+    const status = await cellStatus(first, firstParts);
+    for (const part of firstParts) assert.ok(status.includes(part), `"${part}" in: ${status}`);
     assert.ok(!status.includes('CHANGES THE HOST'), status);
 
     // The check under it is a Markdown cell drawn as one line; its YAML shows only once opened.
@@ -309,8 +319,9 @@ describe('UI cells: the notebook chrome an on-call engineer needs', function () 
     assert.equal(await checkRow.locator('.monaco-editor').filter({ visible: true }).count(), 0, 'back to the one line');
 
     const fix = await cellScrolledTo(page, 'true restart');
-    const fixStatus = await cellStatus(fix);
-    for (const part of ['CHANGES THE HOST', 'Restart it', 'id: fix', '1m', 'Run… (asks)']) assert.ok(fixStatus.includes(part), `"${part}" in: ${fixStatus}`);
+    const fixParts = ['CHANGES THE HOST', 'Restart it', 'id: fix', '1m', 'Run… (asks)'];
+    const fixStatus = await cellStatus(fix, fixParts);
+    for (const part of fixParts) assert.ok(fixStatus.includes(part), `"${part}" in: ${fixStatus}`);
     await shot(page, 'cell-status');
   });
 

@@ -241,17 +241,20 @@ describe('UI notebook: running a runbook over SSH in VS Code', function () {
       const durationMs = meta.endsWith(' ms') ? Number(took[1]) : Number(took[1]) * 1000;
       assert.ok(waited >= 3_000, `the modal was up ${waited} ms`);
       assert.ok(durationMs < 2_000, `an echo took ${meta} after ${waited} ms of host-key modal: the wait is counted`);
-      // VS Code's own timer in the cell's status bar (the check mark and seconds) says the same.
-      const items = await (
-        await activeCell(page, 'first-step-marker')
-      )
-        .locator('.cell-status-item')
-        .evaluateAll((els) =>
-          els.map((e) => ({ text: (e as HTMLElement).innerText.trim(), icons: [...e.querySelectorAll('.codicon')].map((c) => c.className).join(' ') })),
-        );
-      // VS Code draws it as the success icon, then the seconds ("0.0s") as an item of its own.
-      const success = items.findIndex((i) => /state-success/.test(i.icons));
-      const timer = success >= 0 ? items.slice(success, success + 2).find((i) => /^\d+(\.\d+)?s$/.test(i.text)) : undefined;
+      // VS Code's own timer in the cell's status bar (the check mark and seconds) says the same. It is
+      // drawn as the success icon, then the seconds ("0.0s") as an item of its own, once the run has ended.
+      const cell = await activeCell(page, 'first-step-marker');
+      let items: { text: string; icons: string }[] = [];
+      let timer: { text: string } | undefined;
+      for (const timerDeadline = Date.now() + 15_000; !timer && Date.now() < timerDeadline; await sleep(250)) {
+        items = await cell
+          .locator('.cell-status-item')
+          .evaluateAll((els) =>
+            els.map((e) => ({ text: (e as HTMLElement).innerText.trim(), icons: [...e.querySelectorAll('.codicon')].map((c) => c.className).join(' ') })),
+          );
+        const success = items.findIndex((i) => /state-success/.test(i.icons));
+        timer = success >= 0 ? items.slice(success, success + 2).find((i) => /^\d+(\.\d+)?s$/.test(i.text)) : undefined;
+      }
       assert.ok(timer, `the cell shows its run time: ${JSON.stringify(items)}`);
       assert.ok(Number(timer.text.slice(0, -1)) < 2, `VS Code's cell timer says ${timer.text} after ${waited} ms of host-key modal: the wait is counted`);
       await vscode.screenshot('notebook-first-step');
