@@ -63,43 +63,29 @@ const node = {
   plugins: [optionalNative],
 };
 
+/** Code that runs in a webview (notebook renderers, the map). */
+const browser = { bundle: true, platform: 'browser', format: 'esm', target: 'es2022', minify: production, sourcemap: !production, logLevel: 'warning' };
+
 const allBuilds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [optionalNative, lazyCore] },
   { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   {
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    minify: production,
-    sourcemap: !production,
-    logLevel: 'warning',
+    ...browser,
     entryPoints: ['media/renderer/index.ts'],
     outfile: 'dist/renderer.js',
     loader: { '.css': 'text' },
   },
   // Check cells: a markdown-it plugin for VS Code's notebook Markdown renderer (media/checkCell/index.ts).
   {
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    minify: production,
-    sourcemap: !production,
-    logLevel: 'warning',
+    ...browser,
     entryPoints: ['media/checkCell/index.ts'],
     outfile: 'dist/checkCell.js',
   },
   // The "Runbook Map" webview (src/extension/mapView.ts): script with dagre, and its stylesheet as dist/map.css.
   {
-    bundle: true,
-    platform: 'browser',
+    ...browser,
     format: 'iife',
-    target: 'es2022',
-    minify: production,
-    sourcemap: !production,
-    logLevel: 'warning',
     entryPoints: ['media/map/index.ts'],
     outfile: 'dist/map.js',
   },
