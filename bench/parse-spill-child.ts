@@ -2,7 +2,8 @@
 // inside this process (the engine is already running when a step's output is parsed), with the
 // process's own peak RSS (VmHWM) at the end. Prints one JSON line.
 import { readFileSync } from 'node:fs';
-import { parseSpilledOutput } from '../src/engine/parseFull';
+import { parseFast, parseSpilledOutput } from '../src/engine/parseFull';
+import { getParser } from '../src/checks/parsers/index';
 
 async function main(): Promise<void> {
   const [parser, file] = process.argv.slice(2);
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   const status = readFileSync('/proc/self/status', 'utf8');
   const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
   const values = (result?.values ?? {}) as Record<string, unknown>;
+  // Which path read it (after the timing, not timed): the WebAssembly fast path, or the parser (declined).
+  const fastPath = (await parseFast(getParser(parser)!, options, file)) !== undefined;
   process.stdout.write(
     JSON.stringify({
       wallMs,
@@ -24,6 +27,7 @@ async function main(): Promise<void> {
       total: values.total ?? values.count ?? 0,
       states: values.states ?? {},
       warnings: result?.warnings ?? [],
+      fastPath,
     }),
   );
 }

@@ -122,10 +122,10 @@ function median(xs: number[]): number {
 }
 
 /** Our side: the bundled child parses the file once and reports its own timing and VmHWM. */
-function runOurs(bundle: string, parser: string, file: string): Run & { warnings: string[]; total: number } {
+function runOurs(bundle: string, parser: string, file: string): Run & { warnings: string[]; total: number; fastPath: boolean } {
   const child = spawnSync(process.execPath, [bundle, parser, file], { encoding: 'utf8', timeout: 600_000 });
   if (child.status !== 0) throw new Error(`our child failed: ${child.stderr}`);
-  return JSON.parse(child.stdout) as Run & { warnings: string[]; total: number };
+  return JSON.parse(child.stdout) as Run & { warnings: string[]; total: number; fastPath: boolean };
 }
 
 /** A peer through GNU time: wall from here, user+sys and max RSS from time(1). */
@@ -181,9 +181,9 @@ async function main(): Promise<void> {
       .map((name) => ({ name, path: spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim() }));
     console.log(`node ${process.version}; peers: ${peers.map((p) => `${p.name}=${p.path || 'missing'}`).join(', ')}; ${reps} runs each, interleaved, medians`);
     console.log(
-      '| input | lines | MB | load before | ours wall | ours CPU | ours peak RSS | mawk min. | mawk equiv. | gawk min. | gawk equiv. | ours / mawk equiv. (wall, CPU) | ours / mawk min. (wall, CPU) | states agree |',
+      '| input | lines | MB | load before | ours wall | ours CPU | ours peak RSS | mawk min. | mawk equiv. | gawk min. | gawk equiv. | ours / mawk equiv. (wall, CPU) | ours / mawk min. (wall, CPU) | states agree | read by |',
     );
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const name of names) {
       const format = formats[name]();
       for (const lines of sizes) {
@@ -195,6 +195,7 @@ async function main(): Promise<void> {
         const awk: Record<string, Run[]> = {};
         let agreeAll = true;
         let total = 0;
+        const paths = new Set<string>();
         for (let rep = 0; rep < reps; rep++) {
           const jobs: [string, () => Run][] = [['ours', () => runOurs(bundle, format.parser, file)]];
           for (const peer of peers.filter((p) => p.path)) {
@@ -208,6 +209,7 @@ async function main(): Promise<void> {
             if (label === 'ours') {
               ours.push(r);
               total = (r as Run & { total: number }).total;
+              paths.add((r as Run & { fastPath: boolean }).fastPath ? 'fast path (WebAssembly)' : 'parser (fast path declined)');
             } else (awk[label] ??= []).push(r);
           }
           const equivalent = awk['mawk equiv.']?.at(-1);
@@ -219,7 +221,7 @@ async function main(): Promise<void> {
           awk[label] ? `${(m(ours, 'wallMs') / m(awk[label], 'wallMs')).toFixed(2)}, ${(m(ours, 'cpuMs') / m(awk[label], 'cpuMs')).toFixed(2)}` : '—';
         console.log(
           `| ${name} | ${lines.toLocaleString('en-US')} (${total.toLocaleString('en-US')} read) | ${(bytes / MB).toFixed(0)} | ${load} | ${m(ours, 'wallMs').toFixed(0)} ms | ${m(ours, 'cpuMs').toFixed(0)} ms | ${Math.max(...ours.map((r) => r.maxRssMB)).toFixed(0)} MB | ` +
-            `${fmt(awk['mawk min.'])} | ${fmt(awk['mawk equiv.'])} | ${fmt(awk['gawk min.'])} | ${fmt(awk['gawk equiv.'])} | ${ratio('mawk equiv.')} | ${ratio('mawk min.')} | ${agreeAll ? 'yes' : 'NO'} |`,
+            `${fmt(awk['mawk min.'])} | ${fmt(awk['mawk equiv.'])} | ${fmt(awk['gawk min.'])} | ${fmt(awk['gawk equiv.'])} | ${ratio('mawk equiv.')} | ${ratio('mawk min.')} | ${agreeAll ? 'yes' : 'NO'} | ${[...paths].join(', ')} |`,
         );
         if (!keep) rmSync(file, { force: true });
       }

@@ -9,6 +9,8 @@ import { getParser } from '../checks/evaluate';
 import type { CheckSpec } from '../checks/spec';
 import type { ParseResult } from '../checks/parsers/types';
 import { LineSplitter } from '../checks/parsers/byteLines';
+import { fastSocketScan, type FastSocketScan } from '../checks/parsers/fast/sockets';
+import type { Parser, ParserOptions } from '../checks/parsers/types';
 
 /** Beyond this, a parser without a streaming mode (json) is not given the file at all. */
 const WHOLE_FILE_LIMIT = 64 * 1024 * 1024;
@@ -19,7 +21,11 @@ const CHUNK_BYTES = 1024 * 1024;
 export async function parseSpilledOutput(spec: CheckSpec, fullPath: string): Promise<ParseResult | undefined> {
   const parser = spec.parse ? getParser(spec.parse) : undefined;
   if (!parser) return undefined;
-  const accumulator = parser.stream?.(spec.options ?? {});
+  const options = spec.options ?? {};
+  const fast = parser.stream ? await parseFast(parser, options, fullPath) : undefined;
+  // Declined: the output has a line the fast path does not read; the parser reads all of it below.
+  if (fast) return fast;
+  const accumulator = parser.stream?.(options);
   if (accumulator) {
     const splitter = new LineSplitter(accumulator);
     await readChunks(fullPath, (chunk) => splitter.write(chunk));
@@ -38,20 +44,63 @@ export async function parseSpilledOutput(spec: CheckSpec, fullPath: string): Pro
 }
 
 /**
+ * The fast path (checks/parsers/fast/sockets.ts) where the parser has one and the output is all rows of
+ * the usual shape; undefined when it declined (the caller then streams the file through the parser).
+ * The kept rows are the parser's own, from the lines up to the last of them.
+ */
+export async function parseFast(parser: Parser, options: ParserOptions, fullPath: string, chunkBytes = CHUNK_BYTES): Promise<ParseResult | undefined> {
+  const scan = fastSocketScan(parser.info.name, options, chunkBytes);
+  if (!scan) return undefined;
+  await scanFile(scan, fullPath, chunkBytes);
+  if (scan.declined) return undefined;
+  const headEnd = scan.headEnd();
+  let rows: unknown[] = [];
+  if (scan.keptRows > 0) {
+    const splitter = new LineSplitter(parser.stream!(options));
+    await readChunks(fullPath, (chunk) => splitter.write(chunk), chunkBytes, headEnd < 0 ? Infinity : headEnd);
+    rows = splitter.end().values.rows as unknown[];
+  }
+  const values = scan.result(rows);
+  return values && { values, warnings: [] };
+}
+
+/** Reads the file into the scan's own memory, chunk by chunk, until the end or its first decline. */
+async function scanFile(scan: FastSocketScan, path: string, chunkBytes: number): Promise<void> {
+  const handle = await fs.promises.open(path, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(scan.room(), 0, chunkBytes, null);
+      if (bytesRead === 0) break;
+      scan.scanned(bytesRead);
+      if (scan.declined) return;
+    }
+    scan.end();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * Calls `visit` with each chunk of the file, in order. Two buffers take turns: the next read runs while
  * the current chunk is parsed. A chunk's memory is reused after its call returns.
  */
-export async function readChunks(path: string, visit: (chunk: Buffer) => void, chunkBytes = CHUNK_BYTES): Promise<void> {
+export async function readChunks(path: string, visit: (chunk: Buffer) => void, chunkBytes = CHUNK_BYTES, limit = Infinity): Promise<void> {
   const handle = await fs.promises.open(path, 'r');
   try {
     const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
     let turn = 0;
-    let reading = handle.read(buffers[turn], 0, chunkBytes, null);
+    let left = limit;
+    const next = () => {
+      const length = Math.min(chunkBytes, left);
+      left -= length;
+      return length > 0 ? handle.read(buffers[turn], 0, length, null) : Promise.resolve({ bytesRead: 0, buffer: buffers[turn] });
+    };
+    let reading = next();
     for (;;) {
       const { bytesRead, buffer } = await reading;
       if (bytesRead === 0) break;
       turn ^= 1;
-      reading = handle.read(buffers[turn], 0, chunkBytes, null);
+      reading = next();
       try {
         visit(bytesRead === chunkBytes ? buffer : buffer.subarray(0, bytesRead));
       } catch (error) {

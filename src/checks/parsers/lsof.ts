@@ -6,6 +6,7 @@ import { canonicalState, emptyStateCounts } from '../tcpStates';
 import { newMap, Warnings } from './text';
 import { ByteCounts, clipBytes, digits, isBlank, isWord, MAX_KEYS } from './bytes';
 import { lineParser } from './byteLines';
+import type { KeyCounts } from './socketTally';
 
 interface LsofRow {
   command: string;
@@ -141,13 +142,6 @@ export function createLsofAccumulator(options: ParserOptions = {}): LineAccumula
       }
     },
     result() {
-      const states = emptyStateCounts();
-      for (const [spelling, n] of stateSpellings.toMap()) {
-        const s = canonicalState(spelling);
-        if (s) states[s] += n;
-      }
-      const pids = newMap<number>();
-      for (const [pid, { n }] of byPid) pids[String(pid)] = (pids[String(pid)] ?? 0) + n;
       const w = warnings.done();
       for (const [what, dropped] of [
         ['commands', byCommand.dropped],
@@ -159,13 +153,43 @@ export function createLsofAccumulator(options: ParserOptions = {}): LineAccumula
       }
       if (count === 0 && !sawHeader && lineNumber > 0 && w.length > 0)
         w.unshift('unrecognised: no line of this output is an lsof row: is this `lsof -i` / `lsof -p PID` output?');
-      return {
-        values: { count, byCommand: byCommand.copyTo(newMap<number>()), byPid: pids, byType: byType.copyTo(newMap<number>()), tcp, states, rows },
-        warnings: w,
-      };
+      const pids: [number, number][] = [];
+      for (const [pid, { n }] of byPid) pids.push([pid, n]);
+      return { values: lsofValues({ count, byCommand, byType, stateSpellings, pids, tcp, rows }), warnings: w };
     },
   };
   return accumulator;
+}
+
+/** What an lsof output counted, from either path (this accumulator or fast/sockets.ts). */
+export interface LsofCounts {
+  count: number;
+  byCommand: KeyCounts;
+  byType: KeyCounts;
+  stateSpellings: KeyCounts;
+  /** PID and files, in the order first seen. */
+  pids: Iterable<[number, number]>;
+  tcp: number;
+  rows: unknown[];
+}
+
+export function lsofValues(c: LsofCounts): Record<string, unknown> {
+  const states = emptyStateCounts();
+  for (const [spelling, n] of c.stateSpellings.toMap()) {
+    const s = canonicalState(spelling);
+    if (s) states[s] += n;
+  }
+  const pids = newMap<number>();
+  for (const [pid, n] of c.pids) pids[String(pid)] = (pids[String(pid)] ?? 0) + n;
+  return {
+    count: c.count,
+    byCommand: c.byCommand.copyTo(newMap<number>()),
+    byPid: pids,
+    byType: c.byType.copyTo(newMap<number>()),
+    tcp: c.tcp,
+    states,
+    rows: c.rows,
+  };
 }
 
 export const lsofParser = lineParser(

@@ -226,31 +226,66 @@ export function createSocketTally(options: SocketTallyOptions & { pidFirst?: boo
       return notes;
     },
     values(): Record<string, unknown> {
-      const states = emptyStateCounts();
-      const otherStates = newMap<number>();
-      for (const [spelling, n] of spellings.toMap()) {
-        const state = canonicalState(spelling);
-        if (state) states[state] += n;
-        else otherStates[spelling] = (otherStates[spelling] ?? 0) + n;
-      }
-      const busiest = byPeer.max();
-      const maxPeer = busiest && { address: busiest.key, count: busiest.count };
-      const byPeerRecord = byPeer.copyTo(newMap<number>(), true);
-      return {
+      return socketValues({
         total,
-        states,
-        otherStates,
-        byPeer: byPeerRecord,
+        spellings,
+        byPeer,
         byLocalPort: byLocalPort.toRecord(),
-        byLocalAddress: byLocalAddress.copyTo(newMap<number>(), true),
+        byLocalAddress,
         byProcess: byProcess.copyTo(newMap<number>()),
-        listenOverflow: { count: overflowing.length, sockets: overflowing },
+        overflowing,
         keepaliveTimers,
-        maxPeer,
         rows,
-        rowsTruncated: total > rows.length,
-      };
+      });
     },
+  };
+}
+
+/** Counts per key as the values read them: ByteCounts, or the fast path's tables (fast/sockets.ts). */
+export interface KeyCounts {
+  toMap(): Map<string, number>;
+  max(): { key: string; count: number } | undefined;
+  copyTo(out: Record<string, number>, fresh?: boolean): Record<string, number>;
+}
+
+/** What a socket table counted, from either path. */
+export interface SocketCounts {
+  total: number;
+  spellings: KeyCounts;
+  byPeer: KeyCounts;
+  byLocalPort: Record<string, number>;
+  byLocalAddress: KeyCounts;
+  byProcess: Record<string, number>;
+  overflowing: { local: string; recvQ: number; backlog: number; line: number }[];
+  keepaliveTimers: number;
+  rows: SocketRow[];
+}
+
+/** The values of `socketTableValues` from the counts. */
+export function socketValues(c: SocketCounts): Record<string, unknown> {
+  const states = emptyStateCounts();
+  const otherStates = newMap<number>();
+  for (const [spelling, n] of c.spellings.toMap()) {
+    const state = canonicalState(spelling);
+    if (state) states[state] += n;
+    else otherStates[spelling] = (otherStates[spelling] ?? 0) + n;
+  }
+  const busiest = c.byPeer.max();
+  const maxPeer = busiest && { address: busiest.key, count: busiest.count };
+  const byPeerRecord = c.byPeer.copyTo(newMap<number>(), true);
+  return {
+    total: c.total,
+    states,
+    otherStates,
+    byPeer: byPeerRecord,
+    byLocalPort: c.byLocalPort,
+    byLocalAddress: c.byLocalAddress.copyTo(newMap<number>(), true),
+    byProcess: c.byProcess,
+    listenOverflow: { count: c.overflowing.length, sockets: c.overflowing },
+    keepaliveTimers: c.keepaliveTimers,
+    maxPeer,
+    rows: c.rows,
+    rowsTruncated: c.total > c.rows.length,
   };
 }
 
