@@ -249,7 +249,7 @@ function lineEndOf(p: usize, end: usize): usize {
     if (p - start < <usize>MAX_LINE_BYTES + 16) store<u16>(bits, <u16>i8x16.bitmask(low));
     bits += 2;
     if (end - p < 16) {
-      const inside = (1 << (<i32>(end - p))) - 1;
+      const inside = (1 << i32(end - p)) - 1;
       newlines &= inside;
       oddBits &= inside;
     }
