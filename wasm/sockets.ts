@@ -72,9 +72,26 @@ class KeyTable {
     this.keys = heap.alloc(4096);
   }
 
+  /** The key counted last: rows repeat a command, a type, a local address more often than not. */
+  last: i32 = -1;
+
   /** Counts `[p, p + length)` once; returns its index, or -1 when the table is full (decline). */
-  add(p: usize, length: i32, hash: u32): i32 {
-    const h = (hash ^ (<u32>length)) * 0x01000193;
+  add(p: usize, length: i32): i32 {
+    const last = this.last;
+    if (last >= 0) {
+      const at = (<usize>last) << 2;
+      if (load<i32>(this.lengths + at) == length && sameBytes(this.keys + <usize>load<i32>(this.starts + at), p, <usize>length)) {
+        store<i32>(this.counts + at, load<i32>(this.counts + at) + 1);
+        return last;
+      }
+    }
+    const index = this.find(p, length, hashOf(p, p + <usize>length));
+    this.last = index;
+    return index;
+  }
+
+  private find(p: usize, length: i32, hash: u32): i32 {
+    const h = hash * 0x01000193;
     const mask = this.mask;
     let slot = (<i32>h) & mask;
     for (;;) {
@@ -220,7 +237,7 @@ export function allocate(bytes: i32): usize {
 
 /** The line `lineEndOf` just found is odd. */
 let lineOdd = false;
-/** Where that line starts, and a bit per byte of it (set for bytes <= 32), 16 bits per 16 bytes. */
+/** Where that line starts, and a bit per byte of it (set for bytes <= 32), in u64 words. */
 let lineBase: usize = 0;
 const blankBits: usize = memory.data(MAX_LINE_BYTES / 8 + 64);
 
@@ -233,34 +250,45 @@ function lineEndOf(p: usize, end: usize): usize {
   const space = i8x16.splat(32);
   const tab = i8x16.splat(9);
   const cr = i8x16.splat(13);
-  const start = p;
   lineBase = p;
   let odd: i32 = 0;
+  // The bits go out 64 at a time, stored as the u64 words blankAt reads: a load that spans several
+  // smaller stores still in flight would wait for them (store forwarding fails), ~15 cycles a field.
   let bits = blankBits;
+  const bitsEnd = blankBits + <usize>(MAX_LINE_BYTES / 8);
+  let word: u64 = 0;
+  let shift: u64 = 0;
   while (p < end) {
     const v = v128.load(p);
-    const low = i8x16.le_u(v, space);
     const isNewline = i8x16.eq(v, newline);
     const control = v128.andnot(v128.andnot(v128.andnot(i8x16.lt_u(v, space), i8x16.eq(v, tab)), i8x16.eq(v, cr)), isNewline);
     // bitmask(v): the top bit of each byte, set for every byte over 127.
     let oddBits = i8x16.bitmask(control) | i8x16.bitmask(v);
     let newlines = i8x16.bitmask(isNewline);
-    // Within 64 KiB + 1 of the line's start the bits have room; a longer line is declined by its length.
-    if (p - start < <usize>MAX_LINE_BYTES + 16) store<u16>(bits, <u16>i8x16.bitmask(low));
-    bits += 2;
+    word |= (<u64>i8x16.bitmask(i8x16.le_u(v, space))) << shift;
+    shift += 16;
     if (end - p < 16) {
       const inside = (1 << i32(end - p)) - 1;
       newlines &= inside;
       oddBits &= inside;
     }
     if (newlines != 0) {
+      if (bits < bitsEnd) store<u64>(bits, word);
       const at = ctz(newlines);
       lineOdd = odd != 0 || (oddBits & ((1 << at) - 1)) != 0;
       return p + <usize>at;
     }
     odd |= oddBits;
+    if (shift == 64) {
+      // A line longer than MAX_LINE_BYTES is declined by its length: its bits past that are not kept.
+      if (bits < bitsEnd) store<u64>(bits, word);
+      bits += 8;
+      word = 0;
+      shift = 0;
+    }
     p += 16;
   }
+  if (bits < bitsEnd) store<u64>(bits, word);
   lineOdd = odd != 0;
   return end;
 }
@@ -291,6 +319,45 @@ function fieldAt(p: usize, end: usize): usize {
     p += 64 - (at & 63);
   }
   return end;
+}
+
+/** Field boundaries of the current line (start, end, start, end...), as pointers; at most MAX_BOUNDS. */
+const MAX_BOUNDS = 40;
+const bounds: usize = memory.data(MAX_BOUNDS * 4);
+
+/**
+ * Fills `bounds` with the fields of the current line up to `end`, from its blank bits: a boundary is
+ * where a blank meets a non-blank, taken 64 bytes at a time with one bit scan each (no byte loop, and no
+ * chain of loads from one field to the next). Returns how many were filled; an even count unless capped.
+ */
+function fieldBounds(end: usize): i32 {
+  const length = end - lineBase;
+  let n = 0;
+  // Before the line counts as a blank: a field at its first byte starts there.
+  let carry: u64 = 1;
+  for (let at: usize = 0; at < length; at += 64) {
+    const blanks = load<u64>(blankBits + (at >> 3));
+    let edges = blanks ^ ((blanks << 1) | carry);
+    carry = blanks >> 63;
+    while (edges != 0) {
+      const position = at + <usize>ctz(edges);
+      if (position >= length) break;
+      store<usize>(bounds + ((<usize>n) << 2), lineBase + position);
+      if (++n == MAX_BOUNDS) return n;
+      edges &= edges - 1;
+    }
+  }
+  // The last field runs to the end of the line.
+  if (n & 1) {
+    store<usize>(bounds + ((<usize>n) << 2), end);
+    n++;
+  }
+  return n;
+}
+
+/** Boundary `i` of the current line. */
+function bound(i: i32): usize {
+  return load<usize>(bounds + ((<usize>i) << 2));
 }
 
 /** The first `byte` in `[p, end)`, or 0. */
@@ -350,17 +417,14 @@ function isWordAt(start: usize, end: usize, word: string): bool {
 
 let addressStart: usize = 0;
 let addressEnd: usize = 0;
-let addressHash: u32 = 0;
 let portStart: usize = 0;
 let portEnd: usize = 0;
 
 /**
- * Reads the endpoint at `p` (a field of a line that is not odd); returns its end. The port follows the
- * last `:` (or `]:` after a bracket), an interface the first `%` of the address.
+ * Reads the endpoint field `[start, fieldEnd)`. The port follows the last `:` (or `]:` after a bracket),
+ * an interface the first `%` of the address.
  */
-function endpoint(p: usize, end: usize): usize {
-  const start = p;
-  const fieldEnd = blankAt(p, end);
+function endpoint(start: usize, fieldEnd: usize): void {
   let aStart = start;
   let aEnd = fieldEnd;
   let pStart = fieldEnd;
@@ -393,10 +457,8 @@ function endpoint(p: usize, end: usize): usize {
   if (percent > 0) aEnd = percent;
   addressStart = aStart;
   addressEnd = aEnd;
-  addressHash = hashOf(aStart, aEnd);
   portStart = pStart;
   portEnd = fieldEnd;
-  return fieldEnd;
 }
 
 // ---- counting a socket row, as createSocketTally's add ----
@@ -432,12 +494,11 @@ function countSocket(
   sendQ: i64,
   lStart: usize,
   lEnd: usize,
-  lHash: u32,
   lpStart: usize,
   lpEnd: usize,
   backlogKnown: bool,
 ): bool {
-  const spelling = states.add(stateStart, <i32>(stateEnd - stateStart), hashOf(stateStart, stateEnd));
+  const spelling = states.add(stateStart, <i32>(stateEnd - stateStart));
   if (spelling < 0) return false;
   const listening = isListenState(spelling, stateStart, stateEnd);
   if (listening && backlogKnown && recvQ > 0 && recvQ >= sendQ) {
@@ -446,12 +507,12 @@ function countSocket(
   // The peer is the endpoint read last (addressStart...): a listener's `0.0.0.0:*` is no peer.
   const starPort = portEnd - portStart == 1 && load<u8>(portStart) == 42;
   if (!listening && addressEnd > addressStart && !starPort) {
-    if (peers.add(addressStart, <i32>(addressEnd - addressStart), addressHash) < 0) return false;
+    if (peers.add(addressStart, <i32>(addressEnd - addressStart)) < 0) return false;
   }
   const port = portNumber(lpStart, lpEnd);
   if (port >= 0) store<i32>(ports + ((<usize>port) << 2), load<i32>(ports + ((<usize>port) << 2)) + 1);
-  else if (otherPorts.add(lpStart, <i32>(lpEnd - lpStart), hashOf(lpStart, lpEnd)) < 0) return false;
-  if (locals.add(lStart, <i32>(lEnd - lStart), lHash) < 0) return false;
+  else if (otherPorts.add(lpStart, <i32>(lpEnd - lpStart)) < 0) return false;
+  if (locals.add(lStart, <i32>(lEnd - lStart)) < 0) return false;
   total++;
   return true;
 }
@@ -468,12 +529,13 @@ export function scanSs(buffer: usize, length: i32, base: f64): i32 {
     const end = nl > line && load<u8>(nl - 1) == 13 ? nl - 1 : nl;
     if (<i32>(end - line) > MAX_LINE_BYTES) return DECLINE;
     lineNumber++;
-    let p = fieldAt(line, end);
+    const p = fieldAt(line, end);
     line = nl + 1;
     if (p == end) continue;
     if (lineOdd) return DECLINE;
-    const stateStart = p;
-    const stateEnd = (p = blankAt(p, end));
+    const edges = fieldBounds(end);
+    const stateStart = bound(0);
+    const stateEnd = bound(1);
     const first = load<u8>(stateStart);
     if (first == 83 && isWordAt(stateStart, stateEnd, 'State')) {
       sawHeader = true;
@@ -481,26 +543,18 @@ export function scanSs(buffer: usize, length: i32, base: f64): i32 {
     }
     // No header yet (its warning), `Netid` / `Recv-Q` layouts, netids (lower case): the TypeScript parser.
     if (!sawHeader || (first >= 97 && first <= 122) || first == 78 || first == 82) return DECLINE;
-    let fieldStart = fieldAt(p, end);
-    p = blankAt(fieldStart, end);
-    const recvQ = digits(fieldStart, p);
-    fieldStart = fieldAt(p, end);
-    p = blankAt(fieldStart, end);
-    const sendQ = digits(fieldStart, p);
-    p = fieldAt(p, end);
-    if (recvQ < 0 || sendQ < 0 || p == end) return DECLINE;
-    p = endpoint(p, end);
+    // State, Recv-Q, Send-Q, local, peer: fewer is a bad row, more are -p / -o columns (process, timer).
+    if (edges != 10) return DECLINE;
+    const recvQ = digits(bound(2), bound(3));
+    const sendQ = digits(bound(4), bound(5));
+    if (recvQ < 0 || sendQ < 0) return DECLINE;
+    endpoint(bound(6), bound(7));
     const lStart = addressStart;
     const lEnd = addressEnd;
-    const lHash = addressHash;
     const lpStart = portStart;
     const lpEnd = portEnd;
-    p = fieldAt(p, end);
-    if (p == end) return DECLINE;
-    p = fieldAt(endpoint(p, end), end);
-    // `-p` / `-o` columns (process, timer) are read by the TypeScript parser.
-    if (p < end) return DECLINE;
-    if (!countSocket(stateStart, stateEnd, recvQ, sendQ, lStart, lEnd, lHash, lpStart, lpEnd, true)) return DECLINE;
+    endpoint(bound(8), bound(9));
+    if (!countSocket(stateStart, stateEnd, recvQ, sendQ, lStart, lEnd, lpStart, lpEnd, true)) return DECLINE;
     noteRow(total, base, buffer, line);
   }
   return OK;
@@ -549,30 +603,21 @@ export function scanNetstat(buffer: usize, length: i32, base: f64): i32 {
       continue;
     }
     tcpRows++;
-    let fieldStart = fieldAt(p, end);
-    p = blankAt(fieldStart, end);
-    const recvQ = digits(fieldStart, p);
-    fieldStart = fieldAt(p, end);
-    p = blankAt(fieldStart, end);
-    const sendQ = digits(fieldStart, p);
+    // Proto, Recv-Q, Send-Q, local, foreign, state: fewer is a bad row, more are -p / -o columns.
+    if (fieldBounds(end) != 12) return DECLINE;
+    const recvQ = digits(bound(2), bound(3));
+    const sendQ = digits(bound(4), bound(5));
     // A queue that is no plain count is read by the TypeScript parser (readNumber).
     if (recvQ < 0 || sendQ < 0) return DECLINE;
-    p = fieldAt(p, end);
-    if (p == end) return DECLINE;
-    p = endpoint(p, end);
+    endpoint(bound(6), bound(7));
     const lStart = addressStart;
     const lEnd = addressEnd;
-    const lHash = addressHash;
     const lpStart = portStart;
     const lpEnd = portEnd;
-    p = fieldAt(p, end);
-    if (p == end) return DECLINE;
-    const stateStart = fieldAt(endpoint(p, end), end);
-    const stateEnd = blankAt(stateStart, end);
-    if (stateEnd == stateStart) return DECLINE;
-    // `-p` / `-o` columns (program, timer) are read by the TypeScript parser.
-    if (fieldAt(stateEnd, end) < end) return DECLINE;
-    if (!countSocket(stateStart, stateEnd, recvQ, sendQ, lStart, lEnd, lHash, lpStart, lpEnd, false)) return DECLINE;
+    endpoint(bound(8), bound(9));
+    const stateStart = bound(10);
+    const stateEnd = bound(11);
+    if (!countSocket(stateStart, stateEnd, recvQ, sendQ, lStart, lEnd, lpStart, lpEnd, false)) return DECLINE;
     noteRow(total, base, buffer, line);
   }
   return OK;
@@ -642,6 +687,14 @@ function stateSuffix(start: usize, end: usize): usize {
   return p;
 }
 
+/** 1 for a `TCP` field, 2 for `UDP`, else 0. */
+function nodeKind(start: usize, end: usize): i32 {
+  if (end - start != 3 || load<u8>(start + 2) != 80) return 0;
+  if (load<u8>(start) == 84 && load<u8>(start + 1) == 67) return 1;
+  if (load<u8>(start) == 85 && load<u8>(start + 1) == 68) return 2;
+  return 0;
+}
+
 /** `lsof` lines, as scanSs. `otherLines` counts rows (`count`), `tcpRows` TCP rows. */
 export function scanLsof(buffer: usize, length: i32, base: f64): i32 {
   let line = buffer;
@@ -665,51 +718,40 @@ export function scanLsof(buffer: usize, length: i32, base: f64): i32 {
     }
     const lsofEnd = end < start + 6 ? end : start + 6;
     if (load<u8>(start) == 108 && isWordAt(start, lsofEnd, 'lsof: ')) continue;
-    let commandStart: usize = 0;
-    let commandEnd: usize = 0;
-    let pidStart: usize = 0;
-    let pidEnd: usize = 0;
-    let typeStart: usize = 0;
-    let typeEnd: usize = 0;
-    let n = 0;
-    while (n < 5 && p < end) {
-      const fieldStart = p;
-      p = blankAt(p, end);
-      if (n == 0) {
-        commandStart = fieldStart;
-        commandEnd = p;
-      } else if (n == 1) {
-        pidStart = fieldStart;
-        pidEnd = p;
-      } else if (n == 4) {
-        typeStart = fieldStart;
-        typeEnd = p;
-      }
-      n++;
-      p = fieldAt(p, end);
-    }
-    // A bad row (its warning), or a PID of 10 or more digits: the TypeScript parser.
-    if (n < 5 || pidEnd - pidStart > 9) return DECLINE;
+    const edges = fieldBounds(end);
+    // A bad row (fewer than 5 fields: its warning), or a PID of 10 or more digits: the TypeScript parser.
+    if (edges < 10) return DECLINE;
+    const commandStart = bound(0);
+    const commandEnd = bound(1);
+    const pidStart = bound(2);
+    const pidEnd = bound(3);
+    const typeStart = bound(8);
+    const typeEnd = bound(9);
+    if (pidEnd - pidStart > 9) return DECLINE;
     const pid = digits(pidStart, pidEnd);
     if (pid < 0) return DECLINE;
+    // NODE is the first `TCP` or `UDP` field from the sixth on (DEVICE and SIZE/OFF may be empty).
     let node = 0;
-    while (p < end && node == 0) {
-      const fieldStart = p;
-      p = blankAt(p, end);
-      if (p - fieldStart == 3 && load<u8>(fieldStart + 2) == 80) {
-        if (load<u8>(fieldStart) == 84 && load<u8>(fieldStart + 1) == 67) node = 1;
-        else if (load<u8>(fieldStart) == 85 && load<u8>(fieldStart + 1) == 68) node = 2;
+    let i = 10;
+    for (; i + 1 < edges && node == 0; i += 2) node = nodeKind(bound(i), bound(i + 1));
+    if (node == 0 && edges == MAX_BOUNDS) {
+      // More fields than `bounds` holds (a NAME with many spaces): the rest field by field.
+      p = fieldAt(bound(edges - 1), end);
+      while (p < end && node == 0) {
+        const fieldStart = p;
+        p = blankAt(p, end);
+        node = nodeKind(fieldStart, p);
+        p = fieldAt(p, end);
       }
-      p = fieldAt(p, end);
     }
     otherLines++;
     if (node == 1) {
       tcpRows++;
       const suffix = stateSuffix(start, end);
-      if (suffix > 0 && states.add(suffix, <i32>(suffixEnd - suffix), hashOf(suffix, suffixEnd)) < 0) return DECLINE;
+      if (suffix > 0 && states.add(suffix, <i32>(suffixEnd - suffix)) < 0) return DECLINE;
     }
-    if (commands.add(commandStart, <i32>(commandEnd - commandStart), hashOf(commandStart, commandEnd)) < 0) return DECLINE;
-    if (types.add(typeStart, <i32>(typeEnd - typeStart), hashOf(typeStart, typeEnd)) < 0) return DECLINE;
+    if (commands.add(commandStart, <i32>(commandEnd - commandStart)) < 0) return DECLINE;
+    if (types.add(typeStart, <i32>(typeEnd - typeStart)) < 0) return DECLINE;
     if (pidSize >= MAX_KEYS && <i32>pid != lastPid) return DECLINE;
     countPid(<i32>pid);
     noteRow(otherLines, base, buffer, line);
