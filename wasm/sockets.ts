@@ -518,6 +518,24 @@ function countSocket(
 }
 
 /**
+ * Counts the row whose fields are in `bounds`: Recv-Q and Send-Q second and third, then the local and the
+ * peer endpoint (ss and netstat alike; their state is first or last). False to decline: a queue that is
+ * no plain count (netstat's readNumber reads more), or a table full.
+ */
+function countSocketRow(stateStart: usize, stateEnd: usize, backlogKnown: bool): bool {
+  const recvQ = digits(bound(2), bound(3));
+  const sendQ = digits(bound(4), bound(5));
+  if (recvQ < 0 || sendQ < 0) return false;
+  endpoint(bound(6), bound(7));
+  const lStart = addressStart;
+  const lEnd = addressEnd;
+  const lpStart = portStart;
+  const lpEnd = portEnd;
+  endpoint(bound(8), bound(9));
+  return countSocket(stateStart, stateEnd, recvQ, sendQ, lStart, lEnd, lpStart, lpEnd, backlogKnown);
+}
+
+/**
  * `ss -tan` lines in `[buffer, buffer + length)`, which ends just after a `\n` (or is the output's last
  * bytes) and starts at file offset `base`: OK, or DECLINE at the first line the TypeScript parser must read.
  */
@@ -544,17 +562,7 @@ export function scanSs(buffer: usize, length: i32, base: f64): i32 {
     // No header yet (its warning), `Netid` / `Recv-Q` layouts, netids (lower case): the TypeScript parser.
     if (!sawHeader || (first >= 97 && first <= 122) || first == 78 || first == 82) return DECLINE;
     // State, Recv-Q, Send-Q, local, peer: fewer is a bad row, more are -p / -o columns (process, timer).
-    if (edges != 10) return DECLINE;
-    const recvQ = digits(bound(2), bound(3));
-    const sendQ = digits(bound(4), bound(5));
-    if (recvQ < 0 || sendQ < 0) return DECLINE;
-    endpoint(bound(6), bound(7));
-    const lStart = addressStart;
-    const lEnd = addressEnd;
-    const lpStart = portStart;
-    const lpEnd = portEnd;
-    endpoint(bound(8), bound(9));
-    if (!countSocket(stateStart, stateEnd, recvQ, sendQ, lStart, lEnd, lpStart, lpEnd, true)) return DECLINE;
+    if (edges != 10 || !countSocketRow(stateStart, stateEnd, true)) return DECLINE;
     noteRow(total, base, buffer, line);
   }
   return OK;
@@ -604,20 +612,7 @@ export function scanNetstat(buffer: usize, length: i32, base: f64): i32 {
     }
     tcpRows++;
     // Proto, Recv-Q, Send-Q, local, foreign, state: fewer is a bad row, more are -p / -o columns.
-    if (fieldBounds(end) != 12) return DECLINE;
-    const recvQ = digits(bound(2), bound(3));
-    const sendQ = digits(bound(4), bound(5));
-    // A queue that is no plain count is read by the TypeScript parser (readNumber).
-    if (recvQ < 0 || sendQ < 0) return DECLINE;
-    endpoint(bound(6), bound(7));
-    const lStart = addressStart;
-    const lEnd = addressEnd;
-    const lpStart = portStart;
-    const lpEnd = portEnd;
-    endpoint(bound(8), bound(9));
-    const stateStart = bound(10);
-    const stateEnd = bound(11);
-    if (!countSocket(stateStart, stateEnd, recvQ, sendQ, lStart, lEnd, lpStart, lpEnd, false)) return DECLINE;
+    if (fieldBounds(end) != 12 || !countSocketRow(bound(10), bound(11), false)) return DECLINE;
     noteRow(total, base, buffer, line);
   }
   return OK;

@@ -13,19 +13,9 @@ import { getParser } from '../../src/checks/parsers/index';
 import type { ParserOptions } from '../../src/checks/parsers/types';
 import { parseFast, parseSpilledOutput } from '../../src/engine/parseFull';
 import { allFixtures } from './fixtures';
+import { prng } from '../support/prng';
 
 const SEED = 20261202;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ssHeader = 'State      Recv-Q Send-Q Local Address:Port  Peer Address:Port Process';
 const ssRows = (rand: () => number, n: number): string[] => {

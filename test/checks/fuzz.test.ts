@@ -5,17 +5,7 @@ import { compileExpression, evaluateExpression } from '../../src/checks/expressi
 import { evaluateCheck, getParser, listParsers } from '../../src/checks/evaluate';
 import { allFixtures } from './fixtures';
 import { LineSplitter } from '../../src/checks/parsers/byteLines';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng';
 
 const SEED = 20261123;
 const fixtures = allFixtures();

@@ -12,17 +12,7 @@ import { LineSplitter } from '../../src/checks/parsers/byteLines';
 import type { Parser, ParserOptions } from '../../src/checks/parsers/types';
 import { parseSpilledOutput } from '../../src/engine/parseFull';
 import { allFixtures } from './fixtures';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng';
 
 const SEED = 20261201;
 const fixtures = allFixtures();
