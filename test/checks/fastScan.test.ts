@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { getParser } from '../../src/checks/parsers/index';
 import type { ParserOptions } from '../../src/checks/parsers/types';
 import { parseFast, parseSpilledOutput } from '../../src/engine/parseFull';
+import { fastSocketScan } from '../../src/checks/parsers/fast/sockets';
 import { allFixtures } from './fixtures';
 import { prng } from '../support/prng';
 
@@ -129,7 +130,8 @@ describe('the fast path for big socket outputs agrees with the parsers', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   /** The fast path's result (undefined when it declines) and the parser's, compared with key order; both read from a file. */
-  async function check(parserName: string, text: string, options: ParserOptions, chunkBytes: number, label: string) {
+  /** `spilled`: also through parseSpilledOutput, the engine's entry (the fast path, or the parser when it declines). */
+  async function check(parserName: string, text: string, options: ParserOptions, chunkBytes: number, label: string, spilled = true) {
     const parser = getParser(parserName)!;
     const file = join(dir, `${n++}.txt`);
     writeFileSync(file, text);
@@ -139,8 +141,10 @@ describe('the fast path for big socket outputs agrees with the parsers', () => {
       assert.deepEqual(fast, whole, label);
       assert.equal(JSON.stringify(fast), JSON.stringify(whole), `${label}: key order`);
     }
-    const spilled = await parseSpilledOutput({ parse: parserName, options, findings: [], spans: {} }, file);
-    assert.equal(JSON.stringify(spilled), JSON.stringify(whole), `${label}: parseSpilledOutput`);
+    if (spilled) {
+      const result = await parseSpilledOutput({ parse: parserName, options, findings: [], spans: {} }, file);
+      assert.equal(JSON.stringify(result), JSON.stringify(whole), `${label}: parseSpilledOutput`);
+    }
     return fast !== undefined;
   }
 
@@ -173,11 +177,11 @@ describe('the fast path for big socket outputs agrees with the parsers', () => {
   });
 
   for (const parserName of Object.keys(generators)) {
-    it(`${parserName}: 60 generated outputs of real row shapes, in chunks of 7 bytes to 1 MiB, most on the fast path`, async function () {
+    it(`${parserName}: 40 generated outputs of real row shapes, in chunks of 7 bytes to 1 MiB, most on the fast path`, async function () {
       this.timeout(60_000);
       const rand = prng(SEED + parserName.length);
       let fast = 0;
-      for (let i = 0; i < 60; i++) {
+      for (let i = 0; i < 40; i++) {
         const lines = generators[parserName](rand, 20 + Math.floor(rand() * 400));
         const crlf = i % 5 === 4;
         const text = lines.join(crlf ? '\r\n' : '\n') + (i % 3 === 0 ? '' : '\n');
@@ -187,21 +191,22 @@ describe('the fast path for big socket outputs agrees with the parsers', () => {
       }
       // lsof's PID of 9 digits is read by the scanner; its 123456789 rows stay fast. ss's `1234:80` too.
       // A non-ASCII NAME (1 row in 97) sends an lsof output to the parser.
-      assert.ok(fast >= (parserName === 'lsof' ? 20 : 50), `${parserName}: ${fast} of 60 took the fast path`);
+      assert.ok(fast >= (parserName === 'lsof' ? 12 : 33), `${parserName}: ${fast} of 40 took the fast path`);
     });
 
-    it(`${parserName}: 300 outputs with one byte changed, inserted or removed: the same result whichever path`, async function () {
+    it(`${parserName}: 120 outputs with bytes changed, inserted or removed: the same result whichever path`, async function () {
       this.timeout(120_000);
       const rand = prng(SEED * 3 + parserName.length);
       let fast = 0;
       let declined = 0;
-      for (let i = 0; i < 300; i++) {
+      for (let i = 0; i < 120; i++) {
         const text = mutate(rand, mutate(rand, generators[parserName](rand, 5 + Math.floor(rand() * 40)).join('\n') + '\n'));
-        if (await check(parserName, text, {}, [9, 100, 1 << 20][i % 3], `seed ${SEED} ${parserName} mutation ${i} ${JSON.stringify(text.slice(0, 200))}`))
-          fast++;
+        const label = `seed ${SEED} ${parserName} mutation ${i} ${JSON.stringify(text.slice(0, 200))}`;
+        // Through parseSpilledOutput as well one time in ten: the engine's entry, either path.
+        if (await check(parserName, text, {}, [64, 1000, 1 << 20][i % 3], label, i % 10 === 0)) fast++;
         else declined++;
       }
-      assert.ok(fast > 50 && declined > 5, `${parserName}: fast ${fast}, declined ${declined}`);
+      assert.ok(fast > 20 && declined > 5, `${parserName}: fast ${fast}, declined ${declined}`);
     });
   }
 
@@ -224,6 +229,23 @@ describe('the fast path for big socket outputs agrees with the parsers', () => {
     ];
     for (const [i, [parser, text, options]] of cases.entries())
       assert.equal(await check(parser, text, options, 1 << 20, `decline case ${i}`), false, `case ${i} is declined`);
+  });
+
+  it('a last line without a line break ends where the output ends, whatever the memory after it holds', () => {
+    // One lsof row cut short of its `)`; the memory after it holds a `)` and a line break, as an earlier
+    // longer read could have left there. Read as a whole, the row has no state.
+    const text = 'nginx 812 www-data 6u IPv4 14472 0t0 TCP *:80 (LISTEN';
+    const scan = fastSocketScan('lsof', {}, 4096)!;
+    const view = scan.room();
+    const room = Buffer.from(view.buffer, view.byteOffset, 4096);
+    room.fill(')');
+    room.write(text);
+    room[text.length + 1] = 10;
+    scan.scanned(text.length);
+    scan.end();
+    const whole = getParser('lsof')!.parse(text, {});
+    assert.equal((whole.values.states as Record<string, number>).LISTEN, 0);
+    assert.equal(JSON.stringify(scan.result(whole.values.rows as unknown[])), JSON.stringify(whole.values));
   });
 
   it('reads 3 MB of ss rows with an overflowing listener every 1,000 rows, crossing 1 MiB reads', async function () {
