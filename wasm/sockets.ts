@@ -2,9 +2,9 @@
 // src/checks/parsers/fast/socketsWasm.ts. The fast path for big `ss -tan`, `netstat -an` and `lsof`
 // outputs (spill files of millions of rows): it counts exactly what the TypeScript parsers in
 // src/checks/parsers/ count, for the rows of the usual shape, and declines the whole output at the first
-// line of any other shape (a header it does not know, a bad row, `-p` columns, a listener whose queue
-// overflows, a non-ASCII key, too many keys). A declined output is parsed by the TypeScript parser, which
-// stays the definition; test/checks/fastScan.test.ts checks both give the same values.
+// line of any other shape (a header it does not know, a bad row, `-p` columns, a control byte or a
+// non-ASCII byte, too many keys). A declined output is parsed by the TypeScript parser, which stays the
+// definition; test/checks/fastScan.test.ts checks both give the same result, warnings included.
 
 /** Distinct keys per table, as MAX_KEYS in src/checks/parsers/bytes.ts: past it the output is declined. */
 const MAX_KEYS: i32 = 250000;
@@ -547,10 +547,11 @@ export function scanSs(buffer: usize, length: i32, base: f64): i32 {
     const end = nl > line && load<u8>(nl - 1) == 13 ? nl - 1 : nl;
     if (<i32>(end - line) > MAX_LINE_BYTES) return DECLINE;
     lineNumber++;
+    // Odd first: a line of control bytes only is no blank line to the parser (its warning).
+    if (lineOdd) return DECLINE;
     const p = fieldAt(line, end);
     line = nl + 1;
     if (p == end) continue;
-    if (lineOdd) return DECLINE;
     const edges = fieldBounds(end);
     const stateStart = bound(0);
     const stateEnd = bound(1);
@@ -702,10 +703,11 @@ export function scanLsof(buffer: usize, length: i32, base: f64): i32 {
     if (<i32>(end - line) > MAX_LINE_BYTES) return DECLINE;
     lineNumber++;
     line = next;
+    // A NAME may hold any byte: such a line (rare with -n -P -i) is read by the TypeScript parser. Odd
+    // before blank: a line of control bytes only is no blank line to the parser (its warning).
+    if (lineOdd) return DECLINE;
     let p = fieldAt(start, end);
     if (p == end) continue;
-    // A NAME may hold any byte: such a line (rare with -n -P -i) is read by the TypeScript parser.
-    if (lineOdd) return DECLINE;
     const head = end < start + 8 ? end : start + 8;
     if (load<u8>(start) == 67 && isWordAt(start, head, 'COMMAND ')) {
       sawHeader = true;

@@ -49,7 +49,13 @@ export async function parseSpilledOutput(spec: CheckSpec, fullPath: string): Pro
  * The kept rows are the parser's own, from the lines up to the last of them.
  */
 export async function parseFast(parser: Parser, options: ParserOptions, fullPath: string, chunkBytes = CHUNK_BYTES): Promise<ParseResult | undefined> {
-  const scan = fastSocketScan(parser.info.name, options, chunkBytes);
+  let scan: FastSocketScan | undefined;
+  try {
+    scan = fastSocketScan(parser.info.name, options, chunkBytes);
+  } catch {
+    // The module could not be made (no memory for its input area): the parser reads the output.
+    return undefined;
+  }
   if (!scan) return undefined;
   await scanFile(scan, fullPath, chunkBytes);
   if (scan.declined) return undefined;
