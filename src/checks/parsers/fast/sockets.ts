@@ -15,6 +15,12 @@ import type { ParserOptions } from '../types';
 const scanners = { 'ss-tan': 'scanSs', netstat: 'scanNetstat', lsof: 'scanLsof' } as const;
 export type FastParserName = keyof typeof scanners;
 
+/**
+ * Bytes past which the scanner declines: its counters are 32-bit, and a counted row takes at least 10
+ * bytes (five one-byte fields, four blanks, a line break), so 20 GB is under 2^31 rows.
+ */
+const MAX_FAST_BYTES = 20e9;
+
 /** Kept rows past this: the TypeScript parser reads the output (the head it would re-read is the output). */
 const MAX_FAST_ROWS = 20_000;
 
@@ -156,7 +162,7 @@ export class FastSocketScan {
     }
     this.carry = rest;
     // A line longer than the parsers read: the TypeScript path cuts it and says so.
-    if (this.carry > MAX_LINE_BYTES + 1) this.declined = true;
+    if (this.carry > MAX_LINE_BYTES + 1 || this.base > MAX_FAST_BYTES) this.declined = true;
   }
 
   end(): void {
