@@ -3,14 +3,14 @@
 // head and tail that stayed in memory. The file is read in large chunks into one reused buffer and
 // cut into lines as bytes (no readline, no string per line for the parsers that read bytes), and no
 // line is held past MAX_LINE_BYTES, so memory stays flat for any output, a 1 GB single line included.
+// ss / netstat / lsof outputs of the usual shape are counted by the WebAssembly fast path first (parseFast).
 
 import fs from 'node:fs';
 import { getParser } from '../checks/evaluate';
 import type { CheckSpec } from '../checks/spec';
-import type { ParseResult } from '../checks/parsers/types';
 import { LineSplitter } from '../checks/parsers/byteLines';
 import { fastSocketScan, type FastSocketScan } from '../checks/parsers/fast/sockets';
-import type { Parser, ParserOptions } from '../checks/parsers/types';
+import type { ParseResult, Parser, ParserOptions } from '../checks/parsers/types';
 
 /** Beyond this, a parser without a streaming mode (json) is not given the file at all. */
 const WHOLE_FILE_LIMIT = 64 * 1024 * 1024;
